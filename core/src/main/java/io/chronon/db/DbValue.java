@@ -1,0 +1,616 @@
+package io.chronon.db;
+
+import io.chronon.ChrononException;
+import io.chronon.edn.Keyword;
+import io.chronon.index.PersistentSortedSet;
+
+import java.util.Date;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * An immutable database value at a basis t: the covering indexes of current facts, the
+ * history of retracted facts, the transaction log and the schema. Asking for a view
+ * ({@link #asOf}, {@link #since}, {@link #history}) is cheap: views share all data and only
+ * filter what index reads return.
+ *
+ * <p>Layout: the current indexes (EAVT, AEVT, AVET, VAET) hold the facts that are true at
+ * the basis, each with the transaction that asserted it. A retracted fact moves to the
+ * history indexes as two datoms, its assertion and its retraction (unless its attribute is
+ * {@code :db/noHistory}). AVET holds every attribute (Datomic only keeps it for indexed or
+ * unique ones) because the query planner uses it for value lookups and ranges; VAET holds
+ * refs only.
+ */
+public final class DbValue {
+    /** No as-of filter. */
+    static final long NO_AS_OF = Long.MAX_VALUE;
+    /** No since filter. */
+    static final long NO_SINCE = -1;
+
+    final Schema schema;
+    final PersistentSortedSet<Datom>[] current;
+    final PersistentSortedSet<Datom>[] retracted;
+    final PersistentSortedSet<Datom> log;
+    final long basisT;
+    final long nextT;
+    final long nextDbCounter;
+    final long lastTxInstant;
+
+    private final long asOfT;
+    private final long sinceT;
+    private final boolean history;
+
+    DbValue(Schema schema, PersistentSortedSet<Datom>[] current, PersistentSortedSet<Datom>[] retracted,
+            PersistentSortedSet<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant,
+            long asOfT, long sinceT, boolean history) {
+        this.schema = schema;
+        this.current = current;
+        this.retracted = retracted;
+        this.log = log;
+        this.basisT = basisT;
+        this.nextT = nextT;
+        this.nextDbCounter = nextDbCounter;
+        this.lastTxInstant = lastTxInstant;
+        this.asOfT = asOfT;
+        this.sinceT = sinceT;
+        this.history = history;
+    }
+
+    /** A new, empty database holding only Datomic's bootstrap schema. */
+    public static DbValue empty() {
+        return Bootstrap.DB;
+    }
+
+    // ------------------------------------------------------------------ basis and views
+
+    /** The t of the most recent transaction in this value (ignoring as-of). */
+    public long basisT() {
+        return basisT;
+    }
+
+    /** The t the next transaction will get; entity ids also count up from here. */
+    public long nextT() {
+        return nextT;
+    }
+
+    /** The next counter for new entities in {@code :db.part/db}. For the transaction processor. */
+    public long nextDbCounter() {
+        return nextDbCounter;
+    }
+
+    /** The {@code :db/txInstant} of the most recent transaction, in epoch milliseconds. */
+    public long lastTxInstant() {
+        return lastTxInstant;
+    }
+
+    /** The as-of t of this view, or -1 if it is not an as-of view. */
+    public long asOfT() {
+        return asOfT == NO_AS_OF ? -1 : asOfT;
+    }
+
+    /** The since t of this view, or -1 if it is not a since view. */
+    public long sinceT() {
+        return sinceT;
+    }
+
+    public boolean isHistory() {
+        return history;
+    }
+
+    /** True for an as-of, since or history view. */
+    public boolean isFiltered() {
+        return asOfT != NO_AS_OF || sinceT != NO_SINCE || history;
+    }
+
+    /**
+     * This database as it was at {@code point}: a t, a transaction entity id, or a
+     * {@link Date} (the last transaction at or before that instant).
+     */
+    public DbValue asOf(Object point) {
+        long t = toT(point);
+        return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
+                Math.min(t, asOfT), sinceT, history);
+    }
+
+    /** This database restricted to facts asserted after {@code point} (a t, tx id or Date). */
+    public DbValue since(Object point) {
+        long t = toT(point);
+        return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
+                asOfT, Math.max(t, sinceT), history);
+    }
+
+    /** Every assertion and retraction ever made, with their transactions and added flags. */
+    public DbValue history() {
+        return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
+                asOfT, sinceT, true);
+    }
+
+    /** This value without as-of, since and history filters. */
+    public DbValue unfiltered() {
+        if (!isFiltered()) {
+            return this;
+        }
+        return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
+                NO_AS_OF, NO_SINCE, false);
+    }
+
+    private long toT(Object point) {
+        if (point instanceof Date d) {
+            Datom hi = new Datom(Long.MAX_VALUE, Bootstrap.TX_INSTANT, d, Long.MAX_VALUE, true);
+            Datom lo = new Datom(Long.MIN_VALUE, Bootstrap.TX_INSTANT, Values.MIN, Long.MIN_VALUE, false);
+            for (Datom x : current[IndexType.AVET.ordinal()].rslice(hi, lo)) {
+                return Ids.txToT(x.e());
+            }
+            return 0;
+        }
+        if (point instanceof Number n) {
+            return Ids.txToT(n.longValue());
+        }
+        throw ChrononException.incorrect("db.error/invalid-time-point",
+                "A time point must be a t, a transaction id or a java.util.Date, not " + point, point);
+    }
+
+    // ------------------------------------------------------------------ schema and ids
+
+    public Schema schema() {
+        return schema;
+    }
+
+    /** The attribute named by an ident, an entity id or a lookup ref; null if it is not one. */
+    public Attribute attribute(Object attr) {
+        if (attr instanceof Keyword k) {
+            return schema.attribute(k);
+        }
+        if (attr instanceof Number n) {
+            return schema.attribute(n.longValue());
+        }
+        Long id = entid(attr);
+        return id == null ? null : schema.attribute(id);
+    }
+
+    /**
+     * The entity id for an entity id (returned as is), an ident keyword, or a lookup ref
+     * {@code [unique-attr value]}; null when nothing matches. Idents ignore views, as in Datomic.
+     */
+    public Long entid(Object eid) {
+        if (eid instanceof Long l) {
+            return l;
+        }
+        if (eid instanceof Number n) {
+            return n.longValue();
+        }
+        if (eid instanceof Keyword k) {
+            return schema.entid(k);
+        }
+        if (eid instanceof List<?> ref && ref.size() == 2 && !(ref.get(0) instanceof Number)) {
+            return lookup(ref.get(0), ref.get(1), ref);
+        }
+        return null;
+    }
+
+    /** Like {@link #entid} but a missing entity or ident is a {@code not-found} error. */
+    public long entidStrict(Object eid) {
+        Long id = entid(eid);
+        if (id == null) {
+            if (eid instanceof List<?>) {
+                throw ChrononException.notFound("db.error/not-found", "No entity matches lookup ref " + io.chronon.edn.EdnPrinter.print(eid), eid);
+            }
+            throw ChrononException.notFound("db.error/not-an-entity", "Unable to resolve entity: " + io.chronon.edn.EdnPrinter.print(eid), eid);
+        }
+        return id;
+    }
+
+    private Long lookup(Object attrRef, Object value, Object form) {
+        Attribute a = attribute(attrRef);
+        if (a == null) {
+            throw ChrononException.incorrect("db.error/not-an-attribute",
+                    "Lookup ref attribute is not an attribute: " + io.chronon.edn.EdnPrinter.print(attrRef), form);
+        }
+        if (!a.isUnique()) {
+            throw ChrononException.incorrect("db.error/lookup-ref-attr-not-unique",
+                    "Attribute " + a.ident() + " of lookup ref " + io.chronon.edn.EdnPrinter.print(form) + " is not :db/unique", form);
+        }
+        Object v = value;
+        if (a.isRef()) {
+            Long ref = entid(value);
+            if (ref == null) {
+                return null;
+            }
+            v = ref;
+        } else {
+            Object c = a.valueType().coerce(value);
+            if (c == null && a.valueType() != ValueType.TUPLE) {
+                return null;
+            }
+            if (c != null) {
+                v = c;
+            }
+        }
+        for (Datom d : datoms(IndexType.AVET, a.id(), v)) {
+            return d.e();
+        }
+        return null;
+    }
+
+    /** The ident of an entity (an id or a keyword), or null. Idents ignore views. */
+    public Keyword ident(Object eid) {
+        if (eid instanceof Keyword k) {
+            return schema.entid(k) == null ? null : k;
+        }
+        if (eid instanceof Number n) {
+            return schema.ident(n.longValue());
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ index reads
+
+    /**
+     * The datoms of {@code index} whose leading components equal {@code components}, in
+     * index order, as seen by this view. Components are entity ids, idents or lookup refs
+     * for e (and for v of a ref attribute), attribute idents or ids for a, values, and t or
+     * tx ids for tx. An entity that does not exist gives no datoms.
+     */
+    public Iterable<Datom> datoms(IndexType index, Object... components) {
+        Datom[] bounds = bounds(index, components);
+        if (bounds == null) {
+            return List.of();
+        }
+        return slice(index, bounds[0], bounds[1]);
+    }
+
+    /**
+     * The datoms of {@code index} from the first one at or after {@code components} to the
+     * end of the index, as seen by this view.
+     */
+    public Iterable<Datom> seekDatoms(IndexType index, Object... components) {
+        Datom[] bounds = bounds(index, components);
+        if (bounds == null) {
+            return List.of();
+        }
+        return slice(index, bounds[0], null);
+    }
+
+    /**
+     * The AVET datoms of {@code attr} with {@code start <= v < end}; a null bound is open.
+     */
+    public Iterable<Datom> indexRange(Object attr, Object start, Object end) {
+        Attribute a = attribute(attr);
+        if (a == null) {
+            throw ChrononException.incorrect("db.error/not-an-attribute",
+                    "Not an attribute: " + io.chronon.edn.EdnPrinter.print(attr), attr);
+        }
+        Datom from = new Datom(Long.MIN_VALUE, a.id(), start == null ? Values.MIN : start, Long.MIN_VALUE, false);
+        Datom to = new Datom(Long.MAX_VALUE, a.id(), Values.MAX, Long.MAX_VALUE, true);
+        Iterable<Datom> all = slice(IndexType.AVET, from, to);
+        if (end == null) {
+            return all;
+        }
+        return () -> new Iterator<>() {
+            private final Iterator<Datom> it = all.iterator();
+            private Datom next = advance();
+
+            private Datom advance() {
+                if (it.hasNext()) {
+                    Datom d = it.next();
+                    if (Values.compare(d.v(), end) < 0) {
+                        return d;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Datom next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                Datom d = next;
+                next = advance();
+                return d;
+            }
+        };
+    }
+
+    /**
+     * The datoms of {@code index} between two bound datoms (inclusive; null is open), as
+     * seen by this view. The primitive read that queries and pull are built on.
+     */
+    public Iterable<Datom> slice(IndexType index, Datom from, Datom to) {
+        PersistentSortedSet<Datom> cur = current[index.ordinal()];
+        if (!isFiltered()) {
+            return cur.slice(from, to);
+        }
+        if (!history && asOfT == NO_AS_OF) {
+            long since = sinceT;
+            return () -> new FilterIterator(cur.slice(from, to).iterator(), since, NO_AS_OF);
+        }
+        PersistentSortedSet<Datom> old = retracted[index.ordinal()];
+        Iterable<Datom> merged = () -> new MergeIterator(cur.slice(from, to).iterator(),
+                old.slice(from, to).iterator(), index.comparator());
+        if (history) {
+            long since = sinceT;
+            long asOf = asOfT;
+            return () -> new FilterIterator(merged.iterator(), since, asOf);
+        }
+        long since = sinceT;
+        long asOf = asOfT;
+        return () -> new AsOfIterator(merged.iterator(), asOf, since);
+    }
+
+    /**
+     * How many current datoms lie between two bounds, ignoring views: an O(log n) estimate
+     * for the query planner.
+     */
+    public int count(IndexType index, Datom from, Datom to) {
+        return current[index.ordinal()].count(from, to);
+    }
+
+    /** The number of current datoms (ignoring views). */
+    public int size() {
+        return current[IndexType.EAVT.ordinal()].size();
+    }
+
+    /**
+     * The datoms of the transactions with {@code startT <= t < endT} (a null bound is open),
+     * in transaction order: Datomic's {@code tx-range} over the log.
+     */
+    public Iterable<Datom> txRange(Long startT, Long endT) {
+        Datom from = startT == null ? null : new Datom(Long.MIN_VALUE, Long.MIN_VALUE, Values.MIN, Ids.tToTx(startT), false);
+        Datom to = endT == null ? null : new Datom(Long.MAX_VALUE, Long.MAX_VALUE, Values.MAX, Ids.tToTx(endT) - 1, true);
+        return log.slice(from, to);
+    }
+
+    /** Builds the lower and upper bound datoms for leading components; null if they match nothing. */
+    private Datom[] bounds(IndexType index, Object[] components) {
+        if (components.length > 4) {
+            throw ChrononException.incorrect("db.error/invalid-datoms-components",
+                    "At most 4 components can be given, got " + components.length, List.of(components));
+        }
+        long eLo = Long.MIN_VALUE;
+        long eHi = Long.MAX_VALUE;
+        long aLo = Long.MIN_VALUE;
+        long aHi = Long.MAX_VALUE;
+        Object vLo = Values.MIN;
+        Object vHi = Values.MAX;
+        long txLo = Long.MIN_VALUE;
+        long txHi = Long.MAX_VALUE;
+        Attribute attr = null;
+        int[] order = switch (index) {
+            case EAVT -> new int[] {0, 1, 2, 3};
+            case AEVT -> new int[] {1, 0, 2, 3};
+            case AVET -> new int[] {1, 2, 0, 3};
+            case VAET -> new int[] {2, 1, 0, 3};
+        };
+        // resolve the attribute first: it decides how a value is read
+        for (int i = 0; i < components.length; i++) {
+            if (order[i] == 1 && components[i] != null) {
+                attr = attribute(components[i]);
+                if (attr == null) {
+                    if (components[i] instanceof Keyword && schema.entid((Keyword) components[i]) == null) {
+                        throw ChrononException.incorrect("db.error/not-an-attribute",
+                                "Not an attribute: " + components[i], components[i]);
+                    }
+                    return null;
+                }
+                aLo = aHi = attr.id();
+            }
+        }
+        for (int i = 0; i < components.length; i++) {
+            Object c = components[i];
+            if (c == null) {
+                continue;
+            }
+            switch (order[i]) {
+                case 0 -> {
+                    Long e = entid(c);
+                    if (e == null) {
+                        return null;
+                    }
+                    eLo = eHi = e;
+                }
+                case 1 -> {
+                }
+                case 2 -> {
+                    Object v = c;
+                    if ((attr != null && attr.isRef()) || index == IndexType.VAET) {
+                        Long ref = c instanceof Number || c instanceof Keyword || c instanceof List ? entid(c) : null;
+                        if (ref == null) {
+                            return null;
+                        }
+                        v = ref;
+                    } else if (attr != null) {
+                        Object coerced = attr.valueType().coerce(c);
+                        if (coerced != null) {
+                            v = coerced;
+                        }
+                    }
+                    vLo = vHi = v;
+                }
+                default -> {
+                    if (!(c instanceof Number n)) {
+                        throw ChrononException.incorrect("db.error/invalid-datoms-components",
+                                "A tx component must be a t or a transaction id, not " + c, c);
+                    }
+                    txLo = txHi = Ids.tToTx(Ids.txToT(n.longValue()));
+                }
+            }
+        }
+        return new Datom[] {new Datom(eLo, aLo, vLo, txLo, false), new Datom(eHi, aHi, vHi, txHi, true)};
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    /**
+     * The next db value: this one with {@code txData} applied as transaction {@code t}. For
+     * the transaction processor only: {@code txData} must already be validated, resolved and
+     * free of redundant datoms, with every retraction naming a current fact.
+     */
+    public DbValue applyTransaction(long t, List<Datom> txData, long newNextT, long newNextDbCounter, long txInstant) {
+        return Indexer.apply(this, t, txData, newNextT, newNextDbCounter, txInstant);
+    }
+
+    /**
+     * A speculative transaction: what the database would be after {@code txData}, without
+     * committing anything. Works on any db value; views are dropped first, as the
+     * transaction applies to the whole database.
+     */
+    public io.chronon.tx.TxReport with(List<?> txData) {
+        return io.chronon.tx.TxProcessor.transact(unfiltered(), txData, io.chronon.tx.TxOptions.defaults());
+    }
+
+    @Override
+    public String toString() {
+        return "#chronon/db{:basis-t " + basisT + (asOfT != NO_AS_OF ? " :as-of " + asOfT : "")
+                + (sinceT != NO_SINCE ? " :since " + sinceT : "") + (history ? " :history true" : "") + "}";
+    }
+
+    /** Current-index reads of a view without history: keep datoms with since < tx <= asOf. */
+    private static final class FilterIterator implements Iterator<Datom> {
+        private final Iterator<Datom> in;
+        private final long sinceTx;
+        private final long asOfTx;
+        private Datom next;
+
+        FilterIterator(Iterator<Datom> in, long sinceT, long asOfT) {
+            this.in = in;
+            this.sinceTx = sinceT == NO_SINCE ? Long.MIN_VALUE : Ids.tToTx(sinceT);
+            this.asOfTx = asOfT == NO_AS_OF ? Long.MAX_VALUE : Ids.tToTx(asOfT);
+            advance();
+        }
+
+        private void advance() {
+            next = null;
+            while (in.hasNext()) {
+                Datom d = in.next();
+                if (d.tx() > sinceTx && d.tx() <= asOfTx) {
+                    next = d;
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public Datom next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            Datom d = next;
+            advance();
+            return d;
+        }
+    }
+
+    /**
+     * The facts true at asOf: from the merged current and retracted datoms of each fact (they
+     * are adjacent in every index order), the latest event at or before asOf decides.
+     */
+    private static final class AsOfIterator implements Iterator<Datom> {
+        private final Iterator<Datom> in;
+        private final long asOfTx;
+        private final long sinceTx;
+        private Datom pending;
+        private Datom next;
+
+        AsOfIterator(Iterator<Datom> in, long asOfT, long sinceT) {
+            this.in = in;
+            this.asOfTx = asOfT == NO_AS_OF ? Long.MAX_VALUE : Ids.tToTx(asOfT);
+            this.sinceTx = sinceT == NO_SINCE ? Long.MIN_VALUE : Ids.tToTx(sinceT);
+            this.pending = in.hasNext() ? in.next() : null;
+            advance();
+        }
+
+        private void advance() {
+            next = null;
+            while (pending != null) {
+                Datom first = pending;
+                Datom lastVisible = null;
+                Datom d = first;
+                while (true) {
+                    if (d.tx() <= asOfTx) {
+                        lastVisible = d;
+                    }
+                    if (!in.hasNext()) {
+                        pending = null;
+                        break;
+                    }
+                    Datom n = in.next();
+                    if (!n.sameFact(first)) {
+                        pending = n;
+                        break;
+                    }
+                    d = n;
+                }
+                if (lastVisible != null && lastVisible.added() && lastVisible.tx() > sinceTx) {
+                    next = lastVisible;
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public Datom next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            Datom d = next;
+            advance();
+            return d;
+        }
+    }
+
+    /** Merges two iterators that are each sorted by {@code cmp}. */
+    static final class MergeIterator implements Iterator<Datom> {
+        private final Iterator<Datom> a;
+        private final Iterator<Datom> b;
+        private final java.util.Comparator<Datom> cmp;
+        private Datom na;
+        private Datom nb;
+
+        MergeIterator(Iterator<Datom> a, Iterator<Datom> b, java.util.Comparator<Datom> cmp) {
+            this.a = a;
+            this.b = b;
+            this.cmp = cmp;
+            na = a.hasNext() ? a.next() : null;
+            nb = b.hasNext() ? b.next() : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return na != null || nb != null;
+        }
+
+        @Override
+        public Datom next() {
+            Datom r;
+            if (na == null && nb == null) {
+                throw new NoSuchElementException();
+            }
+            if (nb == null || (na != null && cmp.compare(na, nb) <= 0)) {
+                r = na;
+                na = a.hasNext() ? a.next() : null;
+            } else {
+                r = nb;
+                nb = b.hasNext() ? b.next() : null;
+            }
+            return r;
+        }
+    }
+
+}

@@ -1,0 +1,177 @@
+package io.chronon.db;
+
+import io.chronon.edn.Keyword;
+import io.chronon.index.PersistentSortedSet;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Applies a resolved transaction to the indexes of a db value, producing the next value,
+ * and keeps the schema in step when the transaction touches idents or attribute definitions.
+ */
+final class Indexer {
+    /** Log order: by transaction, then entity, attribute, value. */
+    static final Comparator<Datom> LOG_ORDER = (x, y) -> {
+        int c = Long.compare(x.tx(), y.tx());
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(x.e(), y.e());
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(x.a(), y.a());
+        if (c != 0) {
+            return c;
+        }
+        c = Values.compare(x.v(), y.v());
+        return c != 0 ? c : Boolean.compare(x.added(), y.added());
+    };
+
+    private static final IndexType[] TYPES = IndexType.values();
+
+    private Indexer() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static DbValue apply(DbValue db, long t, List<Datom> txData, long nextT, long nextDbCounter, long txInstant) {
+        Schema schema = db.schema;
+        PersistentSortedSet.Transient<Datom>[] cur = new PersistentSortedSet.Transient[4];
+        PersistentSortedSet.Transient<Datom>[] old = new PersistentSortedSet.Transient[4];
+        for (int i = 0; i < 4; i++) {
+            cur[i] = db.current[i].toTransient();
+            old[i] = db.retracted[i].toTransient();
+        }
+        PersistentSortedSet.Transient<Datom> log = db.log.toTransient();
+        PersistentSortedSet<Datom> eavtBefore = db.current[IndexType.EAVT.ordinal()];
+        Set<Long> schemaTouched = null;
+        for (Datom d : txData) {
+            Attribute attr = schema.attribute(d.a());
+            if (attr == null) {
+                throw new IllegalStateException("transaction processor passed a datom of a non-attribute: " + d);
+            }
+            boolean ref = attr.isRef();
+            if (d.added()) {
+                for (IndexType type : TYPES) {
+                    if (type != IndexType.VAET || ref) {
+                        cur[type.ordinal()].add(d);
+                    }
+                }
+            } else {
+                Datom asserted = eavtBefore.ceiling(new Datom(d.e(), d.a(), d.v(), Long.MIN_VALUE, false));
+                if (asserted == null || !asserted.sameFact(d) || !asserted.added()) {
+                    throw new IllegalStateException("transaction processor retracted a fact that is not current: " + d);
+                }
+                for (IndexType type : TYPES) {
+                    if (type != IndexType.VAET || ref) {
+                        cur[type.ordinal()].remove(asserted);
+                        if (!attr.noHistory()) {
+                            old[type.ordinal()].add(asserted);
+                            old[type.ordinal()].add(d);
+                        }
+                    }
+                }
+            }
+            log.add(d);
+            if (d.a() < Bootstrap.SCHEMA_ATTR_LIMIT && Bootstrap.isSchemaAttribute(d.a())) {
+                if (schemaTouched == null) {
+                    schemaTouched = new LinkedHashSet<>();
+                }
+                schemaTouched.add(d.e());
+            }
+        }
+        PersistentSortedSet<Datom>[] newCur = new PersistentSortedSet[4];
+        PersistentSortedSet<Datom>[] newOld = new PersistentSortedSet[4];
+        for (int i = 0; i < 4; i++) {
+            newCur[i] = cur[i].persistent();
+            newOld[i] = old[i].persistent();
+        }
+        Schema newSchema = schemaTouched == null ? schema
+                : rebuildSchema(schema, newCur[IndexType.EAVT.ordinal()], schemaTouched);
+        return new DbValue(newSchema, newCur, newOld, log.persistent(), t, nextT, nextDbCounter, txInstant,
+                DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
+    }
+
+    /** Re-reads the idents and attribute definitions of the touched entities. */
+    static Schema rebuildSchema(Schema before, PersistentSortedSet<Datom> eavt, Set<Long> touched) {
+        Schema.Builder b = before.toBuilder();
+        for (long e : touched) {
+            Keyword oldIdent = before.ident(e);
+            if (oldIdent != null && b.identToId.get(oldIdent) != null && b.identToId.get(oldIdent) == e) {
+                b.identToId.remove(oldIdent);
+            }
+            b.idToIdent.remove(e);
+            b.attributes.remove(e);
+            Keyword ident = null;
+            ValueType type = null;
+            Boolean many = null;
+            Attribute.Unique unique = Attribute.Unique.NONE;
+            boolean component = false;
+            boolean index = false;
+            boolean noHistory = false;
+            boolean fulltext = false;
+            List<Object> tupleAttrIdents = null;
+            ValueType tupleType = null;
+            List<ValueType> tupleTypes = null;
+            Datom lo = new Datom(e, Long.MIN_VALUE, Values.MIN, Long.MIN_VALUE, false);
+            Datom hi = new Datom(e, Long.MAX_VALUE, Values.MAX, Long.MAX_VALUE, true);
+            for (Datom d : eavt.slice(lo, hi)) {
+                long a = d.a();
+                Object v = d.v();
+                if (a == Bootstrap.IDENT) {
+                    ident = (Keyword) v;
+                } else if (a == Bootstrap.VALUE_TYPE) {
+                    type = ValueType.byId((Long) v);
+                } else if (a == Bootstrap.CARDINALITY) {
+                    many = (Long) v == Bootstrap.CARDINALITY_MANY;
+                } else if (a == Bootstrap.UNIQUE) {
+                    unique = (Long) v == Bootstrap.UNIQUE_IDENTITY ? Attribute.Unique.IDENTITY : Attribute.Unique.VALUE;
+                } else if (a == Bootstrap.IS_COMPONENT) {
+                    component = (Boolean) v;
+                } else if (a == Bootstrap.INDEX) {
+                    index = (Boolean) v;
+                } else if (a == Bootstrap.NO_HISTORY) {
+                    noHistory = (Boolean) v;
+                } else if (a == Bootstrap.FULLTEXT) {
+                    fulltext = (Boolean) v;
+                } else if (a == Bootstrap.TUPLE_ATTRS) {
+                    tupleAttrIdents = new ArrayList<>((List<?>) v);
+                } else if (a == Bootstrap.TUPLE_TYPE) {
+                    tupleType = ValueType.byIdent((Keyword) v);
+                } else if (a == Bootstrap.TUPLE_TYPES) {
+                    List<ValueType> ts = new ArrayList<>();
+                    for (Object o : (List<?>) v) {
+                        ts.add(ValueType.byIdent((Keyword) o));
+                    }
+                    tupleTypes = List.copyOf(ts);
+                }
+            }
+            if (ident != null) {
+                b.identToId.put(ident, e);
+                b.idToIdent.put(e, ident);
+            }
+            if (ident != null && type != null && many != null) {
+                List<Long> tupleAttrs = null;
+                if (tupleAttrIdents != null) {
+                    List<Long> ids = new ArrayList<>();
+                    for (Object k : tupleAttrIdents) {
+                        Long id = b.identToId.get((Keyword) k);
+                        ids.add(id == null ? -1L : id);
+                    }
+                    tupleAttrs = List.copyOf(ids);
+                }
+                b.attributes.put(e, new Attribute(e, ident, type, many, unique, component, index, noHistory,
+                        fulltext, tupleAttrs, tupleType, tupleTypes));
+            }
+        }
+        // aliases such as :db.fn/cas stay
+        for (var alias : Bootstrap.ALIASES.entrySet()) {
+            b.identToId.putIfAbsent(alias.getKey(), alias.getValue());
+        }
+        return b.build();
+    }
+}
