@@ -1,5 +1,6 @@
 package io.chronon.db;
 
+import io.chronon.edn.EdnPrintable;
 import io.chronon.edn.EdnPrinter;
 
 /**
@@ -9,7 +10,7 @@ import io.chronon.edn.EdnPrinter;
  * <p>{@code a} is the attribute's entity id and {@code tx} the transaction's entity id, as in
  * Datomic; {@link #t()} gives the transaction's t.
  */
-public final class Datom {
+public final class Datom implements EdnPrintable {
     private final long e;
     private final long a;
     private final Object v;
@@ -79,8 +80,18 @@ public final class Datom {
         return h * 31 + (added ? 1 : 0);
     }
 
+    /** Prints {@code #datom[e a v tx added]}, as Datomic does. */
+    @Override
+    public void printEdn(StringBuilder out) {
+        out.append("#datom[").append(e).append(' ').append(a).append(' ');
+        EdnPrinter.print(v, out);
+        out.append(' ').append(tx).append(' ').append(added).append(']');
+    }
+
     @Override
     public String toString() {
-        return "#datom[" + e + " " + a + " " + EdnPrinter.print(v) + " " + tx + " " + added + "]";
+        StringBuilder sb = new StringBuilder();
+        printEdn(sb);
+        return sb.toString();
     }
 }

@@ -89,6 +89,13 @@ public final class Values {
         if (x == y) {
             return 0;
         }
+        // fast paths for the commonest value types (refs, longs, strings)
+        if (x instanceof Long lx && y instanceof Long ly) {
+            return Long.compare(lx, ly);
+        }
+        if (x instanceof String sx && y instanceof String sy) {
+            return sx.compareTo(sy);
+        }
         if (x == MIN || y == MAX) {
             return -1;
         }

@@ -17,7 +17,7 @@ import java.util.UUID;
  * arrays: equal content), keeping lists ({@link EdnList}) and vectors (other lists) apart.
  *
  * <p>{@code null} prints as {@code nil}; {@link Boolean}, {@link String} (escaped),
- * {@link Character} ({@code \a}, {@code \newline}, {@code \u0001}), {@link Long}
+ * {@link Character} ({@code \a}, {@code \newline}, &#92;u0001), {@link Long}
  * ({@link Integer}, {@link Short} and {@link Byte} alike), {@link BigInteger} ({@code 1N}),
  * {@link Double} ({@code 1.0}, {@code 1.0E-10}, {@code ##NaN}, {@code ##Inf}),
  * {@link BigDecimal} ({@code 1.50M}, scale kept), {@link Keyword}, {@link Symbol} as
@@ -303,8 +303,11 @@ public final class EdnPrinter {
         return "\\u" + "0".repeat(4 - h.length()) + h;
     }
 
-    /** The EDN text of {@code v}, or a plain description when it cannot be EDN; for {@code toString}. */
-    static String printOrDescribe(Object v) {
+    /**
+     * The EDN text of {@code v}, or, when it cannot be EDN, a plain description (its
+     * {@code toString}); never throws. For messages and {@code toString}, not for data.
+     */
+    public static String printOrDescribe(Object v) {
         try {
             return print(v);
         } catch (IllegalArgumentException e) {
