@@ -96,17 +96,27 @@ final class Indexer {
                 DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
     }
 
-    /** Re-reads the idents and attribute definitions of the touched entities. */
+    /**
+     * Re-reads the idents and attribute definitions of the touched entities. Idents are
+     * settled first (in a pass of their own) so that a composite tuple may name attributes
+     * defined later in the same transaction. As in Datomic, a retired ident (renamed or
+     * retracted) keeps resolving to its entity until another entity takes the name.
+     */
     static Schema rebuildSchema(Schema before, PersistentSortedSet<Datom> eavt, Set<Long> touched) {
         Schema.Builder b = before.toBuilder();
         for (long e : touched) {
-            Keyword oldIdent = before.ident(e);
-            if (oldIdent != null && b.identToId.get(oldIdent) != null && b.identToId.get(oldIdent) == e) {
-                b.identToId.remove(oldIdent);
+            Datom identDatom = first(eavt, e, Bootstrap.IDENT);
+            Keyword ident = identDatom == null ? null : (Keyword) identDatom.v();
+            if (ident != null) {
+                b.identToId.put(ident, e);
+                b.idToIdent.put(e, ident);
+            } else {
+                b.idToIdent.remove(e);
             }
-            b.idToIdent.remove(e);
+        }
+        for (long e : touched) {
             b.attributes.remove(e);
-            Keyword ident = null;
+            Keyword ident = b.idToIdent.get(e);
             ValueType type = null;
             Boolean many = null;
             Attribute.Unique unique = Attribute.Unique.NONE;
@@ -117,14 +127,10 @@ final class Indexer {
             List<Object> tupleAttrIdents = null;
             ValueType tupleType = null;
             List<ValueType> tupleTypes = null;
-            Datom lo = new Datom(e, Long.MIN_VALUE, Values.MIN, Long.MIN_VALUE, false);
-            Datom hi = new Datom(e, Long.MAX_VALUE, Values.MAX, Long.MAX_VALUE, true);
-            for (Datom d : eavt.slice(lo, hi)) {
+            for (Datom d : entity(eavt, e)) {
                 long a = d.a();
                 Object v = d.v();
-                if (a == Bootstrap.IDENT) {
-                    ident = (Keyword) v;
-                } else if (a == Bootstrap.VALUE_TYPE) {
+                if (a == Bootstrap.VALUE_TYPE) {
                     type = ValueType.byId((Long) v);
                 } else if (a == Bootstrap.CARDINALITY) {
                     many = (Long) v == Bootstrap.CARDINALITY_MANY;
@@ -150,10 +156,6 @@ final class Indexer {
                     tupleTypes = List.copyOf(ts);
                 }
             }
-            if (ident != null) {
-                b.identToId.put(ident, e);
-                b.idToIdent.put(e, ident);
-            }
             if (ident != null && type != null && many != null) {
                 List<Long> tupleAttrs = null;
                 if (tupleAttrIdents != null) {
@@ -173,5 +175,18 @@ final class Indexer {
             b.identToId.putIfAbsent(alias.getKey(), alias.getValue());
         }
         return b.build();
+    }
+
+    private static Iterable<Datom> entity(PersistentSortedSet<Datom> eavt, long e) {
+        return eavt.slice(new Datom(e, Long.MIN_VALUE, Values.MIN, Long.MIN_VALUE, false),
+                new Datom(e, Long.MAX_VALUE, Values.MAX, Long.MAX_VALUE, true));
+    }
+
+    private static Datom first(PersistentSortedSet<Datom> eavt, long e, long a) {
+        for (Datom d : eavt.slice(new Datom(e, a, Values.MIN, Long.MIN_VALUE, false),
+                new Datom(e, a, Values.MAX, Long.MAX_VALUE, true))) {
+            return d;
+        }
+        return null;
     }
 }

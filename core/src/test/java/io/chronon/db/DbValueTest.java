@@ -93,6 +93,20 @@ class DbValueTest {
     }
 
     @Test
+    void renamedIdentKeepsResolvingUntilReused() {
+        DbValue db = schemaDb();
+        db = tx(db, retract(NAME, Bootstrap.IDENT, Keyword.of("person/name")),
+                add(NAME, Bootstrap.IDENT, Keyword.of("person/full-name")));
+        assertEquals(NAME, db.entid(Keyword.of("person/full-name")));
+        assertEquals(NAME, db.entid(Keyword.of("person/name")));
+        assertEquals(Keyword.of("person/full-name"), db.ident(NAME));
+        assertEquals(Keyword.of("person/full-name"), db.attribute(Keyword.of("person/name")).ident());
+        db = tx(db, add(FRIEND, Bootstrap.IDENT, Keyword.of("person/name")),
+                retract(FRIEND, Bootstrap.IDENT, Keyword.of("person/friend")));
+        assertEquals(FRIEND, db.entid(Keyword.of("person/name")));
+    }
+
+    @Test
     void lookupRefsAndDatomsByComponents() {
         DbValue db = schemaDb();
         db = tx(db, add(ALICE, NAME, "alice"), add(BOB, NAME, "bob"), add(ALICE, FRIEND, BOB));
