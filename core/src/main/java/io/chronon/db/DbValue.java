@@ -287,11 +287,11 @@ public final class DbValue {
         if (end == null) {
             return all;
         }
-        return () -> new Iterator<>() {
+        return () -> new LookaheadIterator<>() {
             private final Iterator<Datom> it = all.iterator();
-            private Datom next = advance();
 
-            private Datom advance() {
+            @Override
+            protected Datom computeNext() {
                 if (it.hasNext()) {
                     Datom d = it.next();
                     if (Values.compare(d.v(), end) < 0) {
@@ -299,21 +299,6 @@ public final class DbValue {
                     }
                 }
                 return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public Datom next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
-                }
-                Datom d = next;
-                next = advance();
-                return d;
             }
         };
     }
@@ -472,43 +457,26 @@ public final class DbValue {
     }
 
     /** Current-index reads of a view without history: keep datoms with since < tx <= asOf. */
-    private static final class FilterIterator implements Iterator<Datom> {
+    private static final class FilterIterator extends LookaheadIterator<Datom> {
         private final Iterator<Datom> in;
         private final long sinceTx;
         private final long asOfTx;
-        private Datom next;
 
         FilterIterator(Iterator<Datom> in, long sinceT, long asOfT) {
             this.in = in;
             this.sinceTx = sinceT == NO_SINCE ? Long.MIN_VALUE : Ids.tToTx(sinceT);
             this.asOfTx = asOfT == NO_AS_OF ? Long.MAX_VALUE : Ids.tToTx(asOfT);
-            advance();
         }
 
-        private void advance() {
-            next = null;
+        @Override
+        protected Datom computeNext() {
             while (in.hasNext()) {
                 Datom d = in.next();
                 if (d.tx() > sinceTx && d.tx() <= asOfTx) {
-                    next = d;
-                    return;
+                    return d;
                 }
             }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next != null;
-        }
-
-        @Override
-        public Datom next() {
-            if (next == null) {
-                throw new NoSuchElementException();
-            }
-            Datom d = next;
-            advance();
-            return d;
+            return null;
         }
     }
 
@@ -516,23 +484,21 @@ public final class DbValue {
      * The facts true at asOf: from the merged current and retracted datoms of each fact (they
      * are adjacent in every index order), the latest event at or before asOf decides.
      */
-    private static final class AsOfIterator implements Iterator<Datom> {
+    private static final class AsOfIterator extends LookaheadIterator<Datom> {
         private final Iterator<Datom> in;
         private final long asOfTx;
         private final long sinceTx;
         private Datom pending;
-        private Datom next;
 
         AsOfIterator(Iterator<Datom> in, long asOfT, long sinceT) {
             this.in = in;
             this.asOfTx = asOfT == NO_AS_OF ? Long.MAX_VALUE : Ids.tToTx(asOfT);
             this.sinceTx = sinceT == NO_SINCE ? Long.MIN_VALUE : Ids.tToTx(sinceT);
             this.pending = in.hasNext() ? in.next() : null;
-            advance();
         }
 
-        private void advance() {
-            next = null;
+        @Override
+        protected Datom computeNext() {
             while (pending != null) {
                 Datom first = pending;
                 Datom lastVisible = null;
@@ -553,25 +519,10 @@ public final class DbValue {
                     d = n;
                 }
                 if (lastVisible != null && lastVisible.added() && lastVisible.tx() > sinceTx) {
-                    next = lastVisible;
-                    return;
+                    return lastVisible;
                 }
             }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next != null;
-        }
-
-        @Override
-        public Datom next() {
-            if (next == null) {
-                throw new NoSuchElementException();
-            }
-            Datom d = next;
-            advance();
-            return d;
+            return null;
         }
     }
 

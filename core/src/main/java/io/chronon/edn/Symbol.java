@@ -35,8 +35,8 @@ public final class Symbol implements Comparable<Symbol> {
         if (k != null) {
             return k;
         }
-        int slash = t.indexOf('/');
-        if (slash > 0 && slash < t.length() - 1) {
+        int slash = Names.separator(t);
+        if (slash > 0) {
             return of(t.substring(0, slash), t.substring(slash + 1));
         }
         return INTERNED.computeIfAbsent(t, s -> new Symbol(null, s));
@@ -75,24 +75,7 @@ public final class Symbol implements Comparable<Symbol> {
 
     @Override
     public int compareTo(Symbol o) {
-        if (this == o) {
-            return 0;
-        }
-        // Clojure's order: symbols without a namespace first, then by namespace, then name.
-        if (namespace == null) {
-            if (o.namespace != null) {
-                return -1;
-            }
-        } else {
-            if (o.namespace == null) {
-                return 1;
-            }
-            int c = namespace.compareTo(o.namespace);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return name.compareTo(o.name);
+        return this == o ? 0 : Names.compare(namespace, name, o.namespace, o.name);
     }
 
     @Override
