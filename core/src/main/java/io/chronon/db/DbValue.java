@@ -140,7 +140,10 @@ public final class DbValue {
             Datom hi = new Datom(Long.MAX_VALUE, Bootstrap.TX_INSTANT, d, Long.MAX_VALUE, true);
             Datom lo = new Datom(Long.MIN_VALUE, Bootstrap.TX_INSTANT, Values.MIN, Long.MIN_VALUE, false);
             for (Datom x : current[IndexType.AVET.ordinal()].rslice(hi, lo)) {
-                return Ids.txToT(x.e());
+                // any entity may carry :db/txInstant; only transactions count
+                if (Ids.isTx(x.e())) {
+                    return Ids.txToT(x.e());
+                }
             }
             return 0;
         }
@@ -344,7 +347,8 @@ public final class DbValue {
 
     /**
      * The datoms of the transactions with {@code startT <= t < endT} (a null bound is open),
-     * in transaction order: Datomic's {@code tx-range} over the log.
+     * in transaction order: Datomic's {@code tx-range} over the log. The log is the whole
+     * database's: views do not filter it (pass bounds instead).
      */
     public Iterable<Datom> txRange(Long startT, Long endT) {
         Datom from = startT == null ? null : new Datom(Long.MIN_VALUE, Long.MIN_VALUE, Values.MIN, Ids.tToTx(startT), false);
@@ -447,7 +451,12 @@ public final class DbValue {
      * transaction applies to the whole database.
      */
     public io.chronon.tx.TxReport with(List<?> txData) {
-        return io.chronon.tx.TxProcessor.transact(unfiltered(), txData, io.chronon.tx.TxOptions.defaults());
+        return with(txData, io.chronon.tx.TxOptions.defaults());
+    }
+
+    /** {@link #with(List)} with the writer's options: its clock and transaction functions. */
+    public io.chronon.tx.TxReport with(List<?> txData, io.chronon.tx.TxOptions options) {
+        return io.chronon.tx.TxProcessor.transact(unfiltered(), txData, options);
     }
 
     @Override

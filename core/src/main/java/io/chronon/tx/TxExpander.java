@@ -388,9 +388,15 @@ final class TxExpander {
             if (id < 0) {
                 return tempid(Long.toString(id));
             }
-            // ids the database has not given out yet are rejected, as Datomic does
+            // ids the database has not given out yet are rejected, as Datomic does; stricter
+            // than Datomic, an id in :db.part/db must be one already handed out there (else a
+            // later attribute could be given an id that already has datoms), and only the
+            // three partitions exist
             long c = Ids.counter(id);
-            if (c >= db.nextT() && !(Ids.part(id) == Ids.PART_DB && c < db.nextDbCounter())) {
+            long part = Ids.part(id);
+            boolean given = part == Ids.PART_DB ? c < db.nextDbCounter()
+                    : (part == Ids.PART_USER || part == Ids.PART_TX) && c < db.nextT();
+            if (!given) {
                 throw TxErrors.invalidEntityId(id, form);
             }
             return id;

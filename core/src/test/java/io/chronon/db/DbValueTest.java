@@ -158,6 +158,9 @@ class DbValueTest {
         db = tx(db, add(BOB, NAME, "bob"));
         // the test clock makes each tx's instant equal to its t in milliseconds
         assertEquals(t1, db.asOf(new java.util.Date(t1 + 5)).asOfT());
+        // an ordinary entity carrying :db/txInstant is not a transaction
+        db = tx(db, add(ALICE, Bootstrap.TX_INSTANT, new java.util.Date(t1 + 3)));
+        assertEquals(t1, db.asOf(new java.util.Date(t1 + 5)).asOfT());
         assertEquals(1, list(db.asOf(new java.util.Date(t1 + 5)).datoms(IndexType.AEVT, NAME)).size());
     }
 

@@ -103,6 +103,9 @@ class TxFormsTest {
         s.fails("db.error/invalid-entity-id", List.of(List.of(kw("db/add"), Ids.entid(Ids.PART_USER, s.db.nextT()),
                 kw("p/name"), "x")));
         s.fails("db.error/invalid-entity-id", "[[:db/add 12345678 :p/name \"x\"]]");
+        // stricter than Datomic: :db.part/db ids not yet given to an attribute, and partitions that don't exist
+        s.fails("db.error/invalid-entity-id", "[[:db/add 500 :p/name \"x\"]]");
+        s.fails("db.error/invalid-entity-id", List.of(List.of(kw("db/add"), Ids.entid(7, 5), kw("p/name"), "x")));
         s.fails("db.error/not-an-entity", "[[:db/add :no/ident :p/name \"x\"]]");
         s.fails("db.error/not-an-entity", "[[:db/add [:p/key \"missing\"] :p/name \"x\"]]");
         s.fails("db.error/lookup-ref-attr-not-unique", "[[:db/add [:p/name \"x\"] :p/name \"x\"]]");
