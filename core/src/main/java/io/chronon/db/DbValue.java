@@ -333,6 +333,24 @@ public final class DbValue {
     }
 
     /**
+     * The first datom of {@code index} between two bounds (inclusive; null is open) as seen
+     * by this view, or null: {@link #slice} for when one datom is all that can match (a
+     * cardinality-one value of an entity), without an iterator on an unfiltered value.
+     */
+    public Datom first(IndexType index, Datom from, Datom to) {
+        if (!isFiltered()) {
+            Datom d = from == null ? null : current[index.ordinal()].ceiling(from);
+            if (from == null) {
+                java.util.Iterator<Datom> it = current[index.ordinal()].iterator();
+                d = it.hasNext() ? it.next() : null;
+            }
+            return d != null && (to == null || index.comparator().compare(d, to) <= 0) ? d : null;
+        }
+        java.util.Iterator<Datom> it = slice(index, from, to).iterator();
+        return it.hasNext() ? it.next() : null;
+    }
+
+    /**
      * How many current datoms lie between two bounds, ignoring views: an O(log n) estimate
      * for the query planner.
      */

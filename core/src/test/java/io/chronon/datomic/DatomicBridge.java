@@ -188,6 +188,10 @@ public final class DatomicBridge implements AutoCloseable {
 
     /** Chronon data as Clojure data for Datomic's API. */
     public static Object toDatomic(Object v) {
+        // a Datomic db implements java.util.Map: pass Datomic's own objects through untouched
+        if (v instanceof datomic.Database || v instanceof clojure.lang.IObj) {
+            return v;
+        }
         if (v instanceof Keyword k) {
             return clojure.lang.Keyword.intern(k.namespace(), k.name());
         }

@@ -1,0 +1,761 @@
+package io.chronon.query;
+
+import io.chronon.ChrononException;
+import io.chronon.db.Attribute;
+import io.chronon.db.Datom;
+import io.chronon.db.DbValue;
+import io.chronon.db.IndexType;
+import io.chronon.db.Values;
+import io.chronon.edn.EdnList;
+import io.chronon.edn.Keyword;
+import io.chronon.edn.Symbol;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The fixed whitelist of functions a query may call in predicate and function clauses:
+ * Datomic's built-ins with Clojure's semantics for the values Chronon stores. A query can
+ * never call anything else (no Java interop, no arbitrary functions).
+ *
+ * <p>Chronon's choices where Datomic's would need Clojure: regex arguments may be a
+ * {@link Pattern} (from {@code re-pattern} or an input) or a string; {@code fulltext} is a
+ * case-insensitive match of every search word against the values of a {@code :db/fulltext}
+ * attribute, with score 1.0; {@code -differ?} is DataScript's (true when the first half of the
+ * arguments differs from the second half).
+ */
+final class Builtins {
+    private Builtins() {
+    }
+
+    /** What a function needs from the query while it runs. */
+    interface Env {
+        /** Runs a nested query ({@code q}). */
+        Object query(Object query, List<Object> inputs);
+
+        /** Checks the deadline; called by functions that loop. */
+        void checkDeadline();
+    }
+
+    /** The body of a function: arguments already resolved (a source argument is its db value or collection). */
+    interface Impl {
+        Object apply(Object[] args, Env env);
+    }
+
+    /**
+     * A built-in function.
+     *
+     * @param maxArgs -1 for variadic
+     * @param needsSource true if the first argument must be a data source
+     */
+    record Fn(Symbol name, int minArgs, int maxArgs, boolean needsSource, Impl impl) {
+    }
+
+    private static final Map<Symbol, Fn> FNS = new HashMap<>();
+
+    /** The function named {@code name}, or null if queries may not call it. */
+    static Fn lookup(Symbol name) {
+        Fn f = FNS.get(name);
+        if (f == null && "clojure.core".equals(name.namespace())) {
+            f = FNS.get(Symbol.of(name.name()));
+        }
+        return f;
+    }
+
+    private static void def(String name, int min, int max, Impl impl) {
+        Symbol s = Symbol.of(name);
+        FNS.put(s, new Fn(s, min, max, false, impl));
+    }
+
+    private static void defSource(String name, int min, int max, Impl impl) {
+        Symbol s = Symbol.of(name);
+        FNS.put(s, new Fn(s, min, max, true, impl));
+    }
+
+    static {
+        // ---------------------------------------------------------- comparison
+        def("=", 1, -1, (a, e) -> {
+            for (int i = 1; i < a.length; i++) {
+                if (!cljEquals(a[0], a[i])) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        def("==", 1, -1, (a, e) -> {
+            for (int i = 1; i < a.length; i++) {
+                if (Values.compareNumbers(num(a[0]), num(a[i])) != 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        Impl notEq = (a, e) -> {
+            for (int i = 1; i < a.length; i++) {
+                if (!cljEquals(a[0], a[i])) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        def("not=", 1, -1, notEq);
+        def("!=", 1, -1, notEq);
+        def("<", 2, 2, (a, e) -> Values.compare(a[0], a[1]) < 0);
+        def(">", 2, 2, (a, e) -> Values.compare(a[0], a[1]) > 0);
+        def("<=", 2, 2, (a, e) -> Values.compare(a[0], a[1]) <= 0);
+        def(">=", 2, 2, (a, e) -> Values.compare(a[0], a[1]) >= 0);
+        def("compare", 2, 2, (a, e) -> (long) Values.compare(a[0], a[1]));
+
+        // ---------------------------------------------------------- arithmetic
+        def("+", 0, -1, (a, e) -> {
+            Number r = 0L;
+            for (Object x : a) {
+                r = Arith.add(r, num(x));
+            }
+            return r;
+        });
+        def("*", 0, -1, (a, e) -> {
+            Number r = 1L;
+            for (Object x : a) {
+                r = Arith.multiply(r, num(x));
+            }
+            return r;
+        });
+        def("-", 1, -1, (a, e) -> {
+            if (a.length == 1) {
+                return Arith.subtract(0L, num(a[0]));
+            }
+            Number r = num(a[0]);
+            for (int i = 1; i < a.length; i++) {
+                r = Arith.subtract(r, num(a[i]));
+            }
+            return r;
+        });
+        def("/", 1, -1, (a, e) -> {
+            if (a.length == 1) {
+                return Arith.divide(1L, num(a[0]));
+            }
+            Number r = num(a[0]);
+            for (int i = 1; i < a.length; i++) {
+                r = Arith.divide(r, num(a[i]));
+            }
+            return r;
+        });
+        def("quot", 2, 2, (a, e) -> Arith.quot(num(a[0]), num(a[1])));
+        def("rem", 2, 2, (a, e) -> Arith.rem(num(a[0]), num(a[1])));
+        def("mod", 2, 2, (a, e) -> Arith.mod(num(a[0]), num(a[1])));
+        def("inc", 1, 1, (a, e) -> Arith.add(num(a[0]), 1L));
+        def("dec", 1, 1, (a, e) -> Arith.subtract(num(a[0]), 1L));
+        def("max", 1, -1, (a, e) -> {
+            Number r = num(a[0]);
+            for (int i = 1; i < a.length; i++) {
+                Number x = num(a[i]);
+                if (Values.compareNumbers(x, r) > 0) {
+                    r = x;
+                }
+            }
+            return r;
+        });
+        def("min", 1, -1, (a, e) -> {
+            Number r = num(a[0]);
+            for (int i = 1; i < a.length; i++) {
+                Number x = num(a[i]);
+                if (Values.compareNumbers(x, r) < 0) {
+                    r = x;
+                }
+            }
+            return r;
+        });
+        def("zero?", 1, 1, (a, e) -> Arith.signum(num(a[0])) == 0);
+        def("pos?", 1, 1, (a, e) -> Arith.signum(num(a[0])) > 0);
+        def("neg?", 1, 1, (a, e) -> Arith.signum(num(a[0])) < 0);
+        def("even?", 1, 1, (a, e) -> (integer(a[0]) & 1) == 0);
+        def("odd?", 1, 1, (a, e) -> (integer(a[0]) & 1) != 0);
+
+        // ---------------------------------------------------------- strings
+        def("str", 0, -1, (a, e) -> {
+            StringBuilder sb = new StringBuilder();
+            for (Object x : a) {
+                sb.append(str(x));
+            }
+            return sb.toString();
+        });
+        def("subs", 2, 3, (a, e) -> {
+            String s = string(a[0]);
+            int start = (int) integer(a[1]);
+            return a.length == 3 ? s.substring(start, (int) integer(a[2])) : s.substring(start);
+        });
+        def("count", 1, 1, (a, e) -> (long) count(a[0]));
+        def("re-pattern", 1, 1, (a, e) -> a[0] instanceof Pattern p ? p : pattern(a[0]));
+        def("re-find", 2, 2, (a, e) -> {
+            Matcher m = pattern(a[0]).matcher(string(a[1]));
+            return m.find() ? groups(m) : null;
+        });
+        def("re-matches", 2, 2, (a, e) -> {
+            Matcher m = pattern(a[0]).matcher(string(a[1]));
+            return m.matches() ? groups(m) : null;
+        });
+        def("re-seq", 2, 2, (a, e) -> {
+            Matcher m = pattern(a[0]).matcher(string(a[1]));
+            List<Object> out = new ArrayList<>();
+            while (m.find()) {
+                out.add(groups(m));
+            }
+            return out.isEmpty() ? null : EdnList.from(out);
+        });
+        def("clojure.string/blank?", 1, 1, (a, e) -> a[0] == null || string(a[0]).isBlank());
+        def("clojure.string/includes?", 2, 2, (a, e) -> string(a[0]).contains(str(a[1])));
+        def("clojure.string/starts-with?", 2, 2, (a, e) -> string(a[0]).startsWith(string(a[1])));
+        def("clojure.string/ends-with?", 2, 2, (a, e) -> string(a[0]).endsWith(string(a[1])));
+        def("clojure.string/lower-case", 1, 1, (a, e) -> str(a[0]).toLowerCase(Locale.ROOT));
+        def("clojure.string/upper-case", 1, 1, (a, e) -> str(a[0]).toUpperCase(Locale.ROOT));
+        def("clojure.string/trim", 1, 1, (a, e) -> string(a[0]).strip());
+        def("clojure.string/split", 2, 3, (a, e) -> {
+            String[] parts = a.length == 3 ? pattern(a[1]).split(string(a[0]), (int) integer(a[2]))
+                    : pattern(a[1]).split(string(a[0]));
+            return List.of((Object[]) parts);
+        });
+        def("clojure.string/join", 1, 2, (a, e) -> {
+            String sep = a.length == 2 ? str(a[0]) : "";
+            Object coll = a[a.length - 1];
+            StringBuilder sb = new StringBuilder();
+            boolean first = true;
+            for (Object x : seq(coll)) {
+                if (!first) {
+                    sb.append(sep);
+                }
+                sb.append(str(x));
+                first = false;
+            }
+            return sb.toString();
+        });
+
+        // ---------------------------------------------------------- values and collections
+        def("identity", 1, 1, (a, e) -> a[0]);
+        def("keyword", 1, 2, (a, e) -> {
+            if (a.length == 2) {
+                return Keyword.of(a[0] == null ? null : str(a[0]), str(a[1]));
+            }
+            if (a[0] == null) {
+                return null;
+            }
+            if (a[0] instanceof Keyword k) {
+                return k;
+            }
+            if (a[0] instanceof Symbol s) {
+                return Keyword.of(s.text());
+            }
+            return Keyword.of(string(a[0]));
+        });
+        def("name", 1, 1, (a, e) -> {
+            if (a[0] instanceof Keyword k) {
+                return k.name();
+            }
+            if (a[0] instanceof Symbol s) {
+                return s.name();
+            }
+            return string(a[0]);
+        });
+        def("namespace", 1, 1, (a, e) -> {
+            if (a[0] instanceof Keyword k) {
+                return k.namespace();
+            }
+            if (a[0] instanceof Symbol s) {
+                return s.namespace();
+            }
+            throw new ClassCastException(typeName(a[0]) + " has no namespace");
+        });
+        def("vector", 0, -1, (a, e) -> Collections.unmodifiableList(java.util.Arrays.asList(a.clone())));
+        def("list", 0, -1, (a, e) -> EdnList.of(a));
+        def("set", 1, 1, (a, e) -> {
+            Set<Object> s = new LinkedHashSet<>();
+            for (Object x : seq(a[0])) {
+                s.add(x);
+            }
+            return Collections.unmodifiableSet(s);
+        });
+        def("hash-map", 0, -1, (a, e) -> {
+            if (a.length % 2 != 0) {
+                throw new IllegalArgumentException("hash-map takes key-value pairs, got an odd number of arguments");
+            }
+            Map<Object, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < a.length; i += 2) {
+                m.put(a[i], a[i + 1]);
+            }
+            return Collections.unmodifiableMap(m);
+        });
+        def("get", 2, 3, (a, e) -> {
+            Object r = get(a[0], a[1]);
+            return r == null && a.length == 3 ? a[2] : r;
+        });
+        def("contains?", 2, 2, (a, e) -> contains(a[0], a[1]));
+        def("not-empty", 1, 1, (a, e) -> a[0] == null || count(a[0]) == 0 ? null : a[0]);
+        def("empty?", 1, 1, (a, e) -> a[0] == null || count(a[0]) == 0);
+        def("nil?", 1, 1, (a, e) -> a[0] == null);
+        def("some?", 1, 1, (a, e) -> a[0] != null);
+        def("true?", 1, 1, (a, e) -> Boolean.TRUE.equals(a[0]));
+        def("false?", 1, 1, (a, e) -> Boolean.FALSE.equals(a[0]));
+        def("not", 1, 1, (a, e) -> !truthy(a[0]));
+        def("tuple", 1, -1, (a, e) -> Collections.unmodifiableList(java.util.Arrays.asList(a.clone())));
+        def("untuple", 1, 1, (a, e) -> a[0]);
+        def("ground", 1, 1, (a, e) -> a[0]);
+        def("-differ?", 0, -1, (a, e) -> {
+            int half = a.length / 2;
+            if (a.length % 2 != 0) {
+                return true;
+            }
+            for (int i = 0; i < half; i++) {
+                if (!cljEquals(a[i], a[half + i])) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        def("rand", 0, 1, (a, e) -> ThreadLocalRandom.current().nextDouble()
+                * (a.length == 0 ? 1.0 : num(a[0]).doubleValue()));
+        def("rand-int", 1, 1, (a, e) -> (long) (ThreadLocalRandom.current().nextDouble() * num(a[0]).doubleValue()));
+        def("q", 1, -1, (a, e) -> {
+            List<Object> inputs = new ArrayList<>();
+            for (int i = 1; i < a.length; i++) {
+                inputs.add(a[i]);
+            }
+            return e.query(a[0], inputs);
+        });
+
+        // ---------------------------------------------------------- database functions
+        defSource("get-else", 4, 4, (a, e) -> {
+            DbValue db = db(a[0]);
+            Attribute attr = attribute(db, a[2]);
+            if (attr.many()) {
+                throw new IllegalArgumentException("cardinality-many attrs not supported: " + attr.ident());
+            }
+            if (a[3] == null) {
+                throw new IllegalArgumentException("get-else: nil default value is not supported");
+            }
+            Long eid = db.entid(a[1]);
+            if (eid != null) {
+                for (Datom d : db.datoms(IndexType.EAVT, eid, attr.id())) {
+                    return d.v();
+                }
+            }
+            return a[3];
+        });
+        defSource("get-some", 3, -1, (a, e) -> {
+            DbValue db = db(a[0]);
+            Long eid = db.entid(a[1]);
+            if (eid == null) {
+                return null;
+            }
+            for (int i = 2; i < a.length; i++) {
+                Attribute attr = attribute(db, a[i]);
+                for (Datom d : db.datoms(IndexType.EAVT, eid, attr.id())) {
+                    return List.of(attr.id(), d.v());
+                }
+            }
+            return null;
+        });
+        defSource("missing?", 3, 3, (a, e) -> {
+            DbValue db = db(a[0]);
+            Attribute attr = attribute(db, a[2]);
+            Long eid = db.entid(a[1]);
+            if (eid == null) {
+                return true;
+            }
+            return !db.datoms(IndexType.EAVT, eid, attr.id()).iterator().hasNext();
+        });
+        defSource("fulltext", 3, 3, (a, e) -> {
+            DbValue db = db(a[0]);
+            Attribute attr = attribute(db, a[1]);
+            if (!attr.fulltext()) {
+                throw new IllegalArgumentException("attribute " + attr.ident() + " is not :db/fulltext");
+            }
+            String[] words = string(a[2]).toLowerCase(Locale.ROOT).split("\\W+");
+            List<Object> out = new ArrayList<>();
+            int n = 0;
+            for (Datom d : db.datoms(IndexType.AEVT, attr.id())) {
+                if ((++n & 1023) == 0) {
+                    e.checkDeadline();
+                }
+                String text = String.valueOf(d.v()).toLowerCase(Locale.ROOT);
+                boolean all = true;
+                for (String w : words) {
+                    if (!w.isEmpty() && !text.contains(w)) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) {
+                    out.add(List.of(d.e(), d.v(), d.tx(), 1.0));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ================================================================== helpers
+
+    /** Clojure's truthiness: everything but nil and false. */
+    static boolean truthy(Object o) {
+        return o != null && o != Boolean.FALSE && !Boolean.FALSE.equals(o);
+    }
+
+    /** Clojure's {@code =} for stored values: numbers of one kind compare by value, the rest by {@link Values#equal}. */
+    static boolean cljEquals(Object x, Object y) {
+        if (x instanceof Number nx && y instanceof Number ny) {
+            int kx = Arith.category(nx);
+            int ky = Arith.category(ny);
+            boolean integral = kx <= Arith.BIGINT && ky <= Arith.BIGINT;
+            if (integral || kx == ky) {
+                return Values.compareNumbers(nx, ny) == 0;
+            }
+            return false;
+        }
+        return Values.equal(x, y);
+    }
+
+    private static Number num(Object o) {
+        if (o instanceof Number n) {
+            return n;
+        }
+        throw new ClassCastException(typeName(o) + " cannot be cast to a number");
+    }
+
+    private static long integer(Object o) {
+        if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
+            return ((Number) o).longValue();
+        }
+        if (o instanceof BigInteger b) {
+            return b.longValueExact();
+        }
+        throw new IllegalArgumentException("Argument must be an integer: " + QueryParser.show(o));
+    }
+
+    private static String string(Object o) {
+        if (o instanceof String s) {
+            return s;
+        }
+        throw new ClassCastException(typeName(o) + " cannot be cast to a string");
+    }
+
+    static String typeName(Object o) {
+        return o == null ? "nil" : o.getClass().getName();
+    }
+
+    /** Clojure's {@code str} of one value. */
+    static String str(Object o) {
+        if (o == null) {
+            return "";
+        }
+        if (o instanceof String s) {
+            return s;
+        }
+        if (o instanceof Keyword || o instanceof Symbol || o instanceof Number || o instanceof Boolean
+                || o instanceof Character) {
+            return o.toString();
+        }
+        if (o instanceof Collection<?> || o instanceof Map<?, ?>) {
+            return QueryParser.show(o);
+        }
+        return o.toString();
+    }
+
+    private static int count(Object o) {
+        if (o == null) {
+            return 0;
+        }
+        if (o instanceof String s) {
+            return s.length();
+        }
+        if (o instanceof Collection<?> c) {
+            return c.size();
+        }
+        if (o instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        if (o instanceof byte[] b) {
+            return b.length;
+        }
+        if (o instanceof Object[] arr) {
+            return arr.length;
+        }
+        throw new UnsupportedOperationException("count not supported on this type: " + typeName(o));
+    }
+
+    private static Iterable<?> seq(Object o) {
+        if (o == null) {
+            return List.of();
+        }
+        if (o instanceof Iterable<?> it) {
+            return it;
+        }
+        if (o instanceof Map<?, ?> m) {
+            List<Object> entries = new ArrayList<>();
+            m.forEach((k, v) -> entries.add(List.of(k, v)));
+            return entries;
+        }
+        if (o instanceof String s) {
+            List<Object> cs = new ArrayList<>();
+            for (char c : s.toCharArray()) {
+                cs.add(c);
+            }
+            return cs;
+        }
+        throw new IllegalArgumentException("Don't know how to create a sequence from: " + typeName(o));
+    }
+
+    private static Object get(Object coll, Object key) {
+        if (coll == null) {
+            return null;
+        }
+        if (coll instanceof Map<?, ?> m) {
+            Object v = m.get(key);
+            if (v == null && key instanceof Number n && !(key instanceof Long)) {
+                v = m.get(n.longValue());
+            }
+            return v;
+        }
+        if (coll instanceof List<?> l) {
+            if (key instanceof Number n && (n instanceof Long || n instanceof Integer)) {
+                long i = n.longValue();
+                return i >= 0 && i < l.size() ? l.get((int) i) : null;
+            }
+            return null;
+        }
+        if (coll instanceof Set<?> s) {
+            return s.contains(key) ? key : null;
+        }
+        if (coll instanceof String s && key instanceof Number n) {
+            long i = n.longValue();
+            return i >= 0 && i < s.length() ? s.charAt((int) i) : null;
+        }
+        return null;
+    }
+
+    private static boolean contains(Object coll, Object key) {
+        if (coll == null) {
+            return false;
+        }
+        if (coll instanceof Map<?, ?> m) {
+            return m.containsKey(key);
+        }
+        if (coll instanceof Set<?> s) {
+            return s.contains(key);
+        }
+        if (coll instanceof List<?> l) {
+            return key instanceof Number n && n.longValue() >= 0 && n.longValue() < l.size();
+        }
+        if (coll instanceof String s) {
+            return key instanceof Number n && n.longValue() >= 0 && n.longValue() < s.length();
+        }
+        throw new IllegalArgumentException("contains? not supported on type: " + typeName(coll));
+    }
+
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
+    private static Pattern pattern(Object o) {
+        if (o instanceof Pattern p) {
+            return p;
+        }
+        String s = string(o);
+        Pattern p = PATTERNS.get(s);
+        if (p == null) {
+            p = Pattern.compile(s);
+            if (PATTERNS.size() < 1000) {
+                PATTERNS.put(s, p);
+            }
+        }
+        return p;
+    }
+
+    private static Object groups(Matcher m) {
+        if (m.groupCount() == 0) {
+            return m.group();
+        }
+        List<Object> gs = new ArrayList<>();
+        for (int i = 0; i <= m.groupCount(); i++) {
+            gs.add(m.group(i));
+        }
+        return Collections.unmodifiableList(gs);
+    }
+
+    private static DbValue db(Object source) {
+        if (source instanceof DbValue db) {
+            return db;
+        }
+        throw new IllegalArgumentException("Expected a database as the data source, got " + typeName(source));
+    }
+
+    private static Attribute attribute(DbValue db, Object attr) {
+        Attribute a = db.attribute(attr);
+        if (a == null) {
+            throw ChrononException.incorrect("db.error/not-an-entity",
+                    "Unable to resolve entity: " + QueryParser.show(attr), attr);
+        }
+        return a;
+    }
+
+    /** Clojure's numeric tower for the types Chronon stores: long, bigint, bigdec, double. */
+    static final class Arith {
+        static final int LONG = 0;
+        static final int BIGINT = 1;
+        static final int BIGDEC = 2;
+        static final int DOUBLE = 3;
+
+        private Arith() {
+        }
+
+        static int category(Number n) {
+            if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+                return LONG;
+            }
+            if (n instanceof BigInteger) {
+                return BIGINT;
+            }
+            if (n instanceof BigDecimal) {
+                return BIGDEC;
+            }
+            return DOUBLE;
+        }
+
+        private static BigInteger big(Number n) {
+            return n instanceof BigInteger b ? b : BigInteger.valueOf(n.longValue());
+        }
+
+        private static BigDecimal dec(Number n) {
+            if (n instanceof BigDecimal b) {
+                return b;
+            }
+            if (n instanceof BigInteger b) {
+                return new BigDecimal(b);
+            }
+            return BigDecimal.valueOf(n.longValue());
+        }
+
+        static Number add(Number x, Number y) {
+            switch (Math.max(category(x), category(y))) {
+                case LONG:
+                    return Math.addExact(x.longValue(), y.longValue());
+                case BIGINT:
+                    return big(x).add(big(y));
+                case BIGDEC:
+                    return dec(x).add(dec(y));
+                default:
+                    return x.doubleValue() + y.doubleValue();
+            }
+        }
+
+        static Number subtract(Number x, Number y) {
+            switch (Math.max(category(x), category(y))) {
+                case LONG:
+                    return Math.subtractExact(x.longValue(), y.longValue());
+                case BIGINT:
+                    return big(x).subtract(big(y));
+                case BIGDEC:
+                    return dec(x).subtract(dec(y));
+                default:
+                    return x.doubleValue() - y.doubleValue();
+            }
+        }
+
+        static Number multiply(Number x, Number y) {
+            switch (Math.max(category(x), category(y))) {
+                case LONG:
+                    return Math.multiplyExact(x.longValue(), y.longValue());
+                case BIGINT:
+                    return big(x).multiply(big(y));
+                case BIGDEC:
+                    return dec(x).multiply(dec(y));
+                default:
+                    return x.doubleValue() * y.doubleValue();
+            }
+        }
+
+        /** Datomic's {@code /}: integer division for integers, as {@code quot}. */
+        static Number divide(Number x, Number y) {
+            switch (Math.max(category(x), category(y))) {
+                case LONG:
+                case BIGINT:
+                    return quot(x, y);
+                case BIGDEC:
+                    return dec(x).divide(dec(y));
+                default:
+                    if (category(y) != DOUBLE && y.longValue() == 0 && category(x) != DOUBLE) {
+                        throw new ArithmeticException("Divide by zero");
+                    }
+                    return x.doubleValue() / y.doubleValue();
+            }
+        }
+
+        static Number quot(Number x, Number y) {
+            switch (Math.max(category(x), category(y))) {
+                case LONG:
+                    if (y.longValue() == 0) {
+                        throw new ArithmeticException("Divide by zero");
+                    }
+                    if (x.longValue() == Long.MIN_VALUE && y.longValue() == -1) {
+                        throw new ArithmeticException("long overflow");
+                    }
+                    return x.longValue() / y.longValue();
+                case BIGINT:
+                    return big(x).divide(big(y));
+                case BIGDEC:
+                    return dec(x).divideToIntegralValue(dec(y));
+                default:
+                    double d = x.doubleValue() / y.doubleValue();
+                    return d < 0 ? Math.ceil(d) : Math.floor(d);
+            }
+        }
+
+        static Number rem(Number x, Number y) {
+            switch (Math.max(category(x), category(y))) {
+                case LONG:
+                    if (y.longValue() == 0) {
+                        throw new ArithmeticException("Divide by zero");
+                    }
+                    return x.longValue() % y.longValue();
+                case BIGINT:
+                    return big(x).remainder(big(y));
+                case BIGDEC:
+                    return dec(x).remainder(dec(y));
+                default:
+                    return x.doubleValue() % y.doubleValue();
+            }
+        }
+
+        static Number mod(Number x, Number y) {
+            Number m = rem(x, y);
+            if (signum(m) == 0 || signum(x) == signum(y)) {
+                return m;
+            }
+            return add(m, y);
+        }
+
+        static int signum(Number n) {
+            switch (category(n)) {
+                case LONG:
+                    return Long.signum(n.longValue());
+                case BIGINT:
+                    return ((BigInteger) n).signum();
+                case BIGDEC:
+                    return ((BigDecimal) n).signum();
+                default:
+                    double d = n.doubleValue();
+                    return d > 0 ? 1 : d < 0 ? -1 : 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,623 @@
+package io.chronon.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chronon.ChrononException;
+import io.chronon.ErrorCategory;
+import io.chronon.db.DbValue;
+import io.chronon.edn.EdnList;
+import io.chronon.edn.EdnReader;
+import io.chronon.edn.Keyword;
+import io.chronon.edn.Symbol;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The query language feature by feature, on small databases. */
+class DatalogTest {
+    static DbValue db;
+    static long ivan;
+    static long petr;
+    static long oleg;
+    static long ivan2;
+
+    @BeforeAll
+    static void setUp() {
+        db = Fixtures.people();
+        ivan = Fixtures.eid(db, "Ivan");
+        petr = Fixtures.eid(db, "Petr");
+        oleg = Fixtures.eid(db, "Oleg");
+        ivan2 = Fixtures.eid(db, "Ivan2");
+    }
+
+    static Object q(String query, Object... inputs) {
+        return Datalog.q(query, inputs);
+    }
+
+    static Object qdb(String query) {
+        return Datalog.q(query, db);
+    }
+
+    static ChrononException rejects(String code, String query, Object... inputs) {
+        ChrononException e = assertThrows(ChrononException.class, () -> Datalog.q(query, inputs));
+        assertEquals(Keyword.of(code), e.code(), e.getMessage());
+        return e;
+    }
+
+    static Set<Object> set(Object... rows) {
+        return new HashSet<>(List.of(rows));
+    }
+
+    // ================================================================== forms and cache
+
+    @Test
+    void listMapAndStringFormsAgree() {
+        Object expected = set(List.of("Petr"), List.of("Oleg"));
+        assertEquals(expected, qdb("[:find ?n :where [?e :age ?a] [(> ?a 18)] [?e :name ?n]]"));
+        assertEquals(expected, Datalog.q(EdnReader.read("[:find ?n :where [?e :age ?a] [(> ?a 18)] [?e :name ?n]]"), db));
+        assertEquals(expected, qdb("{:find [?n] :where [[?e :age ?a] [(> ?a 18)] [?e :name ?n]]}"));
+        assertEquals(expected, Datalog.q(Map.of(Keyword.of("find"), List.of(Symbol.of("?n")),
+                Keyword.of("where"), EdnReader.read("[[?e :age ?a] [(> ?a 18)] [?e :name ?n]]")), db));
+    }
+
+    @Test
+    void aStringQueryIsParsedOnce() {
+        String query = "[:find ?e :where [?e :name \"Oleg\"] [(ground 12345) ?unique-to-this-test]]";
+        assertEquals(QueryCache.query(query), QueryCache.query(query));
+        assertTrue(QueryCache.query(query) == QueryCache.query(query));
+        assertTrue(QueryCache.size() <= QueryCache.CAPACITY);
+    }
+
+    // ================================================================== find specs
+
+    @Test
+    void relationIsASetOfLists() {
+        Object r = qdb("[:find ?n ?a :where [?e :name ?n] [?e :age ?a] [(< ?a 16)]]");
+        assertInstanceOf(Set.class, r);
+        assertEquals(set(List.of("Ivan", 15L), List.of("Ivan2", 10L)), r);
+    }
+
+    @Test
+    void collectionIsAListOfValues() {
+        Object r = qdb("[:find [?n ...] :where [_ :name ?n]]");
+        assertInstanceOf(List.class, r);
+        assertEquals(Set.of("Ivan", "Petr", "Oleg", "Ivan2"), new HashSet<>((List<?>) r));
+        assertEquals(List.of(), qdb("[:find [?n ...] :where [_ :name ?n] [(= ?n \"x\")]]"));
+    }
+
+    @Test
+    void tupleIsAListOrNull() {
+        assertEquals(List.of("Oleg", 20L), qdb("[:find [?n ?a] :where [?e :name \"Oleg\"] [?e :name ?n] [?e :age ?a]]"));
+        assertNull(qdb("[:find [?n ?a] :where [?e :name \"Nobody\"] [?e :name ?n] [?e :age ?a]]"));
+    }
+
+    @Test
+    void scalarIsAValueOrNull() {
+        assertEquals(20L, qdb("[:find ?a . :where [?e :name \"Oleg\"] [?e :age ?a]]"));
+        assertNull(qdb("[:find ?a . :where [?e :name \"Nobody\"] [?e :age ?a]]"));
+        assertEquals(4L, qdb("[:find (count ?e) . :where [?e :name]]"));
+        assertNull(qdb("[:find (count ?e) . :where [?e :age 1000]]"));
+    }
+
+    @Test
+    void returnMaps() {
+        Object keys = qdb("[:find ?n ?a :keys name age :where [?e :name ?n] [?e :age ?a] [(= ?a 20)]]");
+        assertEquals(List.of(Map.of(Keyword.of("name"), "Oleg", Keyword.of("age"), 20L)), keys);
+        Object strs = qdb("[:find ?n :strs name :where [?e :name ?n] [?e :age 20]]");
+        assertEquals(List.of(Map.of("name", "Oleg")), strs);
+        Object syms = qdb("[:find ?n :syms name :where [?e :name ?n] [?e :age 20]]");
+        assertEquals(List.of(Map.of(Symbol.of("name"), "Oleg")), syms);
+        // also for a tuple find (Datomic rejects this)
+        Object tuple = qdb("[:find [?n ?a] :keys n a :where [?e :name \"Oleg\"] [?e :name ?n] [?e :age ?a]]");
+        assertEquals(Map.of(Keyword.of("n"), "Oleg", Keyword.of("a"), 20L), tuple);
+    }
+
+    @Test
+    void withKeepsRowsThatDifferOnlyInTheWithVariables() {
+        assertEquals(List.of(List.of(4L)), qdb("[:find (sum ?h) :where [_ :heads ?h]]"));
+        assertEquals(List.of(List.of(6L)), qdb("[:find (sum ?h) :with ?e :where [?e :heads ?h]]"));
+        Object bag = qdb("[:find ?h :with ?e :where [?e :heads ?h]]");
+        assertInstanceOf(List.class, bag);
+        assertEquals(4, ((List<?>) bag).size());
+    }
+
+    @Test
+    void pullInFind() {
+        Object r = qdb("[:find (pull ?e [:name :age]) :where [?e :name \"Oleg\"]]");
+        assertEquals(List.of(List.of(Map.of(Keyword.of("name"), "Oleg", Keyword.of("age"), 20L))), r);
+        Object withInput = q("[:find (pull ?e pattern) . :in $ pattern :where [?e :name \"Oleg\"]]", db,
+                EdnReader.read("[:heads]"));
+        assertEquals(Map.of(Keyword.of("heads"), 3L), withInput);
+        rejects("db.error/invalid-pull", "[:find (pull ?e ?p) :in $ ?p :where [?e :name]]", db, List.of());
+    }
+
+    // ================================================================== inputs
+
+    @Test
+    void inputBindingForms() {
+        assertEquals(set(List.of(oleg)), q("[:find ?e :in $ ?n :where [?e :name ?n]]", db, "Oleg"));
+        assertEquals(set(List.of("Ivan"), List.of("Oleg")),
+                q("[:find ?n :in $ [?a ...] :where [?e :age ?a] [?e :name ?n]]", db, List.of(15L, 20)));
+        assertEquals(set(List.of("Oleg")),
+                q("[:find ?n :in $ [?a ?h] :where [?e :age ?a] [?e :heads ?h] [?e :name ?n]]", db, List.of(20L, 3L)));
+        assertEquals(set(List.of("Ivan", "teen"), List.of("Oleg", "adult")),
+                q("[:find ?n ?x :in $ [[?a ?x]] :where [?e :age ?a] [?e :name ?n]]", db,
+                        List.of(List.of(15L, "teen"), List.of(20L, "adult"), List.of(99L, "old"))));
+        assertEquals(set(), q("[:find ?n :in $ [?a ...] :where [?e :age ?a] [?e :name ?n]]", db, List.of()));
+        assertEquals(set(List.of(1L, 2L), List.of(3L, 4L)), q("[:find ?x ?y :in [[?x ?y]]]",
+                List.of(List.of(1L, 2L), List.of(3L, 4L))));
+    }
+
+    @Test
+    void lookupRefsAsInputs() {
+        assertEquals(set(List.of(15L)), q("[:find ?a :in $ ?e :where [?e :age ?a]]", db,
+                List.of(Keyword.of("name"), "Ivan")));
+        rejects("db.error/not-an-entity", "[:find ?a :in $ ?e :where [?e :age ?a]]", db,
+                List.of(Keyword.of("name"), "Nobody"));
+    }
+
+    @Test
+    void collectionsAsSources() {
+        Object rel = List.of(List.of("Ivan", "chess"), List.of("Oleg", "go"), List.of("Nobody", "x"));
+        assertEquals(set(List.of(15L, "chess"), List.of(20L, "go")),
+                q("[:find ?a ?g :in $ $games :where [$games ?n ?g] [?e :name ?n] [?e :age ?a]]", db, rel));
+    }
+
+    @Test
+    void severalDatabases() {
+        DbValue later = Fixtures.transact(db, "[[:db/add [:name \"Oleg\"] :age 21]]").dbAfter();
+        assertEquals(set(List.of("Oleg", 20L, 21L)),
+                q("[:find ?n ?a ?b :in $old $new :where [$old ?e :age ?a] [$new ?e :age ?b] [(!= ?a ?b)] [$new ?e :name ?n]]",
+                        db, later));
+    }
+
+    @Test
+    void extraInputsAreIgnoredAndMissingOnesRejected() {
+        assertEquals(set(List.of(ivan)), q("[:find ?e :in $ :where [?e :age 15]]", db, 1L, 2L));
+        rejects("db.error/too-few-inputs", "[:find ?e :in $ ?n :where [?e :name ?n]]", db);
+        rejects("db.error/invalid-data-source", "[:find ?e :where [?e :name \"Ivan\"]]", (Object) null);
+        rejects("db.error/invalid-data-source", "[:find ?e :in $a :where [?e :name \"Ivan\"]]", db);
+    }
+
+    // ================================================================== data patterns
+
+    @Test
+    void identsInRefValuePositionsResolve() {
+        assertEquals(set(List.of("Ivan")), qdb("[:find ?n :where [?e :color :red] [?e :name ?n]]"));
+        rejects("db.error/not-an-entity", "[:find ?e :where [?e :color :purple]]", db);
+        rejects("db.error/not-an-entity", "[:find ?e :where [?e :nonexistent ?v]]", db);
+        assertEquals(set(List.of("Ivan")), qdb("[:find ?n :where [?e :friend [:name \"Petr\"]] [?e :name ?n]]"));
+    }
+
+    @Test
+    void lookupRefInTheEntityPositionIsRejected() {
+        rejects("db.error/invalid-clause", "[:find ?a :where [[:name \"Ivan\"] :age ?a]]", db);
+    }
+
+    @Test
+    void aVariableRepeatedInOnePatternMustMatchItself() {
+        DbValue selfish = Fixtures.transact(db, "[[:db/add [:name \"Oleg\"] :friend [:name \"Oleg\"]]]").dbAfter();
+        assertEquals(set(List.of("Oleg")), q("[:find ?n :where [?e :friend ?e] [?e :name ?n]]", selfish));
+    }
+
+    @Test
+    void attributeVariablesBindAttributeIds() {
+        Object r = qdb("[:find ?ident :where [?e :name \"Oleg\"] [?e ?a _] [?a :db/ident ?ident]]");
+        assertEquals(set(List.of(Keyword.of("name")), List.of(Keyword.of("age")), List.of(Keyword.of("heads")),
+                List.of(Keyword.of("tag"))), r);
+    }
+
+    @Test
+    void historyBindsTxAndAdded() {
+        DbValue later = Fixtures.transact(db, "[[:db/add [:name \"Oleg\"] :age 21]]").dbAfter();
+        Object r = q("[:find ?a ?added :where [?e :name \"Oleg\"] [?e :age ?a _ ?added]]", later.history());
+        assertEquals(set(List.of(20L, true), List.of(20L, false), List.of(21L, true)), r);
+        Object retracted = q("[:find ?a :where [?e :age ?a _ false]]", later.history());
+        assertEquals(set(List.of(20L)), retracted);
+        Object txs = q("[:find ?tx :where [?e :name \"Oleg\"] [?e :age 21 ?tx]]", later);
+        assertEquals(set(List.of(io.chronon.db.Ids.tToTx(later.basisT()))), txs);
+        assertEquals(set(List.of(20L)), q("[:find ?a :where [?e :name \"Oleg\"] [?e :age ?a]]", later.asOf(db.basisT())));
+        assertEquals(set(List.of(21L)), q("[:find ?a :where [?e :age ?a]]", later.since(db.basisT())));
+    }
+
+    // ================================================================== expressions
+
+    @Test
+    void functionBindings() {
+        assertEquals(set(List.of(1L), List.of(2L)), qdb("[:find ?x :where [(ground [1 2 2]) [?x ...]]]"));
+        assertEquals(set(List.of(1L, 2L)), qdb("[:find ?x ?y :where [(ground [1 2]) [?x ?y]]]"));
+        assertEquals(set(List.of(1L, 2L), List.of(3L, 4L)), qdb("[:find ?x ?y :where [(ground [[1 2] [3 4]]) [[?x ?y]]]]"));
+        assertEquals(set(List.of(2L)), qdb("[:find ?y :where [(ground [1 2]) [_ ?y]]]"));
+        assertEquals(set(List.of("Oleg!")), qdb("[:find ?s :where [?e :age 20] [?e :name ?n] [(str ?n \"!\") ?s]]"));
+    }
+
+    @Test
+    void aNilResultBindsNothing() {
+        assertEquals(set(), qdb("[:find ?x :where [(identity nil) ?x]]"));
+        assertEquals(set(), qdb("[:find ?x :where [(not-empty []) ?x]]"));
+    }
+
+    @Test
+    void aFunctionBindingAnAlreadyBoundVariableFilters() {
+        assertEquals(set(List.of("Ivan")), qdb("[:find ?n :where [?e :age ?a] [(+ 10 5) ?a] [?e :name ?n]]"));
+    }
+
+    @Test
+    void aPredicateWithoutVariablesFilters() {
+        // Datomic ignores a predicate without variables ([(> 1 2)] keeps every row); Chronon evaluates it.
+        assertEquals(set(), qdb("[:find ?e :where [?e :age] [(> 1 2)]]"));
+        assertEquals(4, ((Collection<?>) qdb("[:find ?e :where [?e :age] [(< 1 2)]]")).size());
+    }
+
+    @Test
+    void builtinsFollowDatomic() {
+        Object[][] cases = {
+            {"[(/ 10 4) ?x]", 2L}, {"[(/ -7 2) ?x]", -3L}, {"[(/ 7 2.0) ?x]", 3.5}, {"[(quot -7 3) ?x]", -2L},
+            {"[(rem -7 3) ?x]", -1L}, {"[(mod -7 3) ?x]", 2L}, {"[(* 3 2.0) ?x]", 6.0}, {"[(max 3 2.0) ?x]", 3L},
+            {"[(inc 3.5) ?x]", 4.5}, {"[(- 5) ?x]", -5L}, {"[(+ 1 2 3) ?x]", 6L},
+            {"[(str \"a\" 1 :k nil 2.0 [1 2]) ?x]", "a1:k2.0[1 2]"}, {"[(subs \"hello\" 1 3) ?x]", "el"},
+            {"[(count \"abc\") ?x]", 3L}, {"[(compare \"a\" \"b\") ?x]", -1L},
+            {"[(clojure.string/split \"a,b,,c,,\" \",\") ?x]", List.of("a", "b", "", "c")},
+            {"[(clojure.string/join \"-\" [1 2]) ?x]", "1-2"}, {"[(clojure.string/upper-case \"ab\") ?x]", "AB"},
+            {"[(clojure.string/trim \" a \") ?x]", "a"}, {"[(clojure.string/includes? \"abc\" \"b\") ?x]", true},
+            {"[(keyword \"a\" \"b\") ?x]", Keyword.of("a/b")}, {"[(name :a/b) ?x]", "b"}, {"[(namespace :a/b) ?x]", "a"},
+            {"[(get [1 2] 1) ?x]", 2L}, {"[(get {:a 1} :b 7) ?x]", 7L}, {"[(contains? #{1 2} 2) ?x]", true},
+            {"[(empty? []) ?x]", true}, {"[(vector 1 2) ?x]", List.of(1L, 2L)}, {"[(tuple 1 :a) ?x]", List.of(1L, Keyword.of("a"))},
+            {"[(even? 4) ?x]", true}, {"[(odd? 4) ?x]", false}, {"[(zero? 0.0) ?x]", true},
+            {"[(-differ? 1 2 1 3) ?x]", true}, {"[(-differ? 1 2 1 2) ?x]", false},
+            {"[(hash-map :a 1) ?x]", Map.of(Keyword.of("a"), 1L)}, {"[(set [1 1]) ?x]", Set.of(1L)},
+        };
+        for (Object[] c : cases) {
+            assertEquals(c[1], q("[:find ?x . :where " + c[0] + "]", db), (String) c[0]);
+        }
+        assertEquals("ll", qdb("[:find ?x . :where [(re-pattern \"l+\") ?p] [(re-find ?p \"hello\") ?x]]"));
+        assertEquals(List.of("lo", "l", "o"), qdb("[:find ?x . :where [(re-pattern \"(l)(o)\") ?p] [(re-find ?p \"hello\") ?x]]"));
+        assertEquals("hello", qdb("[:find ?x . :where [(re-pattern \"h.*\") ?p] [(re-matches ?p \"hello\") ?x]]"));
+        assertEquals(EdnList.of("ll", "ll"), qdb("[:find ?x . :where [(re-pattern \"l+\") ?p] [(re-seq ?p \"hellollo\") ?x]]"));
+    }
+
+    @Test
+    void databaseFunctions() {
+        assertEquals(set(List.of("Ivan", 15L), List.of("Petr", 37L), List.of("Oleg", 20L), List.of("Ivan2", 10L)),
+                qdb("[:find ?n ?v :where [?e :name ?n] [(get-else $ ?e :age 0) ?v]]"));
+        assertEquals(set(List.of("Oleg", Keyword.of("none"))),
+                qdb("[:find ?n ?v :where [?e :name ?n] [?e :age 20] [(get-else $ ?e :color :none) ?v]]"));
+        rejects("db.error/function-failed", "[:find ?v :where [?e :name] [(get-else $ ?e :friend 0) ?v]]", db);
+        long heads = db.attribute(Keyword.of("heads")).id();
+        assertEquals(set(List.of(heads, 3L)), qdb("[:find ?a ?v :where [?e :name \"Oleg\"] [(get-some $ ?e :color :heads) [?a ?v]]]"));
+        assertEquals(set(List.of("Oleg"), List.of("Ivan2")), qdb("[:find ?n :where [?e :name ?n] [(missing? $ ?e :color)]]"));
+        assertEquals(set(List.of(ivan), List.of(petr)), qdb("[:find ?e :where [(fulltext $ :bio \"chess\") [[?e ?v]]]]"));
+        assertEquals(set(List.of(ivan)), qdb("[:find ?e :where [(fulltext $ :bio \"chess tea\") [[?e _ _ ?score]]]]"));
+    }
+
+    @Test
+    void nestedQueries() {
+        assertEquals(set(List.of("Ivan", 2L), List.of("Petr", 1L)), qdb("[:find ?n ?c :where [?e :name ?n]"
+                + " [(q (quote [:find (count ?f) . :in $ ?x :where [?x :friend ?f]]) $ ?e) ?c]]"));
+        assertEquals(set(List.of("Ivan", 2L), List.of("Petr", 1L)), qdb("[:find ?n ?c :where [?e :name ?n]"
+                + " [(q [:find (count ?f) :in $ ?x :where [?x :friend ?f]] $ ?e) [[?c]]]]"));
+    }
+
+    @Test
+    void functionErrorsAreIncorrect() {
+        ChrononException e = rejects("db.error/function-failed", "[:find ?x :where [(+ \"a\" 1) ?x]]", db);
+        assertEquals(ErrorCategory.INCORRECT, e.category());
+        rejects("db.error/function-failed", "[:find ?x :where [(/ 1 0) ?x]]", db);
+        rejects("db.error/function-failed", "[:find ?x :where [(+ 9223372036854775807 1) ?x]]", db);
+        rejects("db.error/invalid-aggregate", "[:find (sum ?a) :in [?a ...]]", List.of("a"));
+    }
+
+    // ================================================================== not, or
+
+    @Test
+    void notAndNotJoin() {
+        assertEquals(set(List.of("Petr"), List.of("Oleg"), List.of("Ivan2")), qdb("[:find ?n :where [?e :name ?n] (not [?e :age 15])]"));
+        assertEquals(set(List.of("Oleg"), List.of("Ivan2")), qdb("[:find ?n :where [?e :name ?n] (not [?e :color _])]"));
+        assertEquals(set(List.of("Petr"), List.of("Oleg"), List.of("Ivan2")),
+                qdb("[:find ?n :where [?e :name ?n] (not-join [?e] [?e :friend ?f] [?f :name \"Petr\"])]"));
+        // written before the clause that binds its variable: the planner runs it later
+        assertEquals(set(List.of("Petr"), List.of("Oleg"), List.of("Ivan2")), qdb("[:find ?n :where (not [?e :age 15]) [?e :name ?n]]"));
+    }
+
+    @Test
+    void orOrJoinAndAnd() {
+        assertEquals(set(List.of("Ivan"), List.of("Petr")), qdb("[:find ?n :where (or [?e :age 15] [?e :age 37]) [?e :name ?n]]"));
+        assertEquals(set(List.of("Ivan"), List.of("Oleg")),
+                qdb("[:find ?n :where [?e :name ?n] (or-join [?e] (and [?e :age ?a] [(< ?a 16)] [?e :color _]) [?e :heads 3])]"));
+        assertEquals(set(List.of("Petr")), qdb("[:find ?n :where [?e :name ?n] (or-join [[?e]] [?e :color :blue])]"));
+    }
+
+    // ================================================================== rules
+
+    static DbValue chain(int n) {
+        StringBuilder tx = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            tx.append("{:db/id \"n").append(i).append("\" :name \"n").append(i).append('"');
+            if (i > 0) {
+                tx.append(" :friend \"n").append(i - 1).append('"');
+            }
+            tx.append("}");
+        }
+        return Fixtures.build(Fixtures.SCHEMA, tx.append("]").toString());
+    }
+
+    static final String REACH = "[[(reach ?x ?y) [?x :friend ?y]] [(reach ?x ?y) [?x :friend ?t] (reach ?t ?y)]]";
+
+    @Test
+    void recursiveRulesComputeTheTransitiveClosure() {
+        DbValue c = chain(60);
+        assertEquals(60L * 59 / 2, q("[:find (count ?x) . :with ?y :in $ % :where (reach ?x ?y)]", c, EdnReader.read(REACH)));
+        assertEquals(59, ((Collection<?>) q("[:find ?y :in $ % ?x :where (reach ?x ?y)]", c, EdnReader.read(REACH),
+                List.of(Keyword.of("name"), "n59"))).size());
+        // the rules as a string, and the left-recursive form
+        String left = "[[(reach ?x ?y) [?x :friend ?y]] [(reach ?x ?y) (reach ?x ?t) (reach ?t ?y)]]";
+        assertEquals(60L * 59 / 2, q("[:find (count ?x) . :with ?y :in $ % :where (reach ?x ?y)]", c, left));
+        assertEquals(10, ((Collection<?>) q("[:find ?x :in $ % :where [?y :name \"n49\"] (reach ?x ?y)]", c, left)).size());
+    }
+
+    @Test
+    void mutualRecursionAndRuleCallingRule() {
+        DbValue c = chain(10);
+        String rules = "[[(even ?x ?y) [?x :friend ?m] (odd ?m ?y)] [(odd ?x ?y) [?x :friend ?y]]"
+                + " [(odd ?x ?y) [?x :friend ?m] (even ?m ?y)] [(two ?x ?y) (even ?x ?y)]]";
+        Object r = q("[:find ?n :in $ % :where [?x :name \"n9\"] (two ?x ?y) [?y :name ?n]]", c, rules);
+        assertEquals(set(List.of("n7"), List.of("n5"), List.of("n3"), List.of("n1")), r);
+    }
+
+    @Test
+    void requiredRuleArgumentsMustBeBound() {
+        String rules = "[[(named [?e] ?n) [?e :name ?n]]]";
+        assertEquals(set(List.of("Oleg")), q("[:find ?n :in $ % :where [?e :age 20] (named ?e ?n)]", db, rules));
+        // written first, still run after ?e is bound
+        assertEquals(set(List.of("Oleg")), q("[:find ?n :in $ % :where (named ?e ?n) [?e :age 20]]", db, rules));
+        rejects("db.error/insufficient-binding", "[:find ?n :in $ % :where (named ?e ?n)]", db, rules);
+    }
+
+    @Test
+    void ruleCallErrors() {
+        rejects("db.error/invalid-rule", "[:find ?y :in $ % :where (nosuch ?x ?y)]", db, REACH);
+        rejects("db.error/invalid-rule", "[:find ?y :in $ % :where (reach ?x ?y ?z)]", db, REACH);
+        rejects("db.error/invalid-rule", "[:find ?y :in $ % :where (reach ?y)]", db, REACH);
+        rejects("db.error/invalid-rule", "[:find ?y :in $ % :where (reach ?x ?y)]", db, "[[(reach ?x) [?x :age]] [(reach ?x ?y) [?x :friend ?y]]]");
+    }
+
+    @Test
+    void rulesWithConstantsBlanksAndOr() {
+        String rules = "[[(aged ?e ?a) [?e :age ?a]] [(young ?e) (or [?e :age 10] [?e :age 15])]]";
+        assertEquals(set(List.of(oleg)), q("[:find ?e :in $ % :where (aged ?e 20)]", db, rules));
+        assertEquals(set(List.of(ivan), List.of(petr), List.of(oleg), List.of(ivan2)), q("[:find ?e :in $ % :where (aged ?e _)]", db, rules));
+        assertEquals(set(List.of(ivan), List.of(ivan2)), q("[:find ?e :in $ % :where (young ?e)]", db, rules));
+    }
+
+    // ================================================================== aggregates
+
+    @Test
+    void aggregates() {
+        assertEquals(List.of(List.of(17L, 20.5, 4L, 4L, 10L, 37L, 82L)),
+                qdb("[:find (median ?a) (avg ?a) (count ?a) (count-distinct ?a) (min ?a) (max ?a) (sum ?a) :where [_ :age ?a]]"));
+        List<?> row = (List<?>) ((List<?>) qdb("[:find (variance ?a) (stddev ?a) :where [_ :age ?a]]")).get(0);
+        assertEquals(103.25, (Double) row.get(0), 1e-9);
+        assertEquals(Math.sqrt(103.25), (Double) row.get(1), 1e-9);
+        assertEquals(List.of(List.of(List.of(10L, 15L), List.of(37L, 20L), Set.of(10L, 15L, 20L, 37L))),
+                qdb("[:find (min 2 ?a) (max 2 ?a) (distinct ?a) :where [_ :age ?a]]"));
+        List<?> rnd = (List<?>) ((List<?>) qdb("[:find (rand 3 ?a) (sample 2 ?a) :where [_ :age ?a]]")).get(0);
+        assertEquals(3, ((List<?>) rnd.get(0)).size());
+        assertEquals(2, new HashSet<>((List<?>) rnd.get(1)).size());
+        assertEquals(List.of(List.of(3.0)), q("[:find (median ?a) :in [?a ...]]", List.of(1.0, 2.0, 4.0, 5.0)));
+        assertEquals(List.of(List.of(450.0)), q("[:find (median ?a) :in [?a ...]]", List.of(201.0, 700.5)));
+        assertEquals(List.of(List.of(3.5, 1.75)), q("[:find (sum ?a) (avg ?a) :in [?a ...]]", List.of(1L, 2.5)));
+    }
+
+    @Test
+    void aggregatesGroupByTheOtherFindVariables() {
+        Object r = qdb("[:find ?h (count ?e) :where [?e :heads ?h]]");
+        assertEquals(set(List.of(1L, 3L), List.of(3L, 1L)), new HashSet<>((Collection<?>) r));
+        assertEquals(List.of(), qdb("[:find (count ?e) :where [?e :age 1000]]"));
+        assertEquals(List.of(), qdb("[:find ?a (count ?e) :where [?e :age ?a] [?e :age 1000]]"));
+    }
+
+    // ================================================================== order, limit, offset
+
+    @Test
+    void orderByLimitAndOffset() {
+        Object r = qdb("{:find [?n ?a] :where [[?e :name ?n] [?e :age ?a]] :order-by [[?a :desc]]}");
+        assertEquals(List.of(List.of("Petr", 37L), List.of("Oleg", 20L), List.of("Ivan", 15L), List.of("Ivan2", 10L)), r);
+        r = qdb("{:find [?n ?h] :where [[?e :name ?n] [?e :heads ?h]] :order-by [?h [?n :desc]] :limit 2}");
+        assertEquals(List.of(List.of("Petr", 1L), List.of("Ivan2", 1L)), r);
+        r = qdb("{:find [?n] :where [[?e :name ?n]] :order-by [?n] :offset 1 :limit 2}");
+        assertEquals(List.of(List.of("Ivan2"), List.of("Oleg")), r);
+        r = Datalog.query("[:find [?n ...] :where [_ :name ?n] :order-by ?n]", List.of(db),
+                QueryOptions.DEFAULTS.withLimit(1).withOffset(3));
+        assertEquals(List.of("Petr"), r);
+        r = qdb("{:find [?h (count ?e)] :where [[?e :heads ?h]] :order-by [[(count ?e) :desc]]}");
+        assertEquals(List.of(List.of(1L, 3L), List.of(3L, 1L)), r);
+        assertEquals(2, ((Set<?>) Datalog.query("[:find ?e :where [?e :name]]", List.of(db), QueryOptions.DEFAULTS.withLimit(2))).size());
+        rejects("db.error/invalid-query", "{:find [?n] :where [[?e :name ?n]] :order-by [?x]}", db);
+    }
+
+    // ================================================================== timeout
+
+    static DbValue many(int n) {
+        StringBuilder tx = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            tx.append("{:name \"p").append(i).append("\" :age ").append(i % 50).append(" :heads ").append(i % 7).append("}");
+        }
+        return Fixtures.build(Fixtures.SCHEMA, tx.append("]").toString());
+    }
+
+    @Test
+    void aTimeoutStopsALongQuery() {
+        DbValue big = many(2000);
+        // 2000 x 2000 x 2000 narrow rows: never finishes, grows memory slowly
+        String huge = "[:find (count ?x) :where [_ :age ?x] [_ :heads ?y] [_ :name ?z] [(!= ?x ?y)]]";
+        long t0 = System.nanoTime();
+        ChrononException e = assertThrows(ChrononException.class,
+                () -> Datalog.query(huge, List.of(big), QueryOptions.DEFAULTS.withTimeoutMillis(200)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(ErrorCategory.INTERRUPTED, e.category());
+        assertEquals(Keyword.of("db.error/query-timeout"), e.code());
+        assertTrue(ms < 10_000, "took " + ms + " ms");
+    }
+
+    @Test
+    void interruptingTheThreadStopsAQuery() throws Exception {
+        DbValue big = many(2000);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                Datalog.q("[:find (count ?x) :where [_ :age ?x] [_ :heads ?y] [_ :name ?z] [(!= ?x ?y)]]", big);
+            } catch (Throwable x) {
+                failure.set(x);
+            }
+        });
+        t.start();
+        Thread.sleep(300);
+        t.interrupt();
+        t.join(10_000);
+        assertTrue(!t.isAlive(), "the query did not stop");
+        ChrononException e = assertInstanceOf(ChrononException.class, failure.get());
+        assertEquals(ErrorCategory.INTERRUPTED, e.category());
+    }
+
+    // ================================================================== explain and planning
+
+    @Test
+    void explainShowsTheChosenPlan() {
+        DbValue big = many(500);
+        Explain ex = Datalog.explain("[:find ?n :where [?e :age ?a] [(> ?a 45)] [?e :name ?n]]", big);
+        assertEquals(40, ((Collection<?>) ex.result()).size());
+        List<Explain.Step> steps = ex.steps();
+        // the comparison became an exact range of the AVET scan: no separate filter step
+        assertEquals(2, steps.size());
+        assertEquals("scan", steps.get(0).operation());
+        assertEquals("AVET [:age (45.. _ _]", steps.get(0).access());
+        assertEquals(40, steps.get(0).actualRows());
+        assertEquals(EdnReader.read("[?e :name ?n]"), steps.get(1).clause());
+        Object edn = EdnReader.read(ex.toString());
+        assertInstanceOf(Map.class, edn);
+        assertEquals(2, ((List<?>) ((Map<?, ?>) edn).get(Keyword.of("steps"))).size());
+        // both ends, exclusive and inclusive, from a constant and from an input
+        assertEquals(Set.of(46L, 47L, 48L), new HashSet<>((List<?>) q("[:find [?a ...] :in $ ?hi :where [_ :age ?a]"
+                + " [(> ?a 45)] [(<= ?a ?hi)]]", big, 48L)));
+        assertEquals(Set.of(45L, 46L), new HashSet<>((List<?>) q("[:find [?a ...] :where [_ :age ?a] [(>= ?a 45)]"
+                + " [(< ?a 47)] [(> ?a 44)]]", big)));
+        assertEquals(Set.of(2L), new HashSet<>((List<?>) q("[:find [?a ...] :where [_ :age ?a] [(< 1 ?a)] [(> 3 ?a)]]", big)));
+    }
+
+    @Test
+    void clauseOrderDoesNotChangeThePlan() {
+        DbValue big = many(500);
+        Explain a = Datalog.explain("[:find ?e ?a :where [?e :name \"p7\"] [?e :age ?a]]", big);
+        Explain b = Datalog.explain("[:find ?e ?a :where [?e :age ?a] [?e :name \"p7\"]]", big);
+        assertEquals(a.result(), b.result());
+        List<Object> ca = new ArrayList<>();
+        List<Object> cb = new ArrayList<>();
+        a.steps().forEach(s -> ca.add(s.clause()));
+        b.steps().forEach(s -> cb.add(s.clause()));
+        assertEquals(ca, cb);
+        assertEquals(EdnReader.read("[?e :name \"p7\"]"), ca.get(0));
+    }
+
+    @Test
+    void variablesNotNeededLaterAreProjectedAway() {
+        DbValue big = many(1000);
+        // q5's shape: after the first join only the 50 distinct ages flow on, not 20 rows per age
+        Explain ex = Datalog.explain("[:find ?e1 ?a :where [?e :heads 3] [?e :age ?a] [?e1 :age ?a]]", big);
+        Explain.Step third = ex.steps().get(2);
+        assertEquals(EdnReader.read("[?e1 :age ?a]"), third.clause());
+        assertTrue(third.inputRows() <= 50, "input rows " + third.inputRows());
+    }
+
+    @Test
+    void queriesRunConcurrently() throws Exception {
+        DbValue big = many(1000);
+        String[] queries = {
+            "[:find ?n :where [?e :age ?a] [(> ?a 45)] [?e :name ?n]]",
+            "[:find ?h (count ?e) :where [?e :heads ?h]]",
+            "[:find ?e1 :where [?e :heads 3] [?e :age ?a] [?e1 :age ?a]]",
+        };
+        Object[] expected = new Object[queries.length];
+        for (int i = 0; i < queries.length; i++) {
+            expected[i] = new HashSet<>((Collection<?>) Datalog.q(queries[i], big));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> futures = new ArrayList<>();
+            for (int t = 0; t < 40; t++) {
+                int i = t % queries.length;
+                futures.add(pool.submit(() -> expected[i].equals(new HashSet<>((Collection<?>) Datalog.q(queries[i], big)))));
+            }
+            for (java.util.concurrent.Future<Boolean> f : futures) {
+                assertTrue(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ================================================================== validation
+
+    static Stream<Arguments> invalidQueries() {
+        return Stream.of(
+                Arguments.of("db.error/invalid-query", "[:where [?e :name]]"),
+                Arguments.of("db.error/invalid-query", "[:find ?e]"),
+                Arguments.of("db.error/invalid-query", "[:find ?e :bogus 1 :where [?e :name]]"),
+                Arguments.of("db.error/invalid-query", "\"not a query\""),
+                Arguments.of("db.error/invalid-query", "[:find ?e :where [?e :name] :limit -1]"),
+                Arguments.of("db.error/unbound-query-variables", "[:find ?x :where [?e :name ?n]]"),
+                Arguments.of("db.error/unbound-query-variables", "[:find ?n :with ?q :where [?e :name ?n]]"),
+                Arguments.of("db.error/insufficient-binding", "[:find ?x :where [?x :age ?a] (not [?f :age ?a])]"),
+                Arguments.of("db.error/insufficient-binding", "[:find ?x :where [?x :name] (not-join [?x ?q] [?x :age ?a])]"),
+                Arguments.of("db.error/insufficient-binding", "[:find ?x :where [?x :name] [(> ?y 1)]]"),
+                Arguments.of("db.error/invalid-clause", "[:find ?e :where [?e :age ?a] (or [?e :heads 3] [?f :heads 1])]"),
+                Arguments.of("db.error/invalid-data-source", "[:find ?x :in $ $ys :where [?x :age] (or-join [?x] [$ys ?x])]"),
+                Arguments.of("db.error/invalid-clause", "[:find ?e :where [?e :age ?a] [(< ?a 18 30)]]"),
+                Arguments.of("db.error/invalid-clause", "[:find ?e :where [?e :age ?a] [(> ?a)]]"),
+                Arguments.of("db.error/unknown-function", "[:find ?e :where [?e :age ?a] [(foo ?a)]]"),
+                Arguments.of("db.error/unknown-function", "[:find ?e :where [?e :age ?a] [(java.lang.System/exit 0)]]"),
+                Arguments.of("db.error/invalid-query", "[:find (sum ?a) :with ?a :where [?e :age ?a]]"),
+                Arguments.of("db.error/invalid-query", "[:find ?e :with ?e :where [?e :age ?a]]"),
+                Arguments.of("db.error/invalid-aggregate", "[:find (bogus ?a) :where [?e :age ?a]]"),
+                Arguments.of("db.error/invalid-aggregate", "[:find (max ?b ?a) :where [?e :age ?a] [?e :heads ?b]]"),
+                Arguments.of("db.error/invalid-clause", "[:find ?x :where [?e :age ?a] [(ground ?a) ?x]]"),
+                Arguments.of("db.error/invalid-clause", "[:find ?a :where [[:name \"Ivan\"] :age ?a]]"),
+                Arguments.of("db.error/invalid-clause", "[:find ?a :where [?e :age ?a 1 true :extra]]"),
+                Arguments.of("db.error/invalid-clause", "[:find ?a :where (and [?e :age ?a])]"),
+                Arguments.of("db.error/not-a-binding-form", "[:find ?a :where [?e :age ?b] [(+ ?b 1) :bad]]"),
+                Arguments.of("db.error/invalid-query", "[:find ?n ?a :keys name :where [?e :name ?n] [?e :age ?a]]"),
+                Arguments.of("db.error/invalid-query", "[:find [?n ...] :keys name :where [?e :name ?n]]"),
+                Arguments.of("db.error/invalid-query", "[:find ?n :in $ ?n ?n :where [?e :name ?n]]"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidQueries")
+    void invalidQueriesAreRejectedWithTheirForm(String code, String query) {
+        ChrononException e = assertThrows(ChrononException.class, () -> Datalog.q(query, db, db, db));
+        assertEquals(Keyword.of(code), e.code(), e.getMessage());
+        assertEquals(ErrorCategory.INCORRECT, e.category());
+        assertTrue(e.getMessage() != null && !e.getMessage().isEmpty());
+    }
+
+    @Test
+    void errorsCarryTheOffendingForm() {
+        ChrononException e = rejects("db.error/insufficient-binding", "[:find ?x :where [?x :age ?a] (not [?f :age ?a])]", db);
+        assertEquals(EdnReader.read("(not [?f :age ?a])"), e.form());
+        e = rejects("db.error/unknown-function", "[:find ?e :where [?e :age ?a] [(foo ?a)]]", db);
+        assertEquals(EdnReader.read("[(foo ?a)]"), e.form());
+    }
+}
