@@ -1,0 +1,143 @@
+package io.chronon.node;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A real node process on the embedded file store, killed with SIGKILL while transactions
+ * are in flight, then started again on the same data directory: every transaction it had
+ * acknowledged is there.
+ */
+class ChrononNodeIT {
+    private final List<Process> started = new ArrayList<>();
+
+    /** A node process and the lines it printed. */
+    record Node(Process process, BlockingQueue<String> lines, Writer stdin) {
+        String await(String prefix, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                String line = lines.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    fail("no line starting with " + prefix + " within " + seconds + " s");
+                }
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+        }
+
+        void send(String command) throws IOException {
+            stdin.write(command + "\n");
+            stdin.flush();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    Node launch(Path data, String logName, String fsync) throws IOException {
+        Path dir = Path.of("target", "multi-jvm");
+        Files.createDirectories(dir);
+        Path argfile = dir.resolve("classpath.args");
+        Files.writeString(argfile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "/") + "\"");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "@" + argfile.toAbsolutePath(), "io.chronon.node.NodeDriver", data.toAbsolutePath().toString(),
+                String.valueOf(freePort()), fsync);
+        pb.redirectError(dir.resolve(logName + ".log").toFile());
+        Process p = pb.start();
+        started.add(p);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process died
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return new Node(p, lines, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void killAll() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    /** fsync on: the default, durable against power loss too; off: written to the OS before the acknowledgement. */
+    @ParameterizedTest(name = "fsync {0}")
+    @ValueSource(strings = {"on", "off"})
+    void everyAcknowledgedTransactionSurvivesKill9(String fsync) throws Exception {
+        Path data = Path.of("target", "it-data", "kill9-" + fsync + "-" + System.currentTimeMillis());
+        Node first = launch(data, "kill9-" + fsync + "-first", fsync);
+        first.await("READY", 120);
+        int total = 600;
+        for (int i = 1; i <= total; i++) {
+            first.send("tx " + i);
+        }
+        Set<Long> acked = new HashSet<>();
+        while (acked.size() < total / 3) {
+            String line = first.await("ACK", 60);
+            acked.add(Long.parseLong(line.split(" ")[1]));
+        }
+        // SIGKILL while the rest are queued or being written
+        first.process().destroyForcibly();
+        first.process().waitFor(30, TimeUnit.SECONDS);
+        String line;
+        while ((line = first.lines().poll()) != null) {
+            if (line.startsWith("ACK")) {
+                acked.add(Long.parseLong(line.split(" ")[1]));
+            }
+        }
+        assertTrue(acked.size() < total, "the kill came too late to interrupt anything: " + acked.size());
+
+        Node second = launch(data, "kill9-" + fsync + "-second", fsync);
+        second.await("READY", 120);
+        second.send("ids");
+        String ids = second.await("IDS", 60);
+        Set<Long> present = new HashSet<>();
+        for (String s : ids.substring(4).split(",")) {
+            if (!s.isBlank()) {
+                present.add(Long.parseLong(s));
+            }
+        }
+        Set<Long> missing = new HashSet<>(acked);
+        missing.removeAll(present);
+        assertTrue(missing.isEmpty(), "acknowledged but lost after kill -9: " + missing);
+        // the restarted node takes writes again
+        second.send("tx 100000");
+        second.await("ACK 100000", 60);
+        second.send("quit");
+        assertTrue(second.process().waitFor(60, TimeUnit.SECONDS));
+        System.out.println("kill -9 test, fsync " + fsync + ": " + acked.size() + " acknowledged before the kill, " + present.size() + " present after restart");
+    }
+}

@@ -1,0 +1,72 @@
+package io.chronon.node;
+
+import com.typesafe.config.ConfigFactory;
+import io.chronon.edn.Keyword;
+import io.chronon.sharding.ChrononCluster;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node process driven through stdin/stdout, for tests that kill it: starts a
+ * {@link ChrononNode} on a data directory and a port, then reads commands.
+ * <ul>
+ *   <li>{@code tx <id>}: transacts person {@code id} without waiting; prints {@code ACK <id> <t>}
+ *       once acknowledged (durable), or {@code NACK <id> <error>};</li>
+ *   <li>{@code ids}: waits for the writer's latest t, then prints {@code IDS <id,id,...>};</li>
+ *   <li>{@code quit}: stops the node.</li>
+ * </ul>
+ * Usage: {@code NodeDriver <data-dir> <port> [fsync on|off]}. Prints {@code READY} when it takes commands.
+ */
+public final class NodeDriver {
+    static final String DB = "kill9";
+
+    public static void main(String[] args) throws Exception {
+        ChrononNode node = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString(
+                "chronon.storage.data-dir = \"" + args[0].replace("\\", "/") + "\"\n"
+                        + "chronon.node.port = " + args[1] + "\n"
+                        + "chronon.embedded.file.journal.fsync = " + (args.length > 2 ? args[2] : "on") + "\n"
+                        + "pekko.loglevel = WARNING\n")));
+        ChrononCluster chronon = node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        if (chronon.createDatabase(DB).toCompletableFuture().get(30, TimeUnit.SECONDS).created()) {
+            chronon.transact(DB, "[{:db/ident :person/id :db/valueType :db.type/long :db/cardinality :db.cardinality/one"
+                    + " :db/unique :db.unique/identity}"
+                    + " {:db/ident :person/name :db/valueType :db.type/string :db/cardinality :db.cardinality/one}]")
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        System.out.println("READY");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] cmd = line.trim().split(" ");
+            switch (cmd[0]) {
+                case "tx" -> {
+                    long id = Long.parseLong(cmd[1]);
+                    chronon.transact(DB, List.of(Map.of(Keyword.of("person/id"), id, Keyword.of("person/name"), "P" + id)))
+                            .whenComplete((r, e) -> System.out.println(e == null ? "ACK " + id + " " + r.t() : "NACK " + id + " " + e));
+                }
+                case "ids" -> {
+                    chronon.sync(DB).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    Collection<?> rows = (Collection<?>) chronon.q(DB, "[:find ?id :where [_ :person/id ?id]]")
+                            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    TreeSet<Long> ids = new TreeSet<>();
+                    for (Object row : rows) {
+                        ids.add((Long) ((List<?>) row).get(0));
+                    }
+                    System.out.println("IDS " + String.join(",", ids.stream().map(String::valueOf).toList()));
+                }
+                case "quit" -> {
+                    node.close();
+                    return;
+                }
+                default -> System.out.println("UNKNOWN " + line);
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.chronon.storage;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One kind of storage for databases, as the transactor and the query peers need it: the
+ * Pekko persistence plugins to use (so that switching stores is configuration) and the one
+ * thing Pekko's journal API does not offer, erasing a deleted database's data.
+ *
+ * <p>Kinds are configured under {@code chronon.storage.kinds.<name>} with a {@code class}
+ * implementing this interface (constructor {@code (ActorSystem<?>, String kind, Config)})
+ * and the plugin ids {@code journal}, {@code snapshot} and {@code query}.
+ */
+public interface DatabaseStorage {
+    /** The name of this kind, e.g. {@code file} or {@code memory}. */
+    String kind();
+
+    /** The config path of the journal plugin, for {@code EventSourcedBehavior.journalPluginId}. */
+    String journalPluginId();
+
+    /** The config path of the snapshot store plugin. */
+    String snapshotPluginId();
+
+    /** The id of the read journal (persistence query) over the same journal. */
+    String readJournalPluginId();
+
+    /** True if data survives a restart of the node (false for memory). */
+    boolean durable();
+
+    /**
+     * Erases the journal entries and snapshots of {@code persistenceId}. Called only after
+     * the database was deleted and its writer stopped.
+     */
+    CompletionStage<Void> deleteData(String persistenceId);
+}

@@ -1,0 +1,109 @@
+package io.chronon.storage;
+
+import io.chronon.db.Datom;
+import io.chronon.db.DbValue;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One committed transaction as it is stored in the log: the event of a database's writer.
+ * Applying it to the db value at the previous entry with {@link #applyTo} gives the next db
+ * value, without re-validating anything. The persistence sequence number of the entry
+ * counts entries (1, 2, 3, ...); {@link #t} is the transaction's own t, which is not dense.
+ *
+ * <p>The writer that created the entry also attaches the resulting db value as a hint
+ * ({@link #dbAfterHint}); it is never serialized. Whoever receives the entry in the same
+ * JVM and is exactly one entry behind may take that value instead of applying the datoms
+ * again, which is how a writer and the peers on its node share one copy of each value.
+ */
+public final class TxLogEntry {
+    private final long t;
+    private final long txInstant;
+    private final long nextT;
+    private final long nextDbCounter;
+    private final List<Datom> txData;
+    private final transient DbValue dbAfterHint;
+
+    public TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData) {
+        this(t, txInstant, nextT, nextDbCounter, txData, null);
+    }
+
+    private TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData, DbValue dbAfterHint) {
+        this.t = t;
+        this.txInstant = txInstant;
+        this.nextT = nextT;
+        this.nextDbCounter = nextDbCounter;
+        this.txData = List.copyOf(Objects.requireNonNull(txData, "txData"));
+        this.dbAfterHint = dbAfterHint;
+    }
+
+    /** The entry of a transaction the writer has just processed into {@code dbAfter}. */
+    public static TxLogEntry of(DbValue dbAfter, List<Datom> txData) {
+        return new TxLogEntry(dbAfter.basisT(), dbAfter.lastTxInstant(), dbAfter.nextT(), dbAfter.nextDbCounter(),
+                txData, dbAfter);
+    }
+
+    /** The transaction's t. */
+    public long t() {
+        return t;
+    }
+
+    /** The transaction's {@code :db/txInstant} in epoch milliseconds. */
+    public long txInstant() {
+        return txInstant;
+    }
+
+    /** The database's next t after this transaction. */
+    public long nextT() {
+        return nextT;
+    }
+
+    /** The database's next {@code :db.part/db} counter after this transaction. */
+    public long nextDbCounter() {
+        return nextDbCounter;
+    }
+
+    /** The datoms the transaction asserted and retracted, its own included. */
+    public List<Datom> txData() {
+        return txData;
+    }
+
+    /** The db value after this entry, if the writer in this JVM attached it; else null. */
+    public DbValue dbAfterHint() {
+        return dbAfterHint;
+    }
+
+    /**
+     * The db value after this entry, given the db value after the previous entry: the hint
+     * when it follows from {@code before}, else {@code before} with the datoms applied.
+     */
+    public DbValue applyTo(DbValue before) {
+        if (dbAfterHint != null && dbAfterHint.basisT() == t && before.basisT() < t) {
+            return dbAfterHint;
+        }
+        return before.applyTransaction(t, txData, nextT, nextDbCounter, txInstant);
+    }
+
+    /** This entry without its db value hint, as it reads back from storage. */
+    public TxLogEntry withoutHint() {
+        return dbAfterHint == null ? this : new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, null);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TxLogEntry e && e.t == t && e.txInstant == txInstant && e.nextT == nextT
+                && e.nextDbCounter == nextDbCounter && e.txData.equals(txData);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(t) * 31 + txData.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TxLogEntry{t=" + t + ", txInstant=" + txInstant + ", nextT=" + nextT + ", nextDbCounter=" + nextDbCounter
+                + ", datoms=" + txData.size() + "}";
+    }
+}

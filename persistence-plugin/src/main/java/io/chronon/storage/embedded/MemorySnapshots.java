@@ -1,0 +1,79 @@
+package io.chronon.storage.embedded;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Snapshots in memory, serialized, for tests and mem databases. */
+final class MemorySnapshots implements SnapshotStorage {
+    private final ConcurrentHashMap<String, TreeMap<Entry, Stored>> byId = new ConcurrentHashMap<>();
+    private final int keep;
+
+    MemorySnapshots(int keep) {
+        this.keep = Math.max(1, keep);
+    }
+
+    private static TreeMap<Entry, Stored> newMap() {
+        return new TreeMap<>((a, b) -> a.seqNr() != b.seqNr() ? Long.compare(b.seqNr(), a.seqNr())
+                : Long.compare(b.timestamp(), a.timestamp()));
+    }
+
+    @Override
+    public List<Entry> list(String persistenceId) {
+        TreeMap<Entry, Stored> m = byId.get(persistenceId);
+        if (m == null) {
+            return List.of();
+        }
+        synchronized (m) {
+            return new ArrayList<>(m.keySet());
+        }
+    }
+
+    @Override
+    public Stored read(String persistenceId, Entry entry) throws IOException {
+        TreeMap<Entry, Stored> m = byId.get(persistenceId);
+        Stored s = null;
+        if (m != null) {
+            synchronized (m) {
+                s = m.get(entry);
+            }
+        }
+        if (s == null) {
+            throw new IOException("No snapshot " + entry + " of " + persistenceId);
+        }
+        return s;
+    }
+
+    @Override
+    public void save(Stored s) {
+        TreeMap<Entry, Stored> m = byId.computeIfAbsent(s.persistenceId(), k -> newMap());
+        synchronized (m) {
+            m.put(new Entry(s.seqNr(), s.timestamp()), s);
+            while (m.size() > keep) {
+                m.pollLastEntry();
+            }
+        }
+    }
+
+    @Override
+    public void delete(String persistenceId, Entry entry) {
+        TreeMap<Entry, Stored> m = byId.get(persistenceId);
+        if (m != null) {
+            synchronized (m) {
+                m.remove(entry);
+            }
+        }
+    }
+
+    @Override
+    public void purge(String persistenceId) {
+        byId.remove(persistenceId);
+    }
+
+    @Override
+    public void close() {
+        byId.clear();
+    }
+}

@@ -1,0 +1,31 @@
+package io.chronon.storage.embedded;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Where the embedded snapshot store keeps serialized snapshots. */
+interface SnapshotStorage extends AutoCloseable {
+    /** One stored snapshot: its metadata and serialized form. */
+    record Stored(String persistenceId, long seqNr, long timestamp, int serializerId, String manifest, byte[] payload) {
+    }
+
+    /** Metadata of a snapshot, without its bytes. */
+    record Entry(long seqNr, long timestamp) {
+    }
+
+    /** The snapshots of a persistence id, newest (highest sequence number) first. */
+    List<Entry> list(String persistenceId) throws IOException;
+
+    /** The snapshot with this metadata; fails if it is missing or corrupt. */
+    Stored read(String persistenceId, Entry entry) throws IOException;
+
+    /** Stores a snapshot durably, then keeps only the newest {@code keep}. */
+    void save(Stored snapshot) throws IOException;
+
+    void delete(String persistenceId, Entry entry) throws IOException;
+
+    void purge(String persistenceId) throws IOException;
+
+    @Override
+    void close();
+}

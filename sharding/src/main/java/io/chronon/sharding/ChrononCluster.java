@@ -1,0 +1,155 @@
+package io.chronon.sharding;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Chronon's actors in one actor system: starts Cluster Sharding for the {@link Transactor}s
+ * (role {@code chronon.transactor.role}) and the {@link QueryPeer}s of each query group
+ * (role = group name), and the {@link Catalog} singleton, and gives the references a Pekko
+ * application needs. A node that lacks a role gets proxies, so every node can address
+ * everything. Also offers the few calls most applications want as futures.
+ *
+ * <pre>{@code
+ * ChrononCluster chronon = ChrononCluster.get(system);
+ * chronon.createDatabase("people").toCompletableFuture().get();
+ * TxResult r = chronon.transact("people", "[{:db/id \"ann\" :person/name \"Ann\"}]").toCompletableFuture().get();
+ * chronon.sync("people", r.t()).toCompletableFuture().get();
+ * }</pre>
+ */
+public final class ChrononCluster implements Extension {
+    private final ActorSystem<?> system;
+    private final ChrononSettings settings;
+    private final ClusterSharding sharding;
+    private final ActorRef<Catalog.Command> catalog;
+
+    private ChrononCluster(ActorSystem<?> system) {
+        this.system = system;
+        this.settings = ChrononSettings.from(system.settings().config());
+        this.sharding = ClusterSharding.get(system);
+        this.catalog = ClusterSingleton.get(system).init(
+                SingletonActor.of(Behaviors.supervise(Catalog.create(settings))
+                                        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
+                                "chronon-catalog")
+                        .withSettings(ClusterSingletonSettings.create(system).withRole(settings.transactorRole())));
+        sharding.init(Entity.of(Transactor.TYPE_KEY,
+                        ctx -> Transactor.create(ctx.getEntityId(), ctx.getShard(), catalog, settings))
+                .withRole(settings.transactorRole())
+                .withStopMessage(Transactor.Stop.INSTANCE)
+                // a writer stays up while its node does: it owns the heartbeat peers rely on
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+        for (String group : settings.queryGroups()) {
+            sharding.init(Entity.of(QueryPeer.typeKey(group),
+                            ctx -> QueryPeer.create(ctx.getEntityId(), ctx.getShard(), catalog, settings))
+                    .withRole(group)
+                    .withStopMessage(QueryPeer.Stop.INSTANCE));
+        }
+    }
+
+    public static final ExtensionId<ChrononCluster> ID = new ExtensionId<>() {
+        @Override
+        public ChrononCluster createExtension(ActorSystem<?> system) {
+            return new ChrononCluster(system);
+        }
+    };
+
+    /** Chronon in {@code system}, started on first use. */
+    public static ChrononCluster get(ActorSystem<?> system) {
+        return ID.apply(system);
+    }
+
+    public ChrononSettings settings() {
+        return settings;
+    }
+
+    /** The catalog singleton (a proxy on every node). */
+    public ActorRef<Catalog.Command> catalog() {
+        return catalog;
+    }
+
+    /** The transactor of database {@code database}. */
+    public EntityRef<Transactor.Command> transactor(String database) {
+        return sharding.entityRefFor(Transactor.TYPE_KEY, database);
+    }
+
+    /** The query peer of {@code database} in the default query group. */
+    public EntityRef<QueryPeer.Command> peer(String database) {
+        return peer(database, settings.defaultQueryGroup());
+    }
+
+    /** The query peer of {@code database} in query group {@code group}. */
+    public EntityRef<QueryPeer.Command> peer(String database, String group) {
+        return sharding.entityRefFor(QueryPeer.typeKey(group), database);
+    }
+
+    // ------------------------------------------------------------------ futures for common calls
+
+    private Duration timeout() {
+        return settings.defaultTimeout();
+    }
+
+    /** Creates a database on the default storage kind; completes with whether it was created. */
+    public CompletionStage<Catalog.CreateResult> createDatabase(String name) {
+        return createDatabase(name, null);
+    }
+
+    /** Creates a database on a storage kind ({@code file}, {@code memory}, ...). */
+    public CompletionStage<Catalog.CreateResult> createDatabase(String name, String storageKind) {
+        return AskPattern.askWithStatus(catalog,
+                replyTo -> new Catalog.CreateDatabase(name, storageKind, replyTo), timeout(), system.scheduler());
+    }
+
+    /** Deletes a database; completes with whether it existed. */
+    public CompletionStage<Catalog.DeleteResult> deleteDatabase(String name) {
+        return AskPattern.askWithStatus(catalog,
+                replyTo -> new Catalog.DeleteDatabase(name, replyTo), timeout(), system.scheduler());
+    }
+
+    /** The databases, by name. */
+    public CompletionStage<List<DatabaseInfo>> listDatabases() {
+        return AskPattern.<Catalog.Command, Catalog.DatabaseList>ask(catalog,
+                Catalog.ListDatabases::new, timeout(), system.scheduler()).thenApply(Catalog.DatabaseList::databases);
+    }
+
+    /** Transacts {@code txData} (forms as data, or EDN text); fails with a {@link ChrononError}. */
+    public CompletionStage<Transactor.TxResult> transact(String database, Object txData) {
+        return transactor(database).askWithStatus(replyTo -> new Transactor.Transact(txData, replyTo), timeout());
+    }
+
+    /** Completes once the default query group's peer has basis t or later. */
+    public CompletionStage<QueryPeer.Synced> sync(String database, long t) {
+        long ms = timeout().toMillis();
+        return peer(database).askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo), timeout().plusSeconds(1));
+    }
+
+    /** Completes once the default query group's peer has the writer's latest t. */
+    public CompletionStage<QueryPeer.Synced> sync(String database) {
+        long ms = timeout().toMillis();
+        return peer(database).askWithStatus(replyTo -> new QueryPeer.SyncLatest(ms, replyTo), timeout().plusSeconds(1));
+    }
+
+    /** Runs a query on the current value of {@code database} (with the db as the first input). */
+    public CompletionStage<Object> q(String database, Object query, Object... args) {
+        long ms = timeout().toMillis();
+        return peer(database).<QueryPeer.QueryResult>askWithStatus(
+                        replyTo -> new QueryPeer.Query(query, Arrays.asList(args), 0, ms, replyTo), timeout().plusSeconds(1))
+                .thenApply(QueryPeer.QueryResult::result);
+    }
+}

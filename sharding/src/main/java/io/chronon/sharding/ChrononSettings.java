@@ -1,0 +1,74 @@
+package io.chronon.sharding;
+
+import com.typesafe.config.Config;
+import io.chronon.edn.Keyword;
+import io.chronon.tx.TxFunction;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings of Chronon's actors, read from {@code chronon} in the configuration (see this
+ * module's {@code reference.conf} for every key and its meaning).
+ */
+public record ChrononSettings(
+        String transactorRole,
+        List<String> queryGroups,
+        String catalogStorageKind,
+        int maxPending,
+        int maxBatch,
+        Duration heartbeatInterval,
+        long snapshotMinDatoms,
+        double snapshotGrowth,
+        Duration writerRestartBackoff,
+        int peerMaxBuffered,
+        int gapFillChunk,
+        Duration defaultTimeout,
+        Map<Keyword, TxFunction> txFunctions) {
+
+    public static ChrononSettings from(Config root) {
+        Config c = root.getConfig("chronon");
+        return new ChrononSettings(
+                c.getString("transactor.role"),
+                List.copyOf(c.getStringList("query.groups")),
+                c.getString("catalog.storage-kind"),
+                c.getInt("transactor.max-pending"),
+                c.getInt("transactor.max-batch"),
+                c.getDuration("transactor.heartbeat-interval"),
+                c.getLong("transactor.snapshot-min-datoms"),
+                c.getDouble("transactor.snapshot-growth"),
+                c.getDuration("transactor.restart-backoff"),
+                c.getInt("query.max-buffered-reports"),
+                c.getInt("query.gap-fill-chunk"),
+                c.getDuration("default-timeout"),
+                txFunctions(c.getConfig("tx-functions")));
+    }
+
+    /**
+     * The registered transaction functions: {@code "my.ns/fn" = "com.example.MyFn"}, each a
+     * class implementing {@link TxFunction} with a public no-argument constructor (Datomic's
+     * classpath functions). A client can only name them; no code is ever sent.
+     */
+    static Map<Keyword, TxFunction> txFunctions(Config fns) {
+        Map<Keyword, TxFunction> out = new LinkedHashMap<>();
+        for (var e : fns.root().entrySet()) {
+            String ident = e.getKey();
+            String className = String.valueOf(e.getValue().unwrapped());
+            try {
+                Class<?> cls = Class.forName(className);
+                out.put(Keyword.of(ident), (TxFunction) cls.getConstructor().newInstance());
+            } catch (ReflectiveOperationException | ClassCastException ex) {
+                throw new IllegalArgumentException("chronon.tx-functions: cannot load " + className + " for :" + ident
+                        + " (a public class implementing io.chronon.tx.TxFunction with a no-argument constructor): " + ex, ex);
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    /** The query group peers are addressed in when none is named. */
+    public String defaultQueryGroup() {
+        return queryGroups.get(0);
+    }
+}

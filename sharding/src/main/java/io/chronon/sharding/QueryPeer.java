@@ -1,0 +1,567 @@
+package io.chronon.sharding;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.chronon.ErrorCategory;
+import io.chronon.db.DbValue;
+import io.chronon.query.Datalog;
+import io.chronon.query.QueryOptions;
+import io.chronon.storage.DatabaseStorage;
+import io.chronon.storage.Storages;
+import io.chronon.storage.TxLogEntry;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * A query peer: holds the latest db value of one database and answers reads and syncs
+ * against it. A Cluster Sharding entity keyed by database name, one entity type per query
+ * group ({@link #typeKey}), living on nodes with that group's role.
+ *
+ * <p>It loads the database from storage (the latest snapshot plus the log after it), then
+ * follows the database's {@link TxFeed} topic. Transactions apply strictly in log order:
+ * a report that arrives early waits in a buffer, a duplicate is ignored, and a gap (a lost
+ * report, or a heartbeat ahead of the value) is filled by reading the log from the peer's
+ * basis with Pekko persistence query.
+ *
+ * <p>Reads run on the {@code chronon.query-dispatcher}, never on this actor's thread, each
+ * with a timeout that stops it. {@link Sync} is a wait registered here and completed when
+ * the basis reaches its t, by the normal flow of reports; nothing polls.
+ */
+public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
+
+    /** The entity type of the peers of query group {@code group} (also their cluster role). */
+    public static EntityTypeKey<Command> typeKey(String group) {
+        return EntityTypeKey.create(Command.class, "chronon-peer-" + group);
+    }
+
+    /** The peer's messages. */
+    public sealed interface Command {
+    }
+
+    /**
+     * Answers {@link Synced} once this peer's basis is at least {@code t} (at once if it
+     * already is); {@code unavailable} if that does not happen within the timeout.
+     */
+    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) implements Command, CborSerializable {
+    }
+
+    /** Asks the transactor for its latest durable t, then is {@link Sync} for that t. */
+    public record SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) implements Command, CborSerializable {
+    }
+
+    /**
+     * Runs a Datalog query (EDN text or data) on the current db value, with {@code args}
+     * bound to the query's {@code :in} after the database. With {@code atLeastT > 0} it
+     * first waits (as {@link Sync}) for that basis: read-your-writes in one message.
+     */
+    public record Query(@JsonSerialize(using = EdnJson.ValueSerializer.class)
+                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object query,
+                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> args,
+                        long atLeastT, long timeoutMillis, ActorRef<StatusReply<QueryResult>> replyTo)
+            implements Command, CborSerializable {
+    }
+
+    /** Pulls {@code selector} for one entity (an id, an ident or a lookup ref). */
+    public record Pull(@JsonSerialize(using = EdnJson.ValueSerializer.class)
+                       @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
+                       @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                       @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eid,
+                       long atLeastT, long timeoutMillis, ActorRef<StatusReply<PullResult>> replyTo)
+            implements Command, CborSerializable {
+    }
+
+    /**
+     * Answers the db value itself (once its basis is at least {@code atLeastT}). Free in the
+     * same JVM; across the network the whole value travels in its snapshot form.
+     */
+    public record GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo)
+            implements Command, CborSerializable {
+    }
+
+    /** Reply to {@link Sync} and {@link SyncLatest}: the peer's basis t, at least the one asked for. */
+    public record Synced(String database, long basisT) implements CborSerializable {
+    }
+
+    /** Reply to {@link Query}: the result as Datalog returns it, and the basis t it was computed at. */
+    public record QueryResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                              @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result)
+            implements CborSerializable {
+    }
+
+    /** Reply to {@link Pull}: the pulled map (null if the entity has none of the attributes). */
+    public record PullResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result)
+            implements CborSerializable {
+    }
+
+    /** Reply to {@link GetDb}. */
+    public record CurrentDb(long basisT, @JsonSerialize(using = EdnJson.DbSerializer.class)
+                            @JsonDeserialize(using = EdnJson.DbDeserializer.class) DbValue db)
+            implements CborSerializable {
+    }
+
+    /** The stop message given to Cluster Sharding for passivation. */
+    enum Stop implements Command, NoSerializationVerificationNeeded {
+        INSTANCE
+    }
+
+    private record Looked(DatabaseInfo info, Throwable failure) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record FromLoader(TxLog.Reply reply) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record LoaderStopped() implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record Feed(TxFeed message) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record Filled(List<EventEnvelope> envelopes, Throwable failure) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record RetryFill() implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record WaitTimeout(long waiterId) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record LatestKnown(SyncLatest request, long startNanos, Transactor.LatestT latest, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private enum Phase { LOOKING_UP, LOADING, RUNNING, GONE }
+
+    /** Something waiting for the basis to reach {@code t}. */
+    private record Waiter(long id, long t, Consumer<DbValue> onReached, Runnable onTimeout) {
+    }
+
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final StashBuffer<Command> stash;
+    private final String name;
+    private final ChrononSettings settings;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
+    private final ReadRunner reads;
+
+    private Phase phase = Phase.LOOKING_UP;
+    private DatabaseInfo info;
+    private DatabaseStorage storage;
+    private ActorRef<Topic.Command<TxFeed>> topic;
+    private ActorRef<TxFeed> feedAdapter;
+    private ActorRef<TxLog.Command> loader;
+
+    private DbValue db;
+    private long seqNr;
+    /** Reports that arrived ahead of the value, by sequence number. */
+    private final TreeMap<Long, TxLogEntry> early = new TreeMap<>();
+    /** The highest sequence number the writer is known to have. */
+    private long knownSeqNr;
+    private boolean filling;
+
+    private final TreeMap<Long, List<Waiter>> waitersByT = new TreeMap<>();
+    private final Map<Long, Waiter> waitersById = new HashMap<>();
+    private long nextWaiterId;
+
+    private QueryPeer(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
+                      ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings,
+                      ReadRunner reads) {
+        super(ctx);
+        this.ctx = ctx;
+        this.timers = timers;
+        this.stash = stash;
+        this.name = name;
+        this.shard = shard;
+        this.settings = settings;
+        this.reads = reads;
+        ctx.askWithStatus(DatabaseInfo.class, catalog, settings.defaultTimeout(),
+                replyTo -> new Catalog.GetDatabase(name, replyTo), Looked::new);
+    }
+
+    /** The peer of database {@code name}. */
+    public static Behavior<Command> create(String name, ActorRef<ClusterSharding.ShardCommand> shard,
+                                           ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000,
+                stash -> new QueryPeer(ctx, timers, stash, name, shard, catalog, settings, new ReadRunner(ctx.getSystem())))));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Sync.class, this::onSync)
+                .onMessage(SyncLatest.class, this::onSyncLatest)
+                .onMessage(Query.class, this::onQuery)
+                .onMessage(Pull.class, this::onPull)
+                .onMessage(GetDb.class, this::onGetDb)
+                .onMessage(Looked.class, this::onLooked)
+                .onMessage(FromLoader.class, this::onLoaded)
+                .onMessage(LoaderStopped.class, m -> onLoaderStopped())
+                .onMessage(Feed.class, this::onFeed)
+                .onMessage(Filled.class, this::onFilled)
+                .onMessage(RetryFill.class, m -> {
+                    requestFill();
+                    return this;
+                })
+                .onMessage(WaitTimeout.class, this::onWaitTimeout)
+                .onMessage(LatestKnown.class, this::onLatestKnown)
+                .onMessage(Stop.class, m -> Behaviors.stopped())
+                .build();
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    private Behavior<Command> onLooked(Looked looked) {
+        if (looked.failure() != null) {
+            ChrononError error = ChrononError.of(looked.failure());
+            if (error.category() != ErrorCategory.NOT_FOUND) {
+                error = ChrononError.unavailable("chronon.error/catalog-unavailable",
+                        "Cannot look up database " + name + " in the catalog: " + error.getMessage());
+            }
+            return gone(error);
+        }
+        info = looked.info();
+        try {
+            storage = Storages.get(ctx.getSystem()).kind(info.storageKind());
+        } catch (IllegalArgumentException e) {
+            return gone(ChrononError.unavailable("chronon.error/storage-unavailable", e.getMessage()));
+        }
+        // subscribe first, so nothing published while loading is missed
+        feedAdapter = ctx.messageAdapter(TxFeed.class, Feed::new);
+        topic = TxFeedTopics.get(ctx.getSystem()).topic(info);
+        topic.tell(Topic.subscribe(feedAdapter));
+        loader = ctx.spawn(TxLog.reader(info, storage, ctx.messageAdapter(TxLog.Reply.class, FromLoader::new)), "loader");
+        ctx.watchWith(loader, new LoaderStopped());
+        phase = Phase.LOADING;
+        return this;
+    }
+
+    private Behavior<Command> onLoaded(FromLoader m) {
+        if (!(m.reply() instanceof TxLog.Recovered r) || phase != Phase.LOADING) {
+            return this;
+        }
+        ctx.unwatch(loader);
+        ctx.stop(loader);
+        loader = null;
+        db = r.db();
+        seqNr = r.seqNr();
+        knownSeqNr = Math.max(knownSeqNr, seqNr);
+        phase = Phase.RUNNING;
+        drainEarly();
+        return stash.unstashAll(this);
+    }
+
+    private Behavior<Command> onLoaderStopped() {
+        if (phase != Phase.LOADING) {
+            return this;
+        }
+        return gone(ChrononError.unavailable("chronon.error/storage-unavailable", "Cannot load database " + name + " from storage"));
+    }
+
+    /** Answers everything waiting with {@code error} and passivates; the next message starts a fresh peer. */
+    private Behavior<Command> gone(ChrononError error) {
+        phase = Phase.GONE;
+        if (topic != null) {
+            topic.tell(Topic.unsubscribe(feedAdapter));
+        }
+        for (Waiter w : new ArrayList<>(waitersById.values())) {
+            timers.cancel(new WaitTimeout(w.id()));
+        }
+        waitersById.clear();
+        waitersByT.clear();
+        stash.forEach(c -> reject(c, error));
+        stash.clear();
+        shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        return Behaviors.receive(Command.class)
+                .onMessage(Stop.class, s -> Behaviors.stopped())
+                .onAnyMessage(c -> {
+                    reject(c, error);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    // ------------------------------------------------------------------ following the log
+
+    private Behavior<Command> onFeed(Feed m) {
+        TxFeed f = m.message();
+        if (f instanceof TxFeed.Committed c) {
+            knownSeqNr = Math.max(knownSeqNr, c.seqNr());
+            if (phase != Phase.RUNNING) {
+                bufferEarly(c.seqNr(), c.entry());
+                return this;
+            }
+            if (c.seqNr() <= seqNr) {
+                return this;
+            }
+            if (c.seqNr() == seqNr + 1) {
+                apply(c.entry());
+                drainEarly();
+            } else {
+                bufferEarly(c.seqNr(), c.entry());
+                requestFill();
+            }
+        } else if (f instanceof TxFeed.Heartbeat h) {
+            knownSeqNr = Math.max(knownSeqNr, h.seqNr());
+            if (phase == Phase.RUNNING && knownSeqNr > seqNr) {
+                requestFill();
+            }
+        } else if (f instanceof TxFeed.Retired r) {
+            if (info != null && info.id().equals(r.databaseId())) {
+                return gone(ChrononError.notFound("db.error/db-not-found", "Database " + name + " was deleted", name));
+            }
+        }
+        return this;
+    }
+
+    private void bufferEarly(long seq, TxLogEntry entry) {
+        if (early.size() < settings.peerMaxBuffered()) {
+            early.put(seq, entry);
+        }
+        // beyond the buffer the report is dropped: the gap fill reads it from the log
+    }
+
+    private void apply(TxLogEntry entry) {
+        db = entry.applyTo(db);
+        seqNr++;
+        completeWaiters();
+    }
+
+    /** Applies buffered reports that now follow the value; asks for a fill if a gap remains. */
+    private void drainEarly() {
+        while (!early.isEmpty()) {
+            Map.Entry<Long, TxLogEntry> first = early.firstEntry();
+            if (first.getKey() <= seqNr) {
+                early.pollFirstEntry();
+            } else if (first.getKey() == seqNr + 1) {
+                early.pollFirstEntry();
+                apply(first.getValue());
+            } else {
+                break;
+            }
+        }
+        if (knownSeqNr > seqNr) {
+            requestFill();
+        }
+    }
+
+    /** Reads the log after the basis (one chunk at a time) when the value is behind the writer. */
+    private void requestFill() {
+        if (filling || phase != Phase.RUNNING || knownSeqNr <= seqNr) {
+            return;
+        }
+        filling = true;
+        CurrentEventsByPersistenceIdQuery journal = PersistenceQuery.get(ctx.getSystem())
+                .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, storage.readJournalPluginId());
+        long from = seqNr + 1;
+        ctx.pipeToSelf(journal.currentEventsByPersistenceId(info.persistenceId(), from, from + settings.gapFillChunk() - 1)
+                        .runWith(Sink.seq(), ctx.getSystem()),
+                Filled::new);
+    }
+
+    private Behavior<Command> onFilled(Filled m) {
+        filling = false;
+        if (phase != Phase.RUNNING) {
+            return this;
+        }
+        long before = seqNr;
+        if (m.failure() != null) {
+            ctx.getLog().warn("Reading the log of {} after {} failed: {}", name, seqNr, m.failure().toString());
+        } else {
+            for (EventEnvelope env : m.envelopes()) {
+                if (env.sequenceNr() == seqNr + 1 && env.event() instanceof TxLogEntry entry) {
+                    apply(entry);
+                }
+            }
+        }
+        drainEarly();
+        if (seqNr == before && knownSeqNr > seqNr && !filling) {
+            // nothing new was readable yet: try again shortly rather than spin
+            timers.startSingleTimer(new RetryFill(), Duration.ofMillis(50));
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------ sync and reads
+
+    private Behavior<Command> onSync(Sync c) {
+        if (phase != Phase.RUNNING) {
+            return stashOrBusy(c);
+        }
+        whenReached(c.t(), c.timeoutMillis(), d -> c.replyTo().tell(StatusReply.success(new Synced(name, d.basisT()))),
+                () -> c.replyTo().tell(StatusReply.error(notReached(c.t(), c.timeoutMillis()))));
+        return this;
+    }
+
+    private Behavior<Command> onSyncLatest(SyncLatest c) {
+        if (phase != Phase.RUNNING) {
+            return stashOrBusy(c);
+        }
+        long start = System.nanoTime();
+        var transactor = ClusterSharding.get(ctx.getSystem()).entityRefFor(Transactor.TYPE_KEY, name);
+        ctx.askWithStatus(Transactor.LatestT.class, transactor, Duration.ofMillis(Math.max(1, c.timeoutMillis())),
+                Transactor.GetLatestT::new, (latest, failure) -> new LatestKnown(c, start, latest, failure));
+        return this;
+    }
+
+    private Behavior<Command> onLatestKnown(LatestKnown m) {
+        SyncLatest c = m.request();
+        if (m.failure() != null) {
+            ChrononError e = ChrononError.of(m.failure());
+            c.replyTo().tell(StatusReply.error(e.category() == ErrorCategory.NOT_FOUND ? e
+                    : ChrononError.unavailable("chronon.error/sync-unavailable",
+                    "Cannot learn the latest t of " + name + " from its transactor: " + e.getMessage())));
+            return this;
+        }
+        knownSeqNr = Math.max(knownSeqNr, m.latest().seqNr());
+        long left = c.timeoutMillis() - (System.nanoTime() - m.startNanos()) / 1_000_000;
+        long t = m.latest().t();
+        whenReached(t, Math.max(0, left), d -> c.replyTo().tell(StatusReply.success(new Synced(name, d.basisT()))),
+                () -> c.replyTo().tell(StatusReply.error(notReached(t, c.timeoutMillis()))));
+        requestFill();
+        return this;
+    }
+
+    private Behavior<Command> onQuery(Query c) {
+        if (phase != Phase.RUNNING) {
+            return stashOrBusy(c);
+        }
+        long start = System.nanoTime();
+        whenReached(c.atLeastT(), c.timeoutMillis(), d -> {
+            long left = remaining(c.timeoutMillis(), start);
+            List<Object> inputs = new ArrayList<>(1 + (c.args() == null ? 0 : c.args().size()));
+            inputs.add(d);
+            if (c.args() != null) {
+                inputs.addAll(c.args());
+            }
+            reads.run(() -> new QueryResult(d.basisT(), Datalog.query(c.query(), inputs, QueryOptions.DEFAULTS.withTimeoutMillis(left))),
+                    Duration.ofMillis(left), c.replyTo());
+        }, () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
+        return this;
+    }
+
+    private Behavior<Command> onPull(Pull c) {
+        if (phase != Phase.RUNNING) {
+            return stashOrBusy(c);
+        }
+        long start = System.nanoTime();
+        whenReached(c.atLeastT(), c.timeoutMillis(), d -> reads.run(
+                        () -> new PullResult(d.basisT(), io.chronon.pull.Pull.pull(d, c.selector(), c.eid())),
+                        Duration.ofMillis(remaining(c.timeoutMillis(), start)), c.replyTo()),
+                () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
+        return this;
+    }
+
+    private Behavior<Command> onGetDb(GetDb c) {
+        if (phase != Phase.RUNNING) {
+            return stashOrBusy(c);
+        }
+        whenReached(c.atLeastT(), c.timeoutMillis(), d -> c.replyTo().tell(StatusReply.success(new CurrentDb(d.basisT(), d))),
+                () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
+        return this;
+    }
+
+    private static long remaining(long timeoutMillis, long startNanos) {
+        return Math.max(1, timeoutMillis - (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    /** Runs {@code onReached} with the value once its basis is at least {@code t}: now, or when it gets there. */
+    private void whenReached(long t, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
+        if (db.basisT() >= t) {
+            onReached.accept(db);
+            return;
+        }
+        if (timeoutMillis <= 0) {
+            onTimeout.run();
+            return;
+        }
+        Waiter w = new Waiter(nextWaiterId++, t, onReached, onTimeout);
+        waitersById.put(w.id(), w);
+        waitersByT.computeIfAbsent(t, k -> new ArrayList<>(2)).add(w);
+        timers.startSingleTimer(new WaitTimeout(w.id()), Duration.ofMillis(timeoutMillis));
+        // the writer may be ahead of what this peer heard: make sure it finds out
+        requestFill();
+    }
+
+    private void completeWaiters() {
+        if (waitersByT.isEmpty() || waitersByT.firstKey() > db.basisT()) {
+            return;
+        }
+        Iterator<Map.Entry<Long, List<Waiter>>> it = waitersByT.headMap(db.basisT(), true).entrySet().iterator();
+        while (it.hasNext()) {
+            for (Waiter w : it.next().getValue()) {
+                waitersById.remove(w.id());
+                timers.cancel(new WaitTimeout(w.id()));
+                w.onReached().accept(db);
+            }
+            it.remove();
+        }
+    }
+
+    private Behavior<Command> onWaitTimeout(WaitTimeout m) {
+        Waiter w = waitersById.remove(m.waiterId());
+        if (w != null) {
+            List<Waiter> same = waitersByT.get(w.t());
+            if (same != null) {
+                same.remove(w);
+                if (same.isEmpty()) {
+                    waitersByT.remove(w.t());
+                }
+            }
+            w.onTimeout().run();
+        }
+        return this;
+    }
+
+    private ChrononError notReached(long t, long timeoutMillis) {
+        return ChrononError.unavailable("chronon.error/sync-timeout", "The query peer of " + name + " did not reach t " + t
+                + " within " + timeoutMillis + " ms (its basis is " + (db == null ? "unknown" : db.basisT()) + ")");
+    }
+
+    private Behavior<Command> stashOrBusy(Command c) {
+        if (stash.isFull()) {
+            reject(c, ChrononError.busy("chronon.error/busy", "The query peer of " + name + " is loading and has too many waiting requests"));
+        } else {
+            stash.stash(c);
+        }
+        return this;
+    }
+
+    private static void reject(Command c, ChrononError error) {
+        if (c instanceof Sync s) {
+            s.replyTo().tell(StatusReply.error(error));
+        } else if (c instanceof SyncLatest s) {
+            s.replyTo().tell(StatusReply.error(error));
+        } else if (c instanceof Query q) {
+            q.replyTo().tell(StatusReply.error(error));
+        } else if (c instanceof Pull p) {
+            p.replyTo().tell(StatusReply.error(error));
+        } else if (c instanceof GetDb g) {
+            g.replyTo().tell(StatusReply.error(error));
+        }
+    }
+}

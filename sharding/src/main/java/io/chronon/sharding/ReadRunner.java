@@ -1,0 +1,100 @@
+package io.chronon.sharding;
+
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.pattern.StatusReply;
+import scala.concurrent.ExecutionContextExecutor;
+
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * Runs reads (queries, pulls) against immutable db values on the dedicated query dispatcher
+ * ({@code chronon.query-dispatcher}), never on an actor's thread, and enforces their
+ * timeout: when it passes, the caller is answered {@code interrupted} at once and the
+ * thread running the read is interrupted, which stops a Datalog query at its next check
+ * (the query engine also has the same deadline of its own).
+ */
+final class ReadRunner {
+    private final ActorSystem<?> system;
+    private final ExecutionContextExecutor executor;
+
+    ReadRunner(ActorSystem<?> system) {
+        this.system = system;
+        this.executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("chronon.query-dispatcher"));
+    }
+
+    /** Computes {@code read} off the caller's thread and answers {@code replyTo} with its result or error. */
+    <T> void run(Supplier<T> read, Duration timeout, ActorRef<StatusReply<T>> replyTo) {
+        Run<T> run = new Run<>(replyTo);
+        run.timer = system.scheduler().scheduleOnce(timeout, run::timeout, executor);
+        try {
+            executor.execute(() -> run.execute(read));
+        } catch (RejectedExecutionException e) {
+            run.finish(StatusReply.error(ChrononError.busy("chronon.error/busy", "The query dispatcher is not accepting work")));
+        }
+    }
+
+    private static final class Run<T> {
+        private final ActorRef<StatusReply<T>> replyTo;
+        private final Object lock = new Object();
+        private boolean done;
+        private Thread runner;
+        volatile Cancellable timer;
+
+        Run(ActorRef<StatusReply<T>> replyTo) {
+            this.replyTo = replyTo;
+        }
+
+        void execute(Supplier<T> read) {
+            synchronized (lock) {
+                if (done) {
+                    return;
+                }
+                runner = Thread.currentThread();
+            }
+            StatusReply<T> reply;
+            try {
+                reply = StatusReply.success(read.get());
+            } catch (Throwable e) {
+                reply = StatusReply.error(ChrononError.of(e));
+            } finally {
+                synchronized (lock) {
+                    runner = null;
+                }
+                // an interrupt that arrived after the read finished must not hit the next task
+                Thread.interrupted();
+            }
+            finish(reply);
+        }
+
+        void timeout() {
+            if (finish(StatusReply.error(ChrononError.interrupted("db.error/query-timeout", "The read was stopped: it timed out")))) {
+                synchronized (lock) {
+                    if (runner != null) {
+                        runner.interrupt();
+                    }
+                }
+            }
+        }
+
+        /** Answers once; true if this call did. */
+        boolean finish(StatusReply<T> reply) {
+            synchronized (lock) {
+                if (done) {
+                    return false;
+                }
+                done = true;
+            }
+            Cancellable t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+            replyTo.tell(reply);
+            return true;
+        }
+    }
+}

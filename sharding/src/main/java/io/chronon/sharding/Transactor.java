@@ -1,0 +1,547 @@
+package io.chronon.sharding;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.chronon.ChrononException;
+import io.chronon.ErrorCategory;
+import io.chronon.db.Datom;
+import io.chronon.db.DbValue;
+import io.chronon.edn.EdnReader;
+import io.chronon.storage.DatabaseStorage;
+import io.chronon.storage.Storages;
+import io.chronon.storage.TxLogEntry;
+import io.chronon.tx.TxOptions;
+import io.chronon.tx.TxProcessor;
+import io.chronon.tx.TxReport;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one writer of a database: a Cluster Sharding entity keyed by database name on the
+ * transactor role, so there is exactly one per database in the cluster.
+ *
+ * <p>It validates and expands each transaction ({@link TxProcessor}) against the db value
+ * as it will be after everything accepted before it, appends it to the database's
+ * event-sourced {@link TxLog} (its child), and only once that write is durable publishes
+ * the report on the database's {@link TxFeed} topic and acknowledges the transaction.
+ * <b>Group commit:</b> transactions that arrive while a write is in flight are processed in
+ * order against the evolving value and written together in the next single journal write,
+ * each as its own entry with its own t. <b>Back-pressure:</b> at most
+ * {@code chronon.transactor.max-pending} transactions wait (in flight or queued); beyond
+ * that a transaction is answered {@code busy} at once. <b>A failed write</b> stops the log;
+ * the transactor recovers it from storage, acknowledges the in-flight transactions that did
+ * reach the log, fails the others ({@code unavailable}, not committed) and re-processes the
+ * queued ones against the recovered value.
+ *
+ * <p>Transaction functions run here: {@code :db/cas}, {@code :db/retractEntity} and the
+ * classes registered in {@code chronon.tx-functions}; a client can only name them.
+ */
+public final class Transactor extends AbstractBehavior<Transactor.Command> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "chronon-transactor");
+
+    /** The transactor's messages. */
+    public sealed interface Command {
+    }
+
+    /**
+     * Transacts {@code txData}: a list of transaction forms (list or map forms, as in
+     * Datomic), or the same as an EDN string. Answered with {@link TxResult} once durable,
+     * or an error: {@code incorrect}/{@code conflict}/{@code not-found} for a rejected
+     * transaction, {@code busy} when the queue is full, {@code unavailable} when the log
+     * cannot be written.
+     */
+    public record Transact(@JsonSerialize(using = EdnJson.ValueSerializer.class)
+                           @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object txData,
+                           ActorRef<StatusReply<TxResult>> replyTo) implements Command, CborSerializable {
+    }
+
+    /** Asks for the latest durable t (what {@code sync()} waits for). */
+    public record GetLatestT(ActorRef<StatusReply<LatestT>> replyTo) implements Command, CborSerializable {
+    }
+
+    /**
+     * Sent by the catalog after a database is deleted: the writer of incarnation
+     * {@code databaseId} finishes its in-flight write, refuses everything else, publishes
+     * {@link TxFeed.Retired} and stops. Answered when it no longer writes.
+     */
+    public record Retire(String databaseId, ActorRef<Done> replyTo) implements Command, CborSerializable {
+    }
+
+    /**
+     * A committed transaction.
+     *
+     * @param t           the transaction's t
+     * @param basisBefore the basis t of the database before it
+     * @param seqNr       its sequence number in the database's log
+     * @param tempids     the entity id each tempid resolved to
+     * @param txData      the datoms it asserted and retracted
+     */
+    public record TxResult(String database, long t, long basisBefore, long seqNr, Map<String, Long> tempids,
+                           @JsonSerialize(using = EdnJson.DatomsSerializer.class)
+                           @JsonDeserialize(using = EdnJson.DatomsDeserializer.class) List<Datom> txData)
+            implements CborSerializable {
+    }
+
+    /** The latest durable transaction of a database. */
+    public record LatestT(String database, long t, long seqNr) implements CborSerializable {
+    }
+
+    /** The stop message given to Cluster Sharding for passivation. */
+    enum Stop implements Command, NoSerializationVerificationNeeded {
+        INSTANCE
+    }
+
+    private record Looked(DatabaseInfo info, Throwable failure) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record FromLog(TxLog.Reply reply) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record LogStopped(long generation) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private record RestartLog(long generation) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    private enum Tick implements Command, NoSerializationVerificationNeeded {
+        INSTANCE
+    }
+
+    private enum Phase { LOOKING_UP, RECOVERING, READY, RETIRED }
+
+    /** A processed transaction waiting for its write. */
+    private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
+                           Map<String, Long> tempids, long basisBefore) {
+    }
+
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final StashBuffer<Command> stash;
+    private final String name;
+    private final ChrononSettings settings;
+    private final TxOptions txOptions;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
+    private final ActorRef<TxLog.Reply> logReplies;
+
+    private Phase phase = Phase.LOOKING_UP;
+    private DatabaseInfo info;
+    private ActorRef<Topic.Command<TxFeed>> topic;
+    private DatabaseStorage storage;
+    private ActorRef<TxLog.Command> log;
+    private long logGeneration;
+    private int logFailures;
+
+    private DbValue committed;
+    private long committedSeqNr;
+    private DbValue speculative;
+    private final List<Pending> inFlight = new ArrayList<>();
+    private List<Pending> queued = new ArrayList<>();
+    private long lastPublishNanos;
+
+    private ActorRef<Done> retireReplyTo;
+    private boolean stopAfterWrite;
+
+    private Transactor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
+                       ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
+        super(ctx);
+        this.ctx = ctx;
+        this.timers = timers;
+        this.stash = stash;
+        this.name = name;
+        this.shard = shard;
+        this.settings = settings;
+        this.txOptions = new TxOptions(System::currentTimeMillis, settings.txFunctions());
+        this.logReplies = ctx.messageAdapter(TxLog.Reply.class, FromLog::new);
+        ctx.askWithStatus(DatabaseInfo.class, catalog, settings.defaultTimeout(),
+                replyTo -> new Catalog.GetDatabase(name, replyTo), Looked::new);
+    }
+
+    /**
+     * The transactor of database {@code name}.
+     *
+     * @param shard   the shard hosting the entity, for passivation (sharding's entity context)
+     * @param catalog the catalog singleton (a proxy)
+     */
+    public static Behavior<Command> create(String name, ActorRef<ClusterSharding.ShardCommand> shard,
+                                           ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(Math.max(16, settings.maxPending()),
+                stash -> new Transactor(ctx, timers, stash, name, shard, catalog, settings))));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Transact.class, this::onTransact)
+                .onMessage(GetLatestT.class, this::onGetLatestT)
+                .onMessage(Retire.class, this::onRetire)
+                .onMessage(Looked.class, this::onLooked)
+                .onMessage(FromLog.class, this::onFromLog)
+                .onMessage(LogStopped.class, this::onLogStopped)
+                .onMessage(RestartLog.class, this::onRestartLog)
+                .onMessage(Tick.class, t -> onTick())
+                .onMessage(Stop.class, s -> onStop())
+                .build();
+    }
+
+    // ------------------------------------------------------------------ start and recovery
+
+    private Behavior<Command> onLooked(Looked looked) {
+        if (looked.failure() != null) {
+            ChrononError error = ChrononError.of(looked.failure());
+            if (error.category() != ErrorCategory.NOT_FOUND) {
+                error = ChrononError.unavailable("chronon.error/catalog-unavailable",
+                        "Cannot look up database " + name + " in the catalog: " + error.getMessage());
+            }
+            return failStashedAndPassivate(error);
+        }
+        info = looked.info();
+        try {
+            storage = Storages.get(ctx.getSystem()).kind(info.storageKind());
+        } catch (IllegalArgumentException e) {
+            return failStashedAndPassivate(ChrononError.unavailable("chronon.error/storage-unavailable", e.getMessage()));
+        }
+        topic = TxFeedTopics.get(ctx.getSystem()).topic(info);
+        phase = Phase.RECOVERING;
+        startLog();
+        return this;
+    }
+
+    private Behavior<Command> failStashedAndPassivate(ChrononError error) {
+        phase = Phase.RETIRED;
+        Behavior<Command> answering = Behaviors.receive(Command.class)
+                .onMessage(Transact.class, c -> {
+                    c.replyTo().tell(StatusReply.error(error));
+                    return Behaviors.same();
+                })
+                .onMessage(GetLatestT.class, c -> {
+                    c.replyTo().tell(StatusReply.error(error));
+                    return Behaviors.same();
+                })
+                .onMessage(Retire.class, c -> {
+                    c.replyTo().tell(Done.getInstance());
+                    return Behaviors.same();
+                })
+                .onMessage(Stop.class, s -> Behaviors.stopped())
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+        shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        return stash.unstashAll(answering);
+    }
+
+    private void startLog() {
+        logGeneration++;
+        log = ctx.spawn(TxLog.writer(info, storage, logReplies, settings), "log-" + logGeneration);
+        ctx.watchWith(log, new LogStopped(logGeneration));
+    }
+
+    private Behavior<Command> onFromLog(FromLog m) {
+        if (m.reply() instanceof TxLog.Recovered r) {
+            return onRecovered(r);
+        }
+        if (m.reply() instanceof TxLog.Written w) {
+            return onWritten(w);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRecovered(TxLog.Recovered r) {
+        if (phase != Phase.RECOVERING) {
+            return this;
+        }
+        // after a failed write: the in-flight transactions that reached the log are committed
+        List<Pending> wereInFlight = new ArrayList<>(inFlight);
+        inFlight.clear();
+        long seq = committedSeqNr;
+        for (Pending p : wereInFlight) {
+            seq++;
+            if (seq <= r.seqNr()) {
+                publishAndAck(p, seq);
+            } else {
+                p.replyTo().tell(StatusReply.error(ChrononError.unavailable("chronon.error/write-failed",
+                        "The transaction log of " + name + " could not be written; the transaction was not committed")));
+            }
+        }
+        committed = r.db();
+        committedSeqNr = r.seqNr();
+        speculative = committed;
+        phase = Phase.READY;
+        logFailures = 0;
+        lastPublishNanos = System.nanoTime();
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
+        publishHeartbeat();
+        // what was queued was processed against a value that included the failed write: redo it
+        List<Pending> redo = queued;
+        queued = new ArrayList<>();
+        for (Pending p : redo) {
+            process(p.txData(), p.replyTo());
+        }
+        return stash.unstashAll(this);
+    }
+
+    private Behavior<Command> onLogStopped(LogStopped m) {
+        if (m.generation() != logGeneration || phase == Phase.RETIRED) {
+            return this;
+        }
+        log = null;
+        logFailures++;
+        phase = Phase.RECOVERING;
+        timers.cancel(Tick.INSTANCE);
+        long factor = 1L << Math.min(6, logFailures - 1);
+        Duration backoff = settings.writerRestartBackoff().multipliedBy(factor);
+        if (backoff.compareTo(Duration.ofSeconds(10)) > 0) {
+            backoff = Duration.ofSeconds(10);
+        }
+        ctx.getLog().warn("The transaction log of {} stopped (failure {}); recovering it in {} ms", name, logFailures,
+                backoff.toMillis());
+        if (logFailures > 2) {
+            // the store keeps failing: answer the waiting callers instead of letting them time out
+            ChrononError error = unavailable("The transaction log of " + name + " cannot be recovered; retry later");
+            failAll(queued, error);
+            queued = new ArrayList<>();
+            stash.forEach(c -> reject(c, error));
+            stash.clear();
+        }
+        timers.startSingleTimer(new RestartLog(logGeneration), backoff);
+        return this;
+    }
+
+    private Behavior<Command> onRestartLog(RestartLog m) {
+        if (m.generation() == logGeneration && log == null && phase == Phase.RECOVERING) {
+            startLog();
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    private Behavior<Command> onTransact(Transact c) {
+        switch (phase) {
+            case READY:
+                if (retireReplyTo != null || stopAfterWrite) {
+                    c.replyTo().tell(StatusReply.error(retiredError()));
+                } else if (inFlight.size() + queued.size() >= settings.maxPending()) {
+                    c.replyTo().tell(StatusReply.error(ChrononError.busy("chronon.error/busy",
+                            "The transactor of " + name + " has " + settings.maxPending() + " transactions waiting; retry later")));
+                } else {
+                    process(c.txData(), c.replyTo());
+                }
+                return this;
+            case RETIRED:
+                c.replyTo().tell(StatusReply.error(retiredError()));
+                return this;
+            default:
+                stashOrBusy(c);
+                return this;
+        }
+    }
+
+    private void process(Object txData, ActorRef<StatusReply<TxResult>> replyTo) {
+        TxReport report;
+        try {
+            report = TxProcessor.transact(speculative, txForms(txData), txOptions);
+        } catch (ChrononException e) {
+            replyTo.tell(StatusReply.error(ChrononError.of(e)));
+            return;
+        } catch (RuntimeException e) {
+            ctx.getLog().error("Transaction processing failed unexpectedly in " + name, e);
+            replyTo.tell(StatusReply.error(ChrononError.of(e)));
+            return;
+        }
+        speculative = report.dbAfter();
+        queued.add(new Pending(txData, replyTo, TxLogEntry.of(report.dbAfter(), report.txData()), report.tempids(),
+                report.dbBefore().basisT()));
+        if (inFlight.isEmpty()) {
+            flush();
+        }
+    }
+
+    private static List<?> txForms(Object txData) {
+        Object data = txData instanceof String text ? EdnReader.read(text) : txData;
+        if (data instanceof List<?> forms) {
+            return forms;
+        }
+        throw ChrononException.incorrect("db.error/invalid-tx-data",
+                "Transaction data must be a list of forms, not " + (data == null ? "nil" : data.getClass().getSimpleName()), data);
+    }
+
+    /** Sends the next group of queued transactions to the log as one write. */
+    private void flush() {
+        int n = Math.min(queued.size(), settings.maxBatch());
+        List<TxLogEntry> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Pending p = queued.get(i);
+            inFlight.add(p);
+            entries.add(p.entry());
+        }
+        queued.subList(0, n).clear();
+        log.tell(new TxLog.Append(entries));
+    }
+
+    private Behavior<Command> onWritten(TxLog.Written w) {
+        if (phase != Phase.READY || inFlight.isEmpty()) {
+            return this;
+        }
+        long expected = committedSeqNr + inFlight.size();
+        if (w.lastSeqNr() != expected) {
+            // cannot happen with one writer; recover from the log to learn the truth
+            ctx.getLog().error("The log of {} reported sequence number {} where {} was expected; recovering", name,
+                    w.lastSeqNr(), expected);
+            ctx.stop(log);
+            return this;
+        }
+        long seq = committedSeqNr;
+        for (Pending p : inFlight) {
+            seq++;
+            publishAndAck(p, seq);
+        }
+        committed = inFlight.get(inFlight.size() - 1).entry().dbAfterHint();
+        committedSeqNr = seq;
+        inFlight.clear();
+        if (retireReplyTo != null) {
+            return finishRetire();
+        }
+        if (stopAfterWrite) {
+            return Behaviors.stopped();
+        }
+        if (!queued.isEmpty()) {
+            flush();
+        }
+        return this;
+    }
+
+    /** Publishes a durable transaction's report, then acknowledges it. */
+    private void publishAndAck(Pending p, long seqNr) {
+        topic.tell(Topic.publish(new TxFeed.Committed(name, seqNr, p.entry(), p.tempids())));
+        lastPublishNanos = System.nanoTime();
+        p.replyTo().tell(StatusReply.success(new TxResult(name, p.entry().t(), p.basisBefore(), seqNr, p.tempids(),
+                p.entry().txData())));
+    }
+
+    // ------------------------------------------------------------------ other requests
+
+    private Behavior<Command> onGetLatestT(GetLatestT c) {
+        switch (phase) {
+            case READY:
+                c.replyTo().tell(StatusReply.success(new LatestT(name, committed.basisT(), committedSeqNr)));
+                return this;
+            case RETIRED:
+                c.replyTo().tell(StatusReply.error(retiredError()));
+                return this;
+            default:
+                stashOrBusy(c);
+                return this;
+        }
+    }
+
+    private Behavior<Command> onRetire(Retire c) {
+        if (phase == Phase.LOOKING_UP) {
+            stashOrBusy(c);
+            return this;
+        }
+        if (info == null || !info.id().equals(c.databaseId()) || phase == Phase.RETIRED) {
+            c.replyTo().tell(Done.getInstance());
+            return this;
+        }
+        retireReplyTo = c.replyTo();
+        failAll(queued, retiredError());
+        queued = new ArrayList<>();
+        if (phase == Phase.RECOVERING || inFlight.isEmpty()) {
+            return finishRetire();
+        }
+        return this;
+    }
+
+    private Behavior<Command> finishRetire() {
+        failAll(inFlight, retiredError());
+        inFlight.clear();
+        phase = Phase.RETIRED;
+        timers.cancel(Tick.INSTANCE);
+        if (topic != null) {
+            topic.tell(Topic.publish(new TxFeed.Retired(name, info.id())));
+        }
+        if (log != null) {
+            ctx.unwatch(log);
+            ctx.stop(log);
+            log = null;
+        }
+        retireReplyTo.tell(Done.getInstance());
+        shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        return stash.unstashAll(this);
+    }
+
+    private Behavior<Command> onTick() {
+        if (phase == Phase.READY && System.nanoTime() - lastPublishNanos >= settings.heartbeatInterval().toNanos()) {
+            publishHeartbeat();
+        }
+        return this;
+    }
+
+    private void publishHeartbeat() {
+        topic.tell(Topic.publish(new TxFeed.Heartbeat(name, committedSeqNr, committed.basisT())));
+        lastPublishNanos = System.nanoTime();
+    }
+
+    private Behavior<Command> onStop() {
+        ChrononError stopping = unavailable("The transactor of " + name + " is stopping; retry");
+        failAll(queued, stopping);
+        queued = new ArrayList<>();
+        stash.forEach(c -> reject(c, stopping));
+        stash.clear();
+        if (!inFlight.isEmpty() && phase == Phase.READY) {
+            // let the write that is under way finish and be acknowledged first
+            stopAfterWrite = true;
+            return this;
+        }
+        return Behaviors.stopped();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void stashOrBusy(Command c) {
+        if (stash.isFull()) {
+            reject(c, ChrononError.busy("chronon.error/busy", "The transactor of " + name + " is starting and has too many waiting requests"));
+        } else {
+            stash.stash(c);
+        }
+    }
+
+    private static void reject(Command c, ChrononError error) {
+        if (c instanceof Transact t) {
+            t.replyTo().tell(StatusReply.error(error));
+        } else if (c instanceof GetLatestT g) {
+            g.replyTo().tell(StatusReply.error(error));
+        }
+    }
+
+    private static void failAll(List<Pending> pending, ChrononError error) {
+        for (Pending p : pending) {
+            p.replyTo().tell(StatusReply.error(error));
+        }
+    }
+
+    private ChrononError retiredError() {
+        return ChrononError.notFound("db.error/db-not-found", "Database " + name + " was deleted", name);
+    }
+
+    private static ChrononError unavailable(String message) {
+        return ChrononError.unavailable("chronon.error/unavailable", message);
+    }
+}

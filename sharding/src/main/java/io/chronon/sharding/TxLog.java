@@ -1,0 +1,136 @@
+package io.chronon.sharding;
+
+import io.chronon.db.DbValue;
+import io.chronon.storage.DatabaseStorage;
+import io.chronon.storage.TxLogEntry;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+import java.util.List;
+
+/**
+ * The event-sourced log of one database: its events are {@link TxLogEntry}s (one per
+ * committed transaction, sequence numbers 1, 2, 3, ...), its state the db value after
+ * them, and its snapshots that db value. The {@link Transactor} owns one as its child and
+ * decides what to append; this actor only writes and applies. Query peers run one in
+ * read-only mode to load a database (the latest snapshot plus the log after it) and stop
+ * it once loaded.
+ *
+ * <p>The event handler is pure: it applies the entry to the value (or takes the value the
+ * writer already computed for it, see {@link TxLogEntry#dbAfterHint()}).
+ */
+final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValue> {
+
+    /** What the owner may ask. */
+    sealed interface Command extends NoSerializationVerificationNeeded {
+    }
+
+    /** Appends entries in one journal write; answered with {@link Written} once durable. */
+    record Append(List<TxLogEntry> entries) implements Command {
+    }
+
+    /** What this actor tells its owner. */
+    sealed interface Reply extends NoSerializationVerificationNeeded {
+    }
+
+    /** Recovery finished: the db value and the sequence number of its last entry. */
+    record Recovered(DbValue db, long seqNr) implements Reply {
+    }
+
+    /** An {@link Append} is durable; {@code lastSeqNr} is the sequence number of its last entry. */
+    record Written(long lastSeqNr) implements Reply {
+    }
+
+    private final ActorContext<Command> ctx;
+    private final DatabaseStorage storage;
+    private final ActorRef<Reply> owner;
+    private final long snapshotMinDatoms;
+    private final double snapshotGrowth;
+    /** Datoms applied since the last snapshot (replayed ones included); only decides when to snapshot. */
+    private long datomsSinceSnapshot;
+
+    private TxLog(ActorContext<Command> ctx, DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner,
+                  long snapshotMinDatoms, double snapshotGrowth) {
+        super(PersistenceId.ofUniqueId(db.persistenceId()));
+        this.ctx = ctx;
+        this.storage = storage;
+        this.owner = owner;
+        this.snapshotMinDatoms = snapshotMinDatoms;
+        this.snapshotGrowth = snapshotGrowth;
+    }
+
+    /** The writer's log of {@code db}. */
+    static Behavior<Command> writer(DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner, ChrononSettings settings) {
+        return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner, settings.snapshotMinDatoms(), settings.snapshotGrowth()));
+    }
+
+    /** A loader of {@code db}: recovers, tells {@link Recovered}, and must never be sent {@link Append}. */
+    static Behavior<Command> reader(DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner) {
+        return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner, Long.MAX_VALUE, Double.MAX_VALUE));
+    }
+
+    @Override
+    public String journalPluginId() {
+        return storage.journalPluginId();
+    }
+
+    @Override
+    public String snapshotPluginId() {
+        return storage.snapshotPluginId();
+    }
+
+    @Override
+    public DbValue emptyState() {
+        return DbValue.empty();
+    }
+
+    @Override
+    public CommandHandler<Command, TxLogEntry, DbValue> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Append.class, (db, append) -> Effect().persist(append.entries())
+                        .thenRun(after -> owner.tell(new Written(lastSequenceNumber(ctx)))))
+                .build();
+    }
+
+    @Override
+    public EventHandler<DbValue, TxLogEntry> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(TxLogEntry.class, (db, entry) -> {
+                    datomsSinceSnapshot += entry.txData().size();
+                    return entry.applyTo(db);
+                })
+                .build();
+    }
+
+    @Override
+    public SignalHandler<DbValue> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), db -> owner.tell(new Recovered(db, lastSequenceNumber(ctx))))
+                .build();
+    }
+
+    /**
+     * Snapshot once the datoms written since the last snapshot reach a fraction of the
+     * database ({@code snapshot-growth}), and at least {@code snapshot-min-datoms}: writing
+     * a snapshot costs the whole value, so it is amortized over growth, and recovery never
+     * replays more than that fraction.
+     */
+    @Override
+    public boolean shouldSnapshot(DbValue db, TxLogEntry entry, long sequenceNr) {
+        double threshold = Math.max(snapshotMinDatoms, snapshotGrowth * db.size());
+        if (datomsSinceSnapshot >= threshold) {
+            datomsSinceSnapshot = 0;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,333 @@
+package io.chronon.sharding;
+
+import io.chronon.ErrorCategory;
+import io.chronon.db.DbValue;
+import io.chronon.edn.Keyword;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static io.chronon.sharding.TestCluster.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The actor protocol on a one-node cluster with in-memory storage kinds. */
+class ChrononProtocolTest {
+    static final String SCHEMA = "[{:db/ident :person/id :db/valueType :db.type/long :db/cardinality :db.cardinality/one :db/unique :db.unique/identity}"
+            + " {:db/ident :person/name :db/valueType :db.type/string :db/cardinality :db.cardinality/one}"
+            + " {:db/ident :person/age :db/valueType :db.type/long :db/cardinality :db.cardinality/one}]";
+
+    static ActorTestKit kit;
+    static ChrononCluster chronon;
+
+    @BeforeAll
+    static void start() {
+        kit = TestCluster.start(TestCluster.config("memory", null, String.join("\n",
+                "chronon.transactor.max-pending = 64",
+                "chronon.transactor.heartbeat-interval = 200ms",
+                "chronon.tx-functions { \"test/inc\" = \"io.chronon.sharding.IncrementBy\" }",
+                "chronon.storage.kinds.slow = ${chronon.storage.kinds.memory} { journal = \"test.slow.journal\", query = \"test.slow.query\" }",
+                "test.slow.journal = ${chronon.embedded.memory.journal} { write-latency = 150ms }",
+                "test.slow.query = ${chronon.embedded.memory.query} { journal = \"test.slow.journal\" }",
+                "chronon.storage.kinds.flaky = ${chronon.storage.kinds.memory} { journal = \"test.flaky.journal\", query = \"test.flaky.query\" }",
+                "test.flaky.journal = ${chronon.embedded.memory.journal} { class = \"io.chronon.sharding.FailingJournal\" }",
+                "test.flaky.query = ${chronon.embedded.memory.query} { journal = \"test.flaky.journal\" }")));
+        chronon = ChrononCluster.get(kit.system());
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    static void newDb(String name, String kind) {
+        assertTrue(await(chronon.createDatabase(name, kind)).created());
+        await(chronon.transact(name, SCHEMA));
+    }
+
+    static Map<Keyword, Object> person(long id, String name, long age) {
+        return Map.of(Keyword.of("person/id"), id, Keyword.of("person/name"), name, Keyword.of("person/age"), age);
+    }
+
+    static ChrononError failure(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return assertInstanceOf(ChrononError.class, e.getCause());
+        } catch (Exception e) {
+            fail(e);
+        }
+        return fail("expected a failure");
+    }
+
+    static Collection<?> q(String db, String query, Object... args) {
+        return (Collection<?>) await(chronon.q(db, query, args));
+    }
+
+    @Test
+    void catalogCreatesListsAndDeletes() {
+        Catalog.CreateResult created = await(chronon.createDatabase("cat-a"));
+        assertTrue(created.created());
+        assertEquals("memory", created.database().storageKind());
+        Catalog.CreateResult again = await(chronon.createDatabase("cat-a"));
+        assertFalse(again.created());
+        assertEquals(created.database(), again.database());
+        assertTrue(await(chronon.createDatabase("cat-b")).created());
+        List<String> names = await(chronon.listDatabases()).stream().map(DatabaseInfo::name).toList();
+        assertTrue(names.containsAll(List.of("cat-a", "cat-b")), names.toString());
+        assertTrue(await(chronon.deleteDatabase("cat-a")).deleted());
+        assertFalse(await(chronon.deleteDatabase("cat-a")).deleted());
+        assertFalse(await(chronon.listDatabases()).stream().anyMatch(d -> d.name().equals("cat-a")));
+
+        assertEquals(ErrorCategory.INCORRECT, failure(chronon.createDatabase("bad name!")).category());
+        assertEquals(ErrorCategory.INCORRECT, failure(chronon.createDatabase("x", "no-such-kind")).category());
+    }
+
+    @Test
+    void transactSyncQueryPull() {
+        newDb("basics", null);
+        Transactor.TxResult r = await(chronon.transact("basics", List.of(
+                Map.of(Keyword.of("db/id"), "ann", Keyword.of("person/id"), 1L, Keyword.of("person/name"), "Ann", Keyword.of("person/age"), 40L))));
+        Long ann = r.tempids().get("ann");
+        assertNotNull(ann);
+        assertTrue(r.t() > r.basisBefore());
+        assertTrue(r.txData().stream().anyMatch(d -> d.e() == ann && "Ann".equals(d.v())));
+        assertTrue(await(chronon.sync("basics", r.t())).basisT() >= r.t());
+        assertEquals(Set.of(List.of("Ann", 40L)), new HashSet<>(q("basics", "[:find ?n ?a :where [?e :person/name ?n] [?e :person/age ?a]]")));
+        assertEquals(Set.of(List.of("Ann")),
+                new HashSet<>(q("basics", "[:find ?n :in $ ?min :where [?e :person/age ?a] [(>= ?a ?min)] [?e :person/name ?n]]", 18L)));
+
+        QueryPeer.PullResult pulled = await(chronon.peer("basics").<QueryPeer.PullResult>askWithStatus(
+                replyTo -> new QueryPeer.Pull("[:person/name :person/age]", List.of(Keyword.of("person/id"), 1L), r.t(), 5000, replyTo),
+                Duration.ofSeconds(10)));
+        assertEquals(Map.of(Keyword.of("person/name"), "Ann", Keyword.of("person/age"), 40L), pulled.result());
+
+        QueryPeer.CurrentDb current = await(chronon.peer("basics").<QueryPeer.CurrentDb>askWithStatus(
+                replyTo -> new QueryPeer.GetDb(r.t(), 5000, replyTo), Duration.ofSeconds(10)));
+        DbValue db = current.db();
+        assertEquals(r.t(), db.basisT());
+    }
+
+    @Test
+    void rejectedTransactionsAreErrorsAndChangeNothing() {
+        newDb("rejects", null);
+        Transactor.TxResult ok = await(chronon.transact("rejects", List.of(person(1, "Ann", 40))));
+        ChrononError e = failure(chronon.transact("rejects", "[[:db/add \"x\" :no/such-attr 1]]"));
+        assertEquals(ErrorCategory.INCORRECT, e.category());
+        assertEquals(ErrorCategory.INCORRECT, failure(chronon.transact("rejects", "{:not :a-list}")).category());
+        assertEquals(ErrorCategory.INCORRECT, failure(chronon.transact("rejects", "[[:db/add")).category());
+        Transactor.TxResult next = await(chronon.transact("rejects", List.of(person(2, "Bob", 30))));
+        assertEquals(ok.seqNr() + 1, next.seqNr(), "a rejected transaction is not in the log");
+        await(chronon.sync("rejects", next.t()));
+        assertEquals(2, q("rejects", "[:find ?e :where [?e :person/name]]").size());
+    }
+
+    @Test
+    void unknownDatabasesAreNotFound() {
+        assertEquals(ErrorCategory.NOT_FOUND, failure(chronon.transact("nope", "[]")).category());
+        assertEquals(ErrorCategory.NOT_FOUND, failure(chronon.sync("nope", 1000)).category());
+        assertEquals(ErrorCategory.NOT_FOUND, failure(chronon.q("nope", "[:find ?e :where [?e :db/ident]]")).category());
+    }
+
+    @Test
+    void fiveHundredConcurrentTransactionsFromFiftyClientsAreEachAcknowledgedOnce() throws Exception {
+        newDb("concurrent", null);
+        int clients = 50;
+        int perClient = 10;
+        List<CompletableFuture<List<Transactor.TxResult>>> all = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            final int client = c;
+            // each client submits its transactions one after another, all clients at once
+            CompletableFuture<List<Transactor.TxResult>> chain = CompletableFuture.completedFuture(new ArrayList<>());
+            for (int i = 0; i < perClient; i++) {
+                final long id = 1000L * client + i;
+                chain = chain.thenCompose(acc -> chronon.transact("concurrent", List.of(person(id, "P" + id, id % 90)))
+                        .thenApply(res -> {
+                            acc.add(res);
+                            return acc;
+                        }).toCompletableFuture());
+            }
+            all.add(chain);
+        }
+        List<Transactor.TxResult> results = new ArrayList<>();
+        for (CompletableFuture<List<Transactor.TxResult>> f : all) {
+            results.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        assertEquals(clients * perClient, results.size());
+        assertEquals(results.size(), results.stream().map(Transactor.TxResult::t).distinct().count(), "distinct t");
+        assertEquals(results.size(), results.stream().map(Transactor.TxResult::seqNr).distinct().count(), "distinct seqNr");
+        // log order and t order agree, and the log has no holes
+        results.sort(Comparator.comparingLong(Transactor.TxResult::seqNr));
+        for (int i = 1; i < results.size(); i++) {
+            assertEquals(results.get(i - 1).seqNr() + 1, results.get(i).seqNr());
+            assertTrue(results.get(i - 1).t() < results.get(i).t());
+        }
+        long last = results.get(results.size() - 1).t();
+        await(chronon.sync("concurrent", last));
+        assertEquals(List.of(List.of(500L)).toString(), q("concurrent", "[:find (count ?e) :where [?e :person/id]]").toString());
+    }
+
+    @Test
+    void aFullQueueAnswersBusy() throws Exception {
+        newDb("busy", "slow");
+        int n = 64 + 40;
+        List<CompletableFuture<Transactor.TxResult>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            fs.add(chronon.transact("busy", List.of(person(i, "P" + i, 1))).toCompletableFuture());
+        }
+        int ok = 0;
+        int busy = 0;
+        for (CompletableFuture<Transactor.TxResult> f : fs) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+                ok++;
+            } catch (ExecutionException e) {
+                ChrononError err = assertInstanceOf(ChrononError.class, e.getCause());
+                assertEquals(ErrorCategory.BUSY, err.category(), err.toString());
+                busy++;
+            }
+        }
+        assertTrue(busy >= 40, "busy " + busy);
+        assertEquals(n, ok + busy);
+        // the accepted ones are all there
+        Transactor.TxResult after = await(chronon.transact("busy", List.of(person(9999, "late", 1))));
+        await(chronon.sync("busy", after.t()));
+        assertEquals(ok + 1, q("busy", "[:find ?e :where [?e :person/id]]").size());
+    }
+
+    @Test
+    void transactionsArrivingDuringAWriteAreWrittenTogether() throws Exception {
+        newDb("group", "slow");
+        int n = 40;
+        long start = System.nanoTime();
+        List<CompletableFuture<Transactor.TxResult>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            fs.add(chronon.transact("group", List.of(person(i, "P" + i, 1))).toCompletableFuture());
+        }
+        CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        // one write of 150 ms per transaction would take 6 s; group commit needs two or three
+        assertTrue(ms < 2000, "took " + ms + " ms");
+    }
+
+    @Test
+    void syncForAFutureTCompletesOnArrivalNeverEarlier() {
+        newDb("sync", null);
+        Transactor.TxResult first = await(chronon.transact("sync", List.of(person(1, "A", 1))));
+        TestProbe<StatusReply<QueryPeer.Synced>> probe = kit.createTestProbe();
+        long future = first.t() + 1;
+        chronon.peer("sync").tell(new QueryPeer.Sync(future, 10_000, probe.getRef()));
+        probe.expectNoMessage(Duration.ofMillis(300));
+        Transactor.TxResult second = await(chronon.transact("sync", List.of(person(2, "B", 1))));
+        StatusReply<QueryPeer.Synced> synced = probe.receiveMessage(Duration.ofSeconds(5));
+        assertTrue(synced.isSuccess());
+        assertTrue(synced.getValue().basisT() >= future);
+        assertEquals(second.t(), synced.getValue().basisT());
+        // a t already reached completes at once
+        chronon.peer("sync").tell(new QueryPeer.Sync(first.t(), 10_000, probe.getRef()));
+        assertTrue(probe.receiveMessage(Duration.ofSeconds(5)).getValue().basisT() >= first.t());
+    }
+
+    @Test
+    void syncWithoutTWaitsForTheWritersLatestT() {
+        newDb("sync-latest", null);
+        Transactor.TxResult r = await(chronon.transact("sync-latest", List.of(person(1, "A", 1))));
+        assertTrue(await(chronon.sync("sync-latest")).basisT() >= r.t());
+    }
+
+    @Test
+    void aSyncThatCannotCompleteFailsUnavailable() {
+        newDb("sync-timeout", null);
+        TestProbe<StatusReply<QueryPeer.Synced>> probe = kit.createTestProbe();
+        chronon.peer("sync-timeout").tell(new QueryPeer.Sync(1_000_000, 300, probe.getRef()));
+        StatusReply<QueryPeer.Synced> reply = probe.receiveMessage(Duration.ofSeconds(5));
+        assertTrue(reply.isError());
+        assertEquals(ErrorCategory.UNAVAILABLE, ((ChrononError) reply.getError()).category());
+    }
+
+    @Test
+    void transactionFunctionsRunOnTheWriter() {
+        newDb("fns", null);
+        Transactor.TxResult r = await(chronon.transact("fns", List.of(person(1, "A", 40))));
+        List<Object> eid = List.of(Keyword.of("person/id"), 1L);
+        await(chronon.transact("fns", List.of(List.of(Keyword.of("db/cas"), eid, Keyword.of("person/age"), 40L, 41L))));
+        ChrononError conflict = failure(chronon.transact("fns",
+                List.of(List.of(Keyword.of("db/cas"), eid, Keyword.of("person/age"), 40L, 42L))));
+        assertEquals(ErrorCategory.CONFLICT, conflict.category());
+        Transactor.TxResult inc = await(chronon.transact("fns", List.of(List.of(Keyword.of("test/inc"), eid, Keyword.of("person/age"), 9L))));
+        await(chronon.sync("fns", inc.t()));
+        assertEquals(Set.of(List.of(50L)), new HashSet<>(q("fns", "[:find ?a :where [?e :person/id 1] [?e :person/age ?a]]")));
+        Transactor.TxResult gone = await(chronon.transact("fns", List.of(List.of(Keyword.of("db/retractEntity"), eid))));
+        await(chronon.sync("fns", gone.t()));
+        assertEquals(0, q("fns", "[:find ?e :where [?e :person/id]]").size());
+        assertTrue(r.t() < gone.t());
+    }
+
+    @Test
+    void aDeletedDatabaseIsGoneAndItsNameCanBeReused() {
+        newDb("reuse", null);
+        Transactor.TxResult r = await(chronon.transact("reuse", List.of(person(1, "Old", 1))));
+        await(chronon.sync("reuse", r.t()));
+        assertTrue(await(chronon.deleteDatabase("reuse")).deleted());
+        assertEquals(ErrorCategory.NOT_FOUND, failure(chronon.transact("reuse", List.of(person(2, "X", 1)))).category());
+        newDb("reuse", null);
+        Transactor.TxResult fresh = await(chronon.transact("reuse", List.of(person(3, "New", 1))));
+        await(chronon.sync("reuse", fresh.t()));
+        assertEquals(Set.of(List.of("New")), new HashSet<>(q("reuse", "[:find ?n :where [?e :person/name ?n]]")));
+    }
+
+    @Test
+    void aFailedWriteFailsTheTransactionAndLeavesTheDatabaseUnchanged() {
+        newDb("flaky", "flaky");
+        Transactor.TxResult before = await(chronon.transact("flaky", List.of(person(1, "A", 1))));
+        FailingJournal.FAIL_WRITES.set(1);
+        ChrononError e = failure(chronon.transact("flaky", List.of(person(2, "lost", 1))));
+        assertEquals(ErrorCategory.UNAVAILABLE, e.category(), e.toString());
+        Transactor.TxResult after = await(chronon.transact("flaky", List.of(person(3, "C", 1))));
+        assertEquals(before.seqNr() + 1, after.seqNr());
+        await(chronon.sync("flaky", after.t()));
+        assertEquals(Set.of(List.of("A"), List.of("C")), new HashSet<>(q("flaky", "[:find ?n :where [?e :person/name ?n]]")));
+        assertTrue(await(chronon.sync("flaky")).basisT() >= after.t());
+    }
+
+    @Test
+    void aQueryThatTimesOutIsStopped() {
+        newDb("slowq", null);
+        List<Object> people = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            people.add(person(i, "P" + i, i % 7));
+        }
+        Transactor.TxResult r = await(chronon.transact("slowq", people));
+        // a four-way cross product with arithmetic on every row: 8 billion rows
+        String cross = "[:find (count ?a) :where [?a :person/age ?x] [?b :person/age ?y] [?c :person/age ?z] [?d :person/age ?w]"
+                + " [(+ ?x ?y ?z ?w) ?s] [(> ?s 1000)]]";
+        long start = System.nanoTime();
+        CompletionStage<QueryPeer.QueryResult> slow = chronon.peer("slowq").askWithStatus(
+                replyTo -> new QueryPeer.Query(cross, List.of(), r.t(), 200, replyTo), Duration.ofSeconds(30));
+        ChrononError e = failure(slow);
+        assertEquals(ErrorCategory.INTERRUPTED, e.category(), e.toString());
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 5000);
+        // the dispatcher is free again: a small query answers
+        assertEquals(300, q("slowq", "[:find ?a :where [?a :person/id]]").size());
+    }
+}

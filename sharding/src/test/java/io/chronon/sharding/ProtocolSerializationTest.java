@@ -1,0 +1,154 @@
+package io.chronon.sharding;
+
+import io.chronon.ErrorCategory;
+import io.chronon.db.Datom;
+import io.chronon.db.DbValue;
+import io.chronon.db.Ids;
+import io.chronon.edn.EdnList;
+import io.chronon.edn.Keyword;
+import io.chronon.edn.Symbol;
+import io.chronon.storage.TxLogEntry;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Every message of the actor protocol, and every event, survives the serializers it is bound to. */
+class ProtocolSerializationTest {
+    static ActorTestKit kit;
+    static Serialization serialization;
+
+    @BeforeAll
+    static void start() {
+        kit = ActorTestKit.create(TestCluster.config("memory", null, "pekko.actor.provider = local"));
+        serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T roundTrip(T message) {
+        Serializer s = serialization.findSerializerFor(message);
+        assertFalse(s.getClass().getName().contains("JavaSerializer"), "Java serialization for " + message.getClass());
+        byte[] bytes = serialization.serialize(message).get();
+        return (T) serialization.deserialize(bytes, s.identifier(), Serializers.manifestFor(s, message)).get();
+    }
+
+    @Test
+    void transactorMessages() {
+        TestProbe<StatusReply<Transactor.TxResult>> p = kit.createTestProbe();
+        Object txData = List.of(Map.of(Keyword.of("db/id"), "a", Keyword.of("person/name"), "Ann",
+                        Keyword.of("person/born"), new Date(5), Keyword.of("person/score"), new BigDecimal("1.50")),
+                List.of(Keyword.of("db/add"), "a", Keyword.of("person/tags"), Set.of(Keyword.of("x"))),
+                EdnList.of(Symbol.of("f"), 1L));
+        Transactor.Transact t = roundTrip(new Transactor.Transact(txData, p.getRef()));
+        assertEquals(txData, t.txData());
+        assertEquals(p.getRef(), t.replyTo());
+        assertEquals("[[:db/add 1]]", roundTrip(new Transactor.Transact("[[:db/add 1]]", p.getRef())).txData());
+
+        long tx = Ids.tToTx(1001);
+        Transactor.TxResult r = new Transactor.TxResult("db", 1001, 1000, 7, Map.of("a", 17592186045418L),
+                List.of(new Datom(17592186045418L, 72, "Ann", tx, true), new Datom(tx, 50, new Date(9), tx, true)));
+        assertEquals(r, roundTrip(r));
+        assertEquals(new Transactor.LatestT("db", 1001, 7), roundTrip(new Transactor.LatestT("db", 1001, 7)));
+        roundTrip(new Transactor.GetLatestT(kit.<StatusReply<Transactor.LatestT>>createTestProbe().getRef()));
+        Transactor.Retire retire = roundTrip(new Transactor.Retire("id1", kit.<org.apache.pekko.Done>createTestProbe().getRef()));
+        assertEquals("id1", retire.databaseId());
+    }
+
+    @Test
+    void catalogMessagesAndEvents() {
+        DatabaseInfo info = new DatabaseInfo("people", "abc123", "file", 42);
+        assertEquals(info, roundTrip(info));
+        assertEquals(new Catalog.CreateResult(true, info), roundTrip(new Catalog.CreateResult(true, info)));
+        assertEquals(new Catalog.DeleteResult(false), roundTrip(new Catalog.DeleteResult(false)));
+        assertEquals(new Catalog.DatabaseList(List.of(info)), roundTrip(new Catalog.DatabaseList(List.of(info))));
+        assertEquals(new Catalog.DatabaseCreated(info, "x"), roundTrip(new Catalog.DatabaseCreated(info, "x")));
+        assertEquals(new Catalog.DatabaseDeleted("people", "abc123"), roundTrip(new Catalog.DatabaseDeleted("people", "abc123")));
+        Catalog.CreateDatabase c = roundTrip(new Catalog.CreateDatabase("people", null,
+                kit.<StatusReply<Catalog.CreateResult>>createTestProbe().getRef()));
+        assertEquals("people", c.name());
+        assertNull(c.storageKind());
+        roundTrip(new Catalog.DeleteDatabase("people", kit.<StatusReply<Catalog.DeleteResult>>createTestProbe().getRef()));
+        roundTrip(new Catalog.ListDatabases(kit.<Catalog.DatabaseList>createTestProbe().getRef()));
+        roundTrip(new Catalog.GetDatabase("people", kit.<StatusReply<DatabaseInfo>>createTestProbe().getRef()));
+    }
+
+    @Test
+    void peerMessagesAndReplies() {
+        Object query = EdnReaderHolder.read("[:find ?e (pull ?e [*]) :in $ ?n :where [?e :person/name ?n]]");
+        QueryPeer.Query q = roundTrip(new QueryPeer.Query(query, List.of("Ann", UUID.randomUUID()), 1000, 500,
+                kit.<StatusReply<QueryPeer.QueryResult>>createTestProbe().getRef()));
+        assertEquals(query, q.query());
+        assertInstanceOf(EdnList.class, ((List<?>) q.query()).get(2), "(pull ...) stays a list");
+        QueryPeer.QueryResult qr = new QueryPeer.QueryResult(1000, Set.of(List.of(1L, Map.of(Keyword.of("a"), "b"))));
+        assertEquals(qr, roundTrip(qr));
+        QueryPeer.Pull pull = roundTrip(new QueryPeer.Pull("[*]", List.of(Keyword.of("person/id"), 1L), 0, 500,
+                kit.<StatusReply<QueryPeer.PullResult>>createTestProbe().getRef()));
+        assertEquals(List.of(Keyword.of("person/id"), 1L), pull.eid());
+        assertEquals(new QueryPeer.PullResult(5, Map.of(Keyword.of("x"), 1L)), roundTrip(new QueryPeer.PullResult(5, Map.of(Keyword.of("x"), 1L))));
+        assertEquals(new QueryPeer.PullResult(5, null), roundTrip(new QueryPeer.PullResult(5, null)));
+        roundTrip(new QueryPeer.Sync(1000, 100, kit.<StatusReply<QueryPeer.Synced>>createTestProbe().getRef()));
+        roundTrip(new QueryPeer.SyncLatest(100, kit.<StatusReply<QueryPeer.Synced>>createTestProbe().getRef()));
+        roundTrip(new QueryPeer.GetDb(0, 100, kit.<StatusReply<QueryPeer.CurrentDb>>createTestProbe().getRef()));
+        assertEquals(new QueryPeer.Synced("db", 1000), roundTrip(new QueryPeer.Synced("db", 1000)));
+        QueryPeer.CurrentDb cur = roundTrip(new QueryPeer.CurrentDb(66, DbValue.empty()));
+        assertEquals(DbValue.empty().basisT(), cur.db().basisT());
+    }
+
+    @Test
+    void feedMessagesAndEvents() {
+        long tx = Ids.tToTx(1001);
+        TxLogEntry entry = new TxLogEntry(1001, 9, 1002, 80, List.of(new Datom(tx, 50, new Date(9), tx, true)));
+        TxFeed.Committed c = new TxFeed.Committed("db", 3, entry, Map.of("a", 1L));
+        assertEquals(c, roundTrip(c));
+        assertEquals(new TxFeed.Heartbeat("db", 3, 1001), roundTrip(new TxFeed.Heartbeat("db", 3, 1001)));
+        assertEquals(new TxFeed.Retired("db", "x"), roundTrip(new TxFeed.Retired("db", "x")));
+        assertEquals(entry, roundTrip(entry));
+        assertEquals(DbValue.empty().basisT(), roundTrip(DbValue.empty()).basisT());
+    }
+
+    @Test
+    void errorsTravelInStatusReplies() {
+        ChrononError e = ChrononError.busy("chronon.error/busy", "too much");
+        ChrononError back = roundTrip(e);
+        assertEquals(ErrorCategory.BUSY, back.category());
+        assertEquals(Keyword.of("chronon.error/busy"), back.code());
+        assertEquals("too much", back.getMessage());
+        ChrononError withForm = roundTrip(ChrononError.incorrect("db.error/x", "bad", List.of(Keyword.of("db/add"), 1L)));
+        assertEquals(List.of(Keyword.of("db/add"), 1L), withForm.form());
+        StatusReply<String> reply = roundTrip(StatusReply.error(e));
+        ChrononError inReply = assertInstanceOf(ChrononError.class, reply.getError());
+        assertEquals(ErrorCategory.BUSY, inReply.category());
+        assertEquals("ok", roundTrip(StatusReply.success("ok")).getValue());
+    }
+
+    /** EdnReader without importing it at the top, where Query/Pull names would shadow nothing. */
+    static final class EdnReaderHolder {
+        static Object read(String s) {
+            return io.chronon.edn.EdnReader.read(s);
+        }
+    }
+}
