@@ -455,6 +455,35 @@ public final class DbValue {
     // ------------------------------------------------------------------ transactions
 
     /**
+     * Everything a snapshot needs to rebuild this value exactly with {@link #restore}: the
+     * current and the retracted datoms (EAVT order) and the log (transaction order). Views
+     * are ignored: this is the whole database.
+     */
+    public Iterable<Datom> currentDatoms() {
+        return current[IndexType.EAVT.ordinal()];
+    }
+
+    /** The retracted facts (assertion and retraction datoms), in EAVT order; see {@link #currentDatoms}. */
+    public Iterable<Datom> retractedDatoms() {
+        return retracted[IndexType.EAVT.ordinal()];
+    }
+
+    /** Every datom of every transaction, in transaction order; see {@link #currentDatoms}. */
+    public Iterable<Datom> logDatoms() {
+        return log;
+    }
+
+    /**
+     * Rebuilds a db value from a snapshot in O(n log n), without replaying transactions: the
+     * datoms of {@link #currentDatoms}, {@link #retractedDatoms} and {@link #logDatoms} (in any
+     * order) and the counters of the value they came from.
+     */
+    public static DbValue restore(List<Datom> currentDatoms, List<Datom> retractedDatoms, List<Datom> logDatoms,
+                                  long basisT, long nextT, long nextDbCounter, long lastTxInstant) {
+        return Indexer.restore(currentDatoms, retractedDatoms, logDatoms, basisT, nextT, nextDbCounter, lastTxInstant);
+    }
+
+    /**
      * The next db value: this one with {@code txData} applied as transaction {@code t}. For
      * the transaction processor only: {@code txData} must already be validated, resolved and
      * free of redundant datoms, with every retraction naming a current fact.

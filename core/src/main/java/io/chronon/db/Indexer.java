@@ -96,6 +96,61 @@ final class Indexer {
                 DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
     }
 
+    /** Builds every index of a db value at once from snapshot datoms (see {@link DbValue#restore}). */
+    @SuppressWarnings("unchecked")
+    static DbValue restore(List<Datom> currentDatoms, List<Datom> retractedDatoms, List<Datom> logDatoms,
+                           long basisT, long nextT, long nextDbCounter, long lastTxInstant) {
+        PersistentSortedSet<Datom> eavt = sorted(IndexType.EAVT.comparator(), currentDatoms);
+        Set<Long> schemaEntities = new LinkedHashSet<>();
+        for (Datom d : currentDatoms) {
+            if (d.a() < Bootstrap.SCHEMA_ATTR_LIMIT && Bootstrap.isSchemaAttribute(d.a())) {
+                schemaEntities.add(d.e());
+            }
+        }
+        Schema.Builder builder = rebuildSchema(new Schema.Builder(null).build(), eavt, schemaEntities).toBuilder();
+        // retired idents keep resolving to the entity that last held them, unless taken since
+        PersistentSortedSet<Datom> logSet = sorted(LOG_ORDER, logDatoms);
+        for (Datom d : logSet.rslice(null, null)) {
+            if (d.a() == Bootstrap.IDENT && !d.added()) {
+                builder.identToId.putIfAbsent((Keyword) d.v(), d.e());
+            }
+        }
+        Schema schema = builder.build();
+        PersistentSortedSet<Datom>[] cur = new PersistentSortedSet[4];
+        PersistentSortedSet<Datom>[] old = new PersistentSortedSet[4];
+        for (IndexType type : TYPES) {
+            List<Datom> c = type == IndexType.VAET ? refsOnly(schema, currentDatoms) : currentDatoms;
+            List<Datom> r = type == IndexType.VAET ? refsOnly(schema, retractedDatoms) : retractedDatoms;
+            cur[type.ordinal()] = type == IndexType.EAVT ? eavt : sorted(type.comparator(), c);
+            old[type.ordinal()] = sorted(type.comparator(), r);
+        }
+        return new DbValue(schema, cur, old, logSet, basisT, nextT, nextDbCounter,
+                lastTxInstant, DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
+    }
+
+    private static List<Datom> refsOnly(Schema schema, List<Datom> datoms) {
+        List<Datom> out = new ArrayList<>();
+        for (Datom d : datoms) {
+            Attribute a = schema.attribute(d.a());
+            if (a != null && a.isRef()) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static PersistentSortedSet<Datom> sorted(Comparator<Datom> order, List<Datom> datoms) {
+        List<Datom> copy = new ArrayList<>(datoms);
+        copy.sort(order);
+        List<Datom> distinct = new ArrayList<>(copy.size());
+        for (Datom d : copy) {
+            if (distinct.isEmpty() || order.compare(distinct.get(distinct.size() - 1), d) != 0) {
+                distinct.add(d);
+            }
+        }
+        return PersistentSortedSet.fromSorted(order, distinct);
+    }
+
     /**
      * Re-reads the idents and attribute definitions of the touched entities. Idents are
      * settled first (in a pass of their own) so that a composite tuple may name attributes

@@ -183,6 +183,32 @@ class DbValueTest {
     }
 
     @Test
+    void restoreRebuildsAnIdenticalValue() {
+        DbValue db = schemaDb();
+        db = tx(db, add(ALICE, NAME, "alice"), add(BOB, NAME, "bob"), add(ALICE, FRIEND, BOB), add(ALICE, SECRET, "s"));
+        long t1 = db.basisT();
+        db = tx(db, retract(ALICE, NAME, "alice"), add(ALICE, NAME, "alicia"), retract(ALICE, FRIEND, BOB));
+        db = tx(db, retract(SECRET, Bootstrap.IDENT, Keyword.of("person/secret")),
+                add(SECRET, Bootstrap.IDENT, Keyword.of("person/hidden")));
+        DbValue r = DbValue.restore(list(db.currentDatoms()), list(db.retractedDatoms()), list(db.logDatoms()),
+                db.basisT(), db.nextT(), db.nextDbCounter(), db.lastTxInstant());
+        for (IndexType type : IndexType.values()) {
+            assertEquals(list(db.datoms(type)), list(r.datoms(type)), type.name());
+            assertEquals(list(db.history().datoms(type)), list(r.history().datoms(type)), type.name());
+            assertEquals(list(db.asOf(t1).datoms(type)), list(r.asOf(t1).datoms(type)), type.name());
+        }
+        assertEquals(list(db.txRange(null, null)), list(r.txRange(null, null)));
+        assertEquals(db.basisT(), r.basisT());
+        assertEquals(db.nextT(), r.nextT());
+        assertEquals(db.nextDbCounter(), r.nextDbCounter());
+        assertEquals(db.lastTxInstant(), r.lastTxInstant());
+        assertEquals(db.schema().idents(), r.schema().idents());
+        assertEquals(SECRET, r.entid(Keyword.of("person/secret")));
+        assertEquals(db.attribute(Keyword.of("person/friend")), r.attribute(Keyword.of("person/friend")));
+        assertEquals(db.schema().attributes().size(), r.schema().attributes().size());
+    }
+
+    @Test
     void txRangeReadsTheLog() {
         DbValue db = schemaDb();
         long first = db.basisT();
