@@ -374,6 +374,9 @@ public final class DbValue {
         return log.slice(from, to);
     }
 
+    /** For each index, which datom field (0 e, 1 a, 2 v, 3 tx) each leading component names. */
+    private static final int[][] COMPONENT_ORDER = {{0, 1, 2, 3}, {1, 0, 2, 3}, {1, 2, 0, 3}, {2, 1, 0, 3}};
+
     /** Builds the lower and upper bound datoms for leading components; null if they match nothing. */
     private Datom[] bounds(IndexType index, Object[] components) {
         if (components.length > 4) {
@@ -389,12 +392,7 @@ public final class DbValue {
         long txLo = Long.MIN_VALUE;
         long txHi = Long.MAX_VALUE;
         Attribute attr = null;
-        int[] order = switch (index) {
-            case EAVT -> new int[] {0, 1, 2, 3};
-            case AEVT -> new int[] {1, 0, 2, 3};
-            case AVET -> new int[] {1, 2, 0, 3};
-            case VAET -> new int[] {2, 1, 0, 3};
-        };
+        int[] order = COMPONENT_ORDER[index.ordinal()];
         // resolve the attribute first: it decides how a value is read
         for (int i = 0; i < components.length; i++) {
             if (order[i] == 1 && components[i] != null) {
