@@ -169,6 +169,9 @@ public final class Bootstrap {
         Schema schema = Indexer.rebuildSchema(new Schema.Builder(null).build(), tr.persistent(), touched);
         DbValue seed = new DbValue(schema, empty, emptyOld, PersistentSortedSet.empty(Indexer.LOG_ORDER),
                 0, FIRST_T, FIRST_DB_COUNTER, 0, DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
-        return Indexer.apply(seed, BOOTSTRAP_T, datoms, FIRST_T, FIRST_DB_COUNTER, 0);
+        DbValue db = Indexer.apply(seed, BOOTSTRAP_T, datoms, FIRST_T, FIRST_DB_COUNTER, 0);
+        // as in Datomic, the log holds user transactions only: the bootstrap is not one
+        return new DbValue(db.schema, db.current, db.retracted, PersistentSortedSet.empty(Indexer.LOG_ORDER),
+                db.basisT, db.nextT, db.nextDbCounter, db.lastTxInstant, DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
     }
 }

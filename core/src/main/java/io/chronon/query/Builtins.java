@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * {@link Pattern} (from {@code re-pattern} or an input) or a string; {@code fulltext} is a
  * case-insensitive match of every search word against the values of a {@code :db/fulltext}
  * attribute, with score 1.0; {@code -differ?} is DataScript's (true when the first half of the
- * arguments differs from the second half).
+ * arguments differs from the second half); the log functions {@code tx-ids} and
+ * {@code tx-data} take a {@link DbValue} as the log and read its {@code txRange}.
  */
 final class Builtins {
     private Builtins() {
@@ -404,6 +405,44 @@ final class Builtins {
             }
             return out;
         });
+
+        // ---------------------------------------------------------- log functions
+        // The log argument is a DbValue (any view of it: the log is the whole database's).
+        def("tx-ids", 3, 3, (a, e) -> {
+            DbValue log = log(a[0]);
+            Long start = logBound(a[1]);
+            Long end = logBound(a[2]);
+            List<Object> out = new ArrayList<>();
+            long last = Long.MIN_VALUE;
+            int n = 0;
+            for (Datom d : log.txRange(start, end)) {
+                if ((++n & 1023) == 0) {
+                    e.checkDeadline();
+                }
+                if (d.tx() != last) {
+                    last = d.tx();
+                    out.add(last);
+                }
+            }
+            return out;
+        });
+        def("tx-data", 2, 2, (a, e) -> {
+            DbValue log = log(a[0]);
+            Long t = logBound(a[1]);
+            if (t == null) {
+                return null;
+            }
+            long tt = io.chronon.db.Ids.txToT(t);
+            List<Object> out = new ArrayList<>();
+            int n = 0;
+            for (Datom d : log.txRange(tt, tt + 1)) {
+                if ((++n & 1023) == 0) {
+                    e.checkDeadline();
+                }
+                out.add(List.of(d.e(), d.a(), d.v(), d.tx(), d.added()));
+            }
+            return out;
+        });
     }
 
     // ================================================================== helpers
@@ -597,6 +636,25 @@ final class Builtins {
             return db;
         }
         throw new IllegalArgumentException("Expected a database as the data source, got " + typeName(source));
+    }
+
+    /** The log argument of {@code tx-ids}/{@code tx-data}: Chronon's log is a db value's {@code txRange}. */
+    private static DbValue log(Object o) {
+        if (o instanceof DbValue db) {
+            return db;
+        }
+        throw new IllegalArgumentException("Expected a log (a database value), got " + typeName(o));
+    }
+
+    /** A log bound: a t or a transaction id (nil for open). */
+    private static Long logBound(Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
+            return ((Number) o).longValue();
+        }
+        throw new IllegalArgumentException("A log bound must be a t, a transaction id or nil, got " + QueryParser.show(o));
     }
 
     private static Attribute attribute(DbValue db, Object attr) {

@@ -48,8 +48,13 @@
  *       Clojure. Regex arguments may be a {@link java.util.regex.Pattern} or a string.
  *       {@code fulltext} matches every search word case-insensitively as a substring of the
  *       values of a {@code :db/fulltext} attribute, with score 1.0 (no Lucene).
- *       {@code -differ?} is DataScript's. The log functions {@code tx-ids}/{@code tx-data}
- *       are not available.</li>
+ *       {@code -differ?} is DataScript's.</li>
+ *   <li>The log functions {@code tx-ids}/{@code tx-data} take a {@link io.chronon.db.DbValue} as
+ *       the log (any view: they read {@code txRange}, the whole database's log), with a t or a
+ *       transaction id as each bound (nil is open; no {@code Date}s). Chronon's log also holds
+ *       the bootstrap transaction (t 66), Datomic's does not. {@code tx-data} also accepts a t
+ *       (Datomic finds nothing for one) and gives each datom as a list
+ *       {@code [e a v tx added]} (Datomic: a datom, which tuple bindings destructure alike).</li>
  *   <li>Beyond Datomic: {@code :order-by}, {@code :limit}, {@code :offset}, timeouts,
  *       {@link io.chronon.query.Datalog#explain}.</li>
  * </ul>
