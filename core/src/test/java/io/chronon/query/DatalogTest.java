@@ -478,15 +478,19 @@ class DatalogTest {
     void interruptingTheThreadStopsAQuery() throws Exception {
         DbValue big = many(2000);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch starting = new java.util.concurrent.CountDownLatch(1);
         Thread t = new Thread(() -> {
             try {
+                starting.countDown();
                 Datalog.q("[:find (count ?x) :where [_ :age ?x] [_ :heads ?y] [_ :name ?z] [(!= ?x ?y)]]", big);
             } catch (Throwable x) {
                 failure.set(x);
             }
         });
         t.start();
-        Thread.sleep(300);
+        // the query checks the interrupt flag in its inner loops, whether it was set just
+        // before or during its run
+        starting.await();
         t.interrupt();
         t.join(10_000);
         assertTrue(!t.isAlive(), "the query did not stop");

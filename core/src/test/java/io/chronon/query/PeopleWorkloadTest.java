@@ -1,6 +1,7 @@
 package io.chronon.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.chronon.db.DbValue;
 import io.chronon.edn.EdnReader;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +61,7 @@ class PeopleWorkloadTest {
                 break;
             }
         }
-        Assumptions.assumeTrue(file != null, "people-20k.edn not found");
+        assertNotNull(file, "shared/bench/people-20k.edn not found above " + System.getProperty("user.dir"));
         List<Object> forms = EdnReader.readAll(Files.readString(file, StandardCharsets.UTF_8));
         DbValue d = DbValue.empty();
         d = TxProcessor.transact(d, (List<?>) forms.get(0), TxOptions.defaults()).dbAfter();
