@@ -7,7 +7,6 @@ import io.chronon.db.DbValue;
 import io.chronon.query.Datalog;
 import io.chronon.query.QueryOptions;
 import io.chronon.storage.DatabaseStorage;
-import io.chronon.storage.Storages;
 import io.chronon.storage.TxLogEntry;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -237,18 +236,13 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
 
     private Behavior<Command> onLooked(Looked looked) {
         if (looked.failure() != null) {
-            ChrononError error = ChrononError.of(looked.failure());
-            if (error.category() != ErrorCategory.NOT_FOUND) {
-                error = ChrononError.unavailable("chronon.error/catalog-unavailable",
-                        "Cannot look up database " + name + " in the catalog: " + error.getMessage());
-            }
-            return gone(error);
+            return gone(DatabaseLookup.lookupFailure(name, looked.failure()));
         }
         info = looked.info();
         try {
-            storage = Storages.get(ctx.getSystem()).kind(info.storageKind());
-        } catch (IllegalArgumentException e) {
-            return gone(ChrononError.unavailable("chronon.error/storage-unavailable", e.getMessage()));
+            storage = DatabaseLookup.storage(ctx.getSystem(), info);
+        } catch (ChrononError e) {
+            return gone(e);
         }
         // subscribe first, so nothing published while loading is missed
         feedAdapter = ctx.messageAdapter(TxFeed.class, Feed::new);

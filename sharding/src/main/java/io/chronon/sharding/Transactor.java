@@ -3,12 +3,10 @@ package io.chronon.sharding;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.chronon.ChrononException;
-import io.chronon.ErrorCategory;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.edn.EdnReader;
 import io.chronon.storage.DatabaseStorage;
-import io.chronon.storage.Storages;
 import io.chronon.storage.TxLogEntry;
 import io.chronon.tx.TxOptions;
 import io.chronon.tx.TxProcessor;
@@ -205,18 +203,13 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     private Behavior<Command> onLooked(Looked looked) {
         if (looked.failure() != null) {
-            ChrononError error = ChrononError.of(looked.failure());
-            if (error.category() != ErrorCategory.NOT_FOUND) {
-                error = ChrononError.unavailable("chronon.error/catalog-unavailable",
-                        "Cannot look up database " + name + " in the catalog: " + error.getMessage());
-            }
-            return failStashedAndPassivate(error);
+            return failStashedAndPassivate(DatabaseLookup.lookupFailure(name, looked.failure()));
         }
         info = looked.info();
         try {
-            storage = Storages.get(ctx.getSystem()).kind(info.storageKind());
-        } catch (IllegalArgumentException e) {
-            return failStashedAndPassivate(ChrononError.unavailable("chronon.error/storage-unavailable", e.getMessage()));
+            storage = DatabaseLookup.storage(ctx.getSystem(), info);
+        } catch (ChrononError e) {
+            return failStashedAndPassivate(e);
         }
         topic = TxFeedTopics.get(ctx.getSystem()).topic(info);
         phase = Phase.RECOVERING;
