@@ -15,6 +15,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -47,6 +48,12 @@ import java.util.Map;
  * the transactor recovers it from storage, acknowledges the in-flight transactions that did
  * reach the log, fails the others ({@code unavailable}, not committed) and re-processes the
  * queued ones against the recovered value.
+ *
+ * <p>Once a write is durable the writer hands its transactions to a child, the publisher,
+ * which publishes their reports and answers their callers in log order while the writer
+ * starts the next write and goes on processing. It runs on its own dispatcher
+ * ({@code chronon.transactor-dispatcher}), and callers on its node reach it directly
+ * ({@link LocalWriters}) rather than through the shard region.
  *
  * <p>Transaction functions run here: {@code :db/cas}, {@code :db/retractEntity} and the
  * classes registered in {@code chronon.tx-functions}; a client can only name them.
@@ -107,6 +114,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         INSTANCE
     }
 
+    private enum PublisherStopped implements Command, NoSerializationVerificationNeeded {
+        INSTANCE
+    }
+
     private record Looked(DatabaseInfo info, Throwable failure) implements Command, NoSerializationVerificationNeeded {
     }
 
@@ -138,10 +149,13 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private final TxOptions txOptions;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final ActorRef<TxLog.Reply> logReplies;
+    private final LocalWriters localWriters;
 
     private Phase phase = Phase.LOOKING_UP;
     private DatabaseInfo info;
     private ActorRef<Topic.Command<TxFeed>> topic;
+    /** Publishes reports and answers callers, in log order, off this actor's thread. */
+    private ActorRef<Publisher.Command> publisher;
     private DatabaseStorage storage;
     private ActorRef<TxLog.Command> log;
     private long logGeneration;
@@ -158,8 +172,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private boolean stopAfterWrite;
 
     private Transactor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
-                       ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
+                       ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings,
+                       LocalWriters localWriters) {
         super(ctx);
+        this.localWriters = localWriters;
         this.ctx = ctx;
         this.timers = timers;
         this.stash = stash;
@@ -180,8 +196,13 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      */
     public static Behavior<Command> create(String name, ActorRef<ClusterSharding.ShardCommand> shard,
                                            ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
+        return create(name, shard, catalog, settings, new LocalWriters());
+    }
+
+    static Behavior<Command> create(String name, ActorRef<ClusterSharding.ShardCommand> shard,
+                                    ActorRef<Catalog.Command> catalog, ChrononSettings settings, LocalWriters localWriters) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(Math.max(16, settings.maxPending()),
-                stash -> new Transactor(ctx, timers, stash, name, shard, catalog, settings))));
+                stash -> new Transactor(ctx, timers, stash, name, shard, catalog, settings, localWriters))));
     }
 
     @Override
@@ -196,7 +217,17 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 .onMessage(RestartLog.class, this::onRestartLog)
                 .onMessage(Tick.class, t -> onTick())
                 .onMessage(Stop.class, s -> onStop())
+                .onMessage(PublisherStopped.class, s -> onPublisherStopped())
+                .onSignal(PostStop.class, s -> {
+                    unregister();
+                    return this;
+                })
                 .build();
+    }
+
+    /** From now on transactions reach this writer through Cluster Sharding only. */
+    private void unregister() {
+        localWriters.unregister(name, ctx.getSelf());
     }
 
     // ------------------------------------------------------------------ start and recovery
@@ -212,6 +243,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             return failStashedAndPassivate(e);
         }
         topic = TxFeedTopics.get(ctx.getSystem()).topic(info);
+        publisher = ctx.spawn(Publisher.create(topic), "publisher");
+        ctx.watchWith(publisher, PublisherStopped.INSTANCE);
         phase = Phase.RECOVERING;
         startLog();
         return this;
@@ -219,6 +252,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     private Behavior<Command> failStashedAndPassivate(ChrononError error) {
         phase = Phase.RETIRED;
+        unregister();
         Behavior<Command> answering = Behaviors.receive(Command.class)
                 .onMessage(Transact.class, c -> {
                     c.replyTo().tell(StatusReply.error(error));
@@ -263,19 +297,24 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         List<Pending> wereInFlight = new ArrayList<>(inFlight);
         inFlight.clear();
         long seq = committedSeqNr;
+        List<Pending> reached = new ArrayList<>();
         for (Pending p : wereInFlight) {
             seq++;
             if (seq <= r.seqNr()) {
-                publishAndAck(p, seq);
+                reached.add(p);
             } else {
                 p.replyTo().tell(StatusReply.error(ChrononError.unavailable("chronon.error/write-failed",
                         "The transaction log of " + name + " could not be written; the transaction was not committed")));
             }
         }
+        if (!reached.isEmpty()) {
+            publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, reached));
+        }
         committed = r.db();
         committedSeqNr = r.seqNr();
         speculative = committed;
         phase = Phase.READY;
+        localWriters.register(name, ctx.getSelf());
         logFailures = 0;
         lastPublishNanos = System.nanoTime();
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
@@ -328,8 +367,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private Behavior<Command> onTransact(Transact c) {
         switch (phase) {
             case READY:
-                if (retireReplyTo != null || stopAfterWrite) {
+                if (retireReplyTo != null) {
                     c.replyTo().tell(StatusReply.error(retiredError()));
+                } else if (stopAfterWrite) {
+                    c.replyTo().tell(StatusReply.error(unavailable("The transactor of " + name + " is stopping; retry")));
                 } else if (inFlight.size() + queued.size() >= settings.maxPending()) {
                     c.replyTo().tell(StatusReply.error(ChrononError.busy("chronon.error/busy",
                             "The transactor of " + name + " has " + settings.maxPending() + " transactions waiting; retry later")));
@@ -400,19 +441,17 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             ctx.stop(log);
             return this;
         }
-        long seq = committedSeqNr;
-        for (Pending p : inFlight) {
-            seq++;
-            publishAndAck(p, seq);
-        }
-        committed = inFlight.get(inFlight.size() - 1).entry().dbAfterHint();
-        committedSeqNr = seq;
+        List<Pending> written = List.copyOf(inFlight);
+        publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, written));
+        lastPublishNanos = System.nanoTime();
+        committed = written.get(written.size() - 1).entry().dbAfterHint();
+        committedSeqNr += written.size();
         inFlight.clear();
         if (retireReplyTo != null) {
             return finishRetire();
         }
         if (stopAfterWrite) {
-            return Behaviors.stopped();
+            return drainAndStop();
         }
         if (!queued.isEmpty()) {
             flush();
@@ -420,12 +459,71 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         return this;
     }
 
-    /** Publishes a durable transaction's report, then acknowledges it. */
-    private void publishAndAck(Pending p, long seqNr) {
-        topic.tell(Topic.publish(new TxFeed.Committed(name, seqNr, p.entry(), p.tempids())));
-        lastPublishNanos = System.nanoTime();
-        p.replyTo().tell(StatusReply.success(new TxResult(name, p.entry().t(), p.basisBefore(), seqNr, p.tempids(),
-                p.entry().txData())));
+    /**
+     * The writer's outbox: publishes each durable transaction's report on the topic, then
+     * acknowledges it, in log order. Acknowledging wakes the caller's thread, which costs
+     * about as much as processing a small transaction, so it is done here while the writer
+     * goes on with the next transactions. Everything the writer publishes goes through here
+     * (heartbeats, retirement too), so subscribers see it in the order it was decided.
+     */
+    static final class Publisher {
+        sealed interface Command extends NoSerializationVerificationNeeded {
+        }
+
+        /** Durable transactions with sequence numbers {@code firstSeqNr}, {@code firstSeqNr + 1}, ... */
+        record Committed(String database, long firstSeqNr, List<Pending> batch) implements Command {
+        }
+
+        record Feed(TxFeed message) implements Command {
+        }
+
+        /** Stop once everything before this is published and answered. */
+        enum Drain implements Command {
+            INSTANCE
+        }
+
+        static Behavior<Command> create(ActorRef<Topic.Command<TxFeed>> topic) {
+            return Behaviors.receive(Command.class)
+                    .onMessage(Committed.class, c -> {
+                        long seq = c.firstSeqNr();
+                        for (Pending p : c.batch()) {
+                            topic.tell(Topic.publish(new TxFeed.Committed(c.database(), seq, p.entry(), p.tempids())));
+                            p.replyTo().tell(StatusReply.success(new TxResult(c.database(), p.entry().t(), p.basisBefore(), seq,
+                                    p.tempids(), p.entry().txData())));
+                            seq++;
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(Feed.class, f -> {
+                        topic.tell(Topic.publish(f.message()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(Drain.class, d -> Behaviors.stopped())
+                    .build();
+        }
+    }
+
+    private Behavior<Command> onPublisherStopped() {
+        if (stopAfterWrite || phase == Phase.RETIRED) {
+            return Behaviors.stopped();
+        }
+        // it only tells; if it ever fails, a new one takes over (what it held is lost, and the
+        // callers concerned time out: peers fill their gaps from the log)
+        ctx.getLog().error("The publisher of {} stopped unexpectedly; starting a new one", name);
+        publisher = ctx.spawnAnonymous(Publisher.create(topic));
+        ctx.watchWith(publisher, PublisherStopped.INSTANCE);
+        return this;
+    }
+
+    /** Stops once the publisher has answered every committed transaction. */
+    private Behavior<Command> drainAndStop() {
+        unregister();
+        stopAfterWrite = true;
+        if (publisher == null) {
+            return Behaviors.stopped();
+        }
+        publisher.tell(Publisher.Drain.INSTANCE);
+        return this; // PublisherStopped ends it
     }
 
     // ------------------------------------------------------------------ other requests
@@ -454,6 +552,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             return this;
         }
         retireReplyTo = c.replyTo();
+        unregister();
         failAll(queued, retiredError());
         queued = new ArrayList<>();
         if (phase == Phase.RECOVERING || inFlight.isEmpty()) {
@@ -467,8 +566,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         inFlight.clear();
         phase = Phase.RETIRED;
         timers.cancel(Tick.INSTANCE);
-        if (topic != null) {
-            topic.tell(Topic.publish(new TxFeed.Retired(name, info.id())));
+        if (publisher != null) {
+            publisher.tell(new Publisher.Feed(new TxFeed.Retired(name, info.id())));
         }
         if (log != null) {
             ctx.unwatch(log);
@@ -488,11 +587,12 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     }
 
     private void publishHeartbeat() {
-        topic.tell(Topic.publish(new TxFeed.Heartbeat(name, committedSeqNr, committed.basisT())));
+        publisher.tell(new Publisher.Feed(new TxFeed.Heartbeat(name, committedSeqNr, committed.basisT())));
         lastPublishNanos = System.nanoTime();
     }
 
     private Behavior<Command> onStop() {
+        unregister();
         ChrononError stopping = unavailable("The transactor of " + name + " is stopping; retry");
         failAll(queued, stopping);
         queued = new ArrayList<>();
@@ -503,7 +603,12 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             stopAfterWrite = true;
             return this;
         }
-        return Behaviors.stopped();
+        if (!inFlight.isEmpty()) {
+            failAll(inFlight, unavailable("The transactor of " + name
+                    + " stopped while its log was recovering; the transaction may or may not have been committed"));
+            inFlight.clear();
+        }
+        return drainAndStop();
     }
 
     // ------------------------------------------------------------------ helpers
