@@ -471,6 +471,25 @@ public final class DbValue {
         return log;
     }
 
+    /** Where a datom is kept in a db value: what a snapshot records per log datom (see {@link #restore}). */
+    public enum Kept {
+        /** An assertion that is still current. */
+        CURRENT,
+        /** Part of a retracted fact (its assertion or its retraction), kept for {@link #history}. */
+        RETRACTED,
+        /** Only in the log: a retracted fact of a {@code :db/noHistory} attribute. */
+        LOG_ONLY
+    }
+
+    /** Where {@code datom} (of this value's log or bootstrap) is kept now. O(log n). */
+    public Kept kept(Datom datom) {
+        DbValue value = unfiltered();
+        if (datom.added() && value.current[IndexType.EAVT.ordinal()].contains(datom)) {
+            return Kept.CURRENT;
+        }
+        return value.retracted[IndexType.EAVT.ordinal()].contains(datom) ? Kept.RETRACTED : Kept.LOG_ONLY;
+    }
+
     /**
      * Rebuilds a db value from a snapshot in O(n log n), without replaying transactions: the
      * datoms of {@link #currentDatoms}, {@link #retractedDatoms} and {@link #logDatoms} (in any
