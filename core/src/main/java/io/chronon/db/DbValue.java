@@ -40,10 +40,19 @@ public final class DbValue {
     private final long asOfT;
     private final long sinceT;
     private final boolean history;
+    /** Non-null while this value is in a writer's editing run (see {@link #editingRun}). */
+    final Object editRun;
 
     DbValue(Schema schema, PersistentSortedSet<Datom>[] current, PersistentSortedSet<Datom>[] retracted,
             PersistentSortedSet<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant,
             long asOfT, long sinceT, boolean history) {
+        this(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant, asOfT, sinceT, history, null);
+    }
+
+    DbValue(Schema schema, PersistentSortedSet<Datom>[] current, PersistentSortedSet<Datom>[] retracted,
+            PersistentSortedSet<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant,
+            long asOfT, long sinceT, boolean history, Object editRun) {
+        this.editRun = editRun;
         this.schema = schema;
         this.current = current;
         this.retracted = retracted;
@@ -124,6 +133,41 @@ public final class DbValue {
     public DbValue history() {
         return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
                 asOfT, sinceT, true);
+    }
+
+    /**
+     * For a transactor: this value, starting a run of transactions that edit in place the
+     * index nodes the run itself creates instead of copying them again for every
+     * transaction ({@link PersistentSortedSet#toTransient(Object)}). Applying a transaction
+     * to a value of the run gives the next value of the run; every value of the run but the
+     * newest becomes invalid when the next transaction is applied (they share the edited
+     * nodes), so only the newest may be read, and only through {@link #sealed()} may it
+     * leave the writer. A transaction that fails leaves the run's newest value as it was.
+     */
+    public DbValue editingRun() {
+        if (isFiltered()) {
+            throw new IllegalStateException("an editing run starts from an unfiltered value");
+        }
+        return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
+                NO_AS_OF, NO_SINCE, false, new Object());
+    }
+
+    /** True if this value belongs to an editing run that is not sealed (see {@link #editingRun}). */
+    public boolean inEditingRun() {
+        return editRun != null;
+    }
+
+    /**
+     * Ends this value's editing run: the same data as an ordinary immutable value, which
+     * no later transaction edits (later ones copy, or start a new run). Values of the run
+     * other than this one must not be used any more. This value itself if not in a run.
+     */
+    public DbValue sealed() {
+        if (editRun == null) {
+            return this;
+        }
+        return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
+                asOfT, sinceT, history, null);
     }
 
     /** This value without as-of, since and history filters. */

@@ -42,12 +42,15 @@ final class Indexer {
         Schema schema = db.schema;
         PersistentSortedSet.Transient<Datom>[] cur = new PersistentSortedSet.Transient[4];
         PersistentSortedSet.Transient<Datom>[] old = new PersistentSortedSet.Transient[4];
+        // in a writer's editing run the nodes of the run's earlier transactions are edited in place
+        Object run = db.editRun != null ? db.editRun : new Object();
         for (int i = 0; i < 4; i++) {
-            cur[i] = db.current[i].toTransient();
-            old[i] = db.retracted[i].toTransient();
+            cur[i] = db.current[i].toTransient(run);
+            old[i] = db.retracted[i].toTransient(run);
         }
-        PersistentSortedSet.Transient<Datom> log = db.log.toTransient();
-        PersistentSortedSet<Datom> eavtBefore = db.current[IndexType.EAVT.ordinal()];
+        PersistentSortedSet.Transient<Datom> log = db.log.toTransient(run);
+        // looked up in the transient: in an editing run the value before shares (edited) nodes with it
+        PersistentSortedSet.Transient<Datom> eavt = cur[IndexType.EAVT.ordinal()];
         Set<Long> schemaTouched = null;
         for (Datom d : txData) {
             Attribute attr = schema.attribute(d.a());
@@ -62,7 +65,7 @@ final class Indexer {
                     }
                 }
             } else {
-                Datom asserted = eavtBefore.ceiling(new Datom(d.e(), d.a(), d.v(), Long.MIN_VALUE, false));
+                Datom asserted = eavt.ceiling(new Datom(d.e(), d.a(), d.v(), Long.MIN_VALUE, false));
                 if (asserted == null || !asserted.sameFact(d) || !asserted.added()) {
                     throw new IllegalStateException("transaction processor retracted a fact that is not current: " + d);
                 }
@@ -93,7 +96,7 @@ final class Indexer {
         Schema newSchema = schemaTouched == null ? schema
                 : rebuildSchema(schema, newCur[IndexType.EAVT.ordinal()], schemaTouched);
         return new DbValue(newSchema, newCur, newOld, log.persistent(), t, nextT, nextDbCounter, txInstant,
-                DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
+                DbValue.NO_AS_OF, DbValue.NO_SINCE, false, db.editRun);
     }
 
     /** Builds every index of a db value at once from snapshot datoms (see {@link DbValue#restore}). */

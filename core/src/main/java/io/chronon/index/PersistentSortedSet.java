@@ -226,7 +226,20 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
 
     /** A mutable builder starting from this set; {@link Transient#persistent()} ends it. */
     public Transient<T> toTransient() {
-        return new Transient<>(this);
+        return new Transient<>(this, new Object());
+    }
+
+    /**
+     * A builder that also edits in place the nodes made by earlier transients with the same
+     * {@code token}: a run of batches, each made persistent, that copies a path once for the
+     * whole run instead of once per batch. The price: a set made persistent in the run sees
+     * the changes of later batches of the run (its nodes are shared and edited), so only the
+     * last set of a run may be kept; the caller must drop the others, and must stop using
+     * the token (take a new one) before the last set is shared. For a single writer that
+     * publishes only the value at the end of each run.
+     */
+    public Transient<T> toTransient(Object token) {
+        return new Transient<>(this, Objects.requireNonNull(token, "token"));
     }
 
     /**
@@ -241,12 +254,13 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
         private int size;
         private Op op; // null once persistent() has been called
 
-        private Transient(PersistentSortedSet<T> origin) {
+        private Transient(PersistentSortedSet<T> origin, Object token) {
             this.origin = origin;
             this.root = origin.root;
             this.size = origin.size;
-            // A fresh token per transient: nodes it creates carry it and may be edited in place.
-            this.op = new Op(origin.objCmp(), new Object());
+            // Nodes it creates carry the token and may be edited in place (by it, or by a later
+            // transient given the same token: see toTransient(Object)).
+            this.op = new Op(origin.objCmp(), token);
         }
 
         private Op live() {
@@ -278,11 +292,18 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
             return true;
         }
 
+        /** The least element {@code >= key} of the set as it now stands, or null. */
+        public T ceiling(T key) {
+            live();
+            return new PersistentSortedSet<T>(origin.cmp, root, size).ceiling(key);
+        }
+
         /** The set as it now stands; the transient must not be used afterwards. */
         public PersistentSortedSet<T> persistent() {
             live();
-            op = null; // its nodes keep the dead token, so nothing can edit them any more
-            return root == origin.root ? origin : new PersistentSortedSet<>(origin.cmp, root, size);
+            op = null; // its nodes keep the token: nothing can edit them unless given that token again
+            // (in a run the root may be the same node edited in place: then the size tells)
+            return root == origin.root && size == origin.size ? origin : new PersistentSortedSet<>(origin.cmp, root, size);
         }
     }
 
