@@ -12,10 +12,13 @@ import java.util.Objects;
  * value, without re-validating anything. The persistence sequence number of the entry
  * counts entries (1, 2, 3, ...); {@link #t} is the transaction's own t, which is not dense.
  *
- * <p>The writer that created the entry also attaches the resulting db value as a hint
+ * <p>The writer that created the entry also attaches a db value as a hint
  * ({@link #dbAfterHint}); it is never serialized. Whoever receives the entry in the same
  * JVM and is exactly one entry behind may take that value instead of applying the datoms
  * again, which is how a writer and the peers on its node share one copy of each value.
+ * The writer keeps only the value after the last entry of each journal write, so the
+ * other entries of a write carry that one, {@link #hintAhead} entries further on: a reader
+ * may jump there at once (the whole write is durable), and nobody applies those entries.
  */
 public final class TxLogEntry {
     private final long t;
@@ -24,24 +27,57 @@ public final class TxLogEntry {
     private final long nextDbCounter;
     private final List<Datom> txData;
     private final transient DbValue dbAfterHint;
+    private final transient int hintAhead;
 
     public TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData) {
-        this(t, txInstant, nextT, nextDbCounter, txData, null);
+        this(t, txInstant, nextT, nextDbCounter, txData, null, 0);
     }
 
-    private TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData, DbValue dbAfterHint) {
+    private TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData, DbValue dbAfterHint,
+                       int hintAhead) {
+        if (hintAhead < 0 || (dbAfterHint != null && hintAhead == 0 && dbAfterHint.basisT() != t)) {
+            throw new IllegalArgumentException("a hint " + hintAhead + " entries ahead at t " + (dbAfterHint == null ? "-" : dbAfterHint.basisT())
+                    + " for the entry of t " + t);
+        }
+        if (dbAfterHint != null && dbAfterHint.inEditingRun()) {
+            throw new IllegalArgumentException("a db value of an editing run cannot leave the writer; seal it first");
+        }
         this.t = t;
         this.txInstant = txInstant;
         this.nextT = nextT;
         this.nextDbCounter = nextDbCounter;
         this.txData = List.copyOf(Objects.requireNonNull(txData, "txData"));
         this.dbAfterHint = dbAfterHint;
+        this.hintAhead = dbAfterHint == null ? 0 : hintAhead;
     }
 
-    /** The entry of a transaction the writer has just processed into {@code dbAfter}. */
+    /** The entry of a transaction the writer has just processed into {@code dbAfter}, with it as the hint. */
     public static TxLogEntry of(DbValue dbAfter, List<Datom> txData) {
         return new TxLogEntry(dbAfter.basisT(), dbAfter.lastTxInstant(), dbAfter.nextT(), dbAfter.nextDbCounter(),
-                txData, dbAfter);
+                txData, dbAfter, 0);
+    }
+
+    /** The entry of a transaction the writer has just processed into {@code dbAfter}, without a hint. */
+    public static TxLogEntry withoutHint(DbValue dbAfter, List<Datom> txData) {
+        return new TxLogEntry(dbAfter.basisT(), dbAfter.lastTxInstant(), dbAfter.nextT(), dbAfter.nextDbCounter(),
+                txData, null, 0);
+    }
+
+    /**
+     * This entry with {@code value} as its hint: the db value after this entry
+     * ({@code ahead} 0) or after the entry {@code ahead} places further on in the same
+     * journal write.
+     */
+    public TxLogEntry withHint(DbValue value, int ahead) {
+        return new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, value, ahead);
+    }
+
+    /**
+     * How many entries after this one the hint is the value of: 0 when it is this entry's own
+     * value after, more when it is the value after a later entry of the same journal write.
+     */
+    public int hintAhead() {
+        return hintAhead;
     }
 
     /** The transaction's t. */
@@ -69,7 +105,7 @@ public final class TxLogEntry {
         return txData;
     }
 
-    /** The db value after this entry, if the writer in this JVM attached it; else null. */
+    /** The db value after this entry (or {@link #hintAhead} entries later), if the writer in this JVM attached it; else null. */
     public DbValue dbAfterHint() {
         return dbAfterHint;
     }
@@ -79,7 +115,7 @@ public final class TxLogEntry {
      * when it follows from {@code before}, else {@code before} with the datoms applied.
      */
     public DbValue applyTo(DbValue before) {
-        if (dbAfterHint != null && dbAfterHint.basisT() == t && before.basisT() < t) {
+        if (dbAfterHint != null && hintAhead == 0 && before.basisT() < t) {
             return dbAfterHint;
         }
         return before.applyTransaction(t, txData, nextT, nextDbCounter, txInstant);
@@ -87,7 +123,7 @@ public final class TxLogEntry {
 
     /** This entry without its db value hint, as it reads back from storage. */
     public TxLogEntry withoutHint() {
-        return dbAfterHint == null ? this : new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, null);
+        return dbAfterHint == null ? this : new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, null, 0);
     }
 
     @Override

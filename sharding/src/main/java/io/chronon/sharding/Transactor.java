@@ -137,8 +137,16 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private enum Phase { LOOKING_UP, RECOVERING, READY, RETIRED }
 
     /** A processed transaction waiting for its write. */
+    /**
+     * A processed transaction waiting for its write. {@code runEnd}: its value ends an
+     * editing run (sealed); a journal write always ends at one, so that every hint it
+     * carries is a value that the write makes durable.
+     */
     private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
-                           Map<String, Long> tempids, long basisBefore) {
+                           Map<String, Long> tempids, long basisBefore, boolean runEnd) {
+        Pending sealedAs(TxLogEntry hinted, boolean end) {
+            return new Pending(txData, replyTo, hinted, tempids, basisBefore, end);
+        }
     }
 
     private final ActorContext<Command> ctx;
@@ -163,7 +171,16 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     private DbValue committed;
     private long committedSeqNr;
+    /**
+     * The value after everything accepted so far. Between journal writes it is the newest
+     * value of an editing run ({@link DbValue#editingRun}): the transactions processed since
+     * the last seal share and edit their index nodes instead of copying them per
+     * transaction; the run is sealed when its transactions go to the log (or reach
+     * max-batch), and only sealed values leave the writer.
+     */
     private DbValue speculative;
+    /** How many transactions at the tail of {@link #queued} belong to the unsealed run. */
+    private int runLength;
     private final List<Pending> inFlight = new ArrayList<>();
     private List<Pending> queued = new ArrayList<>();
     private long lastPublishNanos;
@@ -313,6 +330,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         committed = r.db();
         committedSeqNr = r.seqNr();
         speculative = committed;
+        runLength = 0;
         phase = Phase.READY;
         localWriters.register(name, ctx.getSelf());
         logFailures = 0;
@@ -348,6 +366,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             ChrononError error = unavailable("The transaction log of " + name + " cannot be recovered; retry later");
             failAll(queued, error);
             queued = new ArrayList<>();
+            runLength = 0;
             stash.forEach(c -> reject(c, error));
             stash.clear();
         }
@@ -389,22 +408,51 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     private void process(Object txData, ActorRef<StatusReply<TxResult>> replyTo) {
         TxReport report;
+        DbValue base = speculative.inEditingRun() ? speculative : speculative.editingRun();
         try {
-            report = TxProcessor.transact(speculative, txForms(txData), txOptions);
+            report = TxProcessor.transact(base, txForms(txData), txOptions);
         } catch (ChrononException e) {
+            // rejected before any index was touched: the run is as it was
             replyTo.tell(StatusReply.error(ChrononError.of(e)));
             return;
         } catch (RuntimeException e) {
-            ctx.getLog().error("Transaction processing failed unexpectedly in " + name, e);
+            ctx.getLog().error("Transaction processing failed unexpectedly in " + name + "; recovering from the log", e);
             replyTo.tell(StatusReply.error(ChrononError.of(e)));
+            // it may have failed half-way through editing the run's indexes: rebuild from the
+            // log, then redo the queued transactions (as after a failed write)
+            if (log != null) {
+                ctx.stop(log);
+            }
             return;
         }
         speculative = report.dbAfter();
-        queued.add(new Pending(txData, replyTo, TxLogEntry.of(report.dbAfter(), report.txData()), report.tempids(),
-                report.dbBefore().basisT()));
+        queued.add(new Pending(txData, replyTo, TxLogEntry.withoutHint(report.dbAfter(), report.txData()), report.tempids(),
+                report.dbBefore().basisT(), false));
+        runLength++;
+        if (runLength >= settings.maxBatch()) {
+            sealRun();
+        }
         if (inFlight.isEmpty()) {
             flush();
         }
+    }
+
+    /**
+     * Ends the editing run: its newest value becomes an ordinary immutable one, attached to
+     * each of the run's transactions as its hint (the value after the run's last one).
+     */
+    private void sealRun() {
+        if (runLength == 0) {
+            return;
+        }
+        speculative = speculative.sealed();
+        int first = queued.size() - runLength;
+        for (int i = 0; i < runLength; i++) {
+            Pending p = queued.get(first + i);
+            int ahead = runLength - 1 - i;
+            queued.set(first + i, p.sealedAs(p.entry().withHint(speculative, ahead), ahead == 0));
+        }
+        runLength = 0;
     }
 
     private static List<?> txForms(Object txData) {
@@ -416,9 +464,13 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 "Transaction data must be a list of forms, not " + (data == null ? "nil" : data.getClass().getSimpleName()), data);
     }
 
-    /** Sends the next group of queued transactions to the log as one write. */
+    /** Sends the next group of queued transactions to the log as one write: whole runs, at most max-batch. */
     private void flush() {
+        sealRun();
         int n = Math.min(queued.size(), settings.maxBatch());
+        while (n > 0 && !queued.get(n - 1).runEnd()) {
+            n--; // runs are at most max-batch long and the queue starts with one, so n stays > 0
+        }
         List<TxLogEntry> entries = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Pending p = queued.get(i);
@@ -444,7 +496,11 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         List<Pending> written = List.copyOf(inFlight);
         publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, written));
         lastPublishNanos = System.nanoTime();
-        committed = written.get(written.size() - 1).entry().dbAfterHint();
+        TxLogEntry last = written.get(written.size() - 1).entry();
+        committed = last.dbAfterHint();
+        if (committed == null || last.hintAhead() != 0 || committed.basisT() != last.t()) {
+            throw new IllegalStateException("a journal write of " + name + " did not end with a sealed value: " + last);
+        }
         committedSeqNr += written.size();
         inFlight.clear();
         if (retireReplyTo != null) {
@@ -555,6 +611,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         unregister();
         failAll(queued, retiredError());
         queued = new ArrayList<>();
+        runLength = 0;
         if (phase == Phase.RECOVERING || inFlight.isEmpty()) {
             return finishRetire();
         }
@@ -596,6 +653,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         ChrononError stopping = unavailable("The transactor of " + name + " is stopping; retry");
         failAll(queued, stopping);
         queued = new ArrayList<>();
+        runLength = 0;
         stash.forEach(c -> reject(c, stopping));
         stash.clear();
         if (!inFlight.isEmpty() && phase == Phase.READY) {

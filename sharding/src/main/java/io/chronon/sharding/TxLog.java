@@ -26,7 +26,10 @@ import java.util.List;
  * it once loaded.
  *
  * <p>The event handler is pure: it applies the entry to the value (or takes the value the
- * writer already computed for it, see {@link TxLogEntry#dbAfterHint()}).
+ * writer already computed for it, see {@link TxLogEntry#dbAfterHint()}). The writer keeps
+ * only the value at the end of each write, so an entry whose hint lies ahead
+ * ({@link TxLogEntry#hintAhead()} > 0) leaves the state as it is and the write's last entry
+ * brings it up to date; Pekko snapshots only after a whole write, with that final state.
  */
 final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValue> {
 
@@ -106,7 +109,7 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(TxLogEntry.class, (db, entry) -> {
                     datomsSinceSnapshot += entry.txData().size();
-                    return entry.applyTo(db);
+                    return entry.hintAhead() > 0 ? db : entry.applyTo(db);
                 })
                 .build();
     }

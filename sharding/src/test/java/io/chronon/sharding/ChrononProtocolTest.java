@@ -188,6 +188,74 @@ class ChrononProtocolTest {
     }
 
     @Test
+    void concurrentUpdatesLeaveThePeerWithTheValueItsLogDescribes() throws Exception {
+        // many clients updating the same people at once: the writer processes them in editing
+        // runs, and the peer jumps from run end to run end; its value must be exactly what
+        // replaying its log one transaction at a time gives, and hold every acknowledged one
+        newDb("runs", null);
+        int clients = 40;
+        int perClient = 15;
+        List<CompletableFuture<List<Transactor.TxResult>>> all = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            final int client = c;
+            CompletableFuture<List<Transactor.TxResult>> chain = CompletableFuture.completedFuture(new ArrayList<>());
+            for (int i = 0; i < perClient; i++) {
+                final long id = (client * 7L + i) % 30;
+                final int step = i;
+                chain = chain.thenCompose(acc -> chronon.transact("runs", step % 4 == 3
+                                ? "[[:db/retract [:person/id " + id + "] :person/age " + (id % 90) + "]]"
+                                : List.of(person(id, "P" + client + "-" + step, id % 90)))
+                        .handle((res, err) -> {
+                            if (res != null) {
+                                acc.add(res);
+                            }
+                            return acc;
+                        }).toCompletableFuture());
+            }
+            all.add(chain);
+        }
+        List<Transactor.TxResult> acked = new ArrayList<>();
+        for (CompletableFuture<List<Transactor.TxResult>> f : all) {
+            acked.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        assertTrue(acked.size() > clients * perClient / 2, "most transactions are accepted: " + acked.size());
+        long last = acked.stream().mapToLong(Transactor.TxResult::t).max().orElseThrow();
+        DbValue db = await(chronon.peer("runs").<QueryPeer.CurrentDb>askWithStatus(
+                replyTo -> new QueryPeer.GetDb(last, 5000, replyTo), Duration.ofSeconds(10))).db();
+        assertEquals(last, db.basisT());
+        DbValue replayed = DbValue.empty();
+        List<io.chronon.db.Datom> group = new ArrayList<>();
+        List<io.chronon.db.Datom> log = new ArrayList<>();
+        db.txRange(null, null).forEach(log::add);
+        for (int i = 0; i <= log.size(); i++) {
+            if (!group.isEmpty() && (i == log.size() || log.get(i).tx() != group.get(0).tx())) {
+                long tx = group.get(0).tx();
+                long instant = group.stream().filter(d -> d.e() == tx && d.a() == io.chronon.db.Bootstrap.TX_INSTANT)
+                        .mapToLong(d -> ((java.util.Date) d.v()).getTime()).findFirst().orElseThrow();
+                replayed = replayed.applyTransaction(io.chronon.db.Ids.txToT(tx), List.copyOf(group), db.nextT(), db.nextDbCounter(), instant);
+                group.clear();
+            }
+            if (i < log.size()) {
+                group.add(log.get(i));
+            }
+        }
+        for (io.chronon.db.IndexType type : io.chronon.db.IndexType.values()) {
+            assertEquals(list(replayed.datoms(type)), list(db.datoms(type)), "current " + type);
+            assertEquals(list(replayed.history().datoms(type)), list(db.history().datoms(type)), "history " + type);
+        }
+        for (Transactor.TxResult r : acked) {
+            assertEquals(new java.util.HashSet<>(r.txData()), new java.util.HashSet<>(list(db.txRange(r.t(), r.t() + 1))),
+                    "the log holds acknowledged t " + r.t());
+        }
+    }
+
+    private static List<io.chronon.db.Datom> list(Iterable<io.chronon.db.Datom> it) {
+        List<io.chronon.db.Datom> out = new ArrayList<>();
+        it.forEach(out::add);
+        return out;
+    }
+
+    @Test
     void aFullQueueAnswersBusy() throws Exception {
         newDb("busy", "slow");
         int n = 64 + 40;
