@@ -100,18 +100,28 @@ class ChrononNodeIT {
         Path data = Path.of("target", "it-data", "kill9-" + fsync + "-" + System.currentTimeMillis());
         Node first = launch(data, "kill9-" + fsync + "-first", fsync);
         first.await("READY", 120);
-        int total = 600;
-        for (int i = 1; i <= total; i++) {
-            first.send("tx " + i);
-        }
+        // far more than the node can take before the kill: a sender keeps the node's queue
+        // full (stdin blocks when it is) until the process dies
+        int total = 50_000;
+        Thread sender = new Thread(() -> {
+            try {
+                for (int i = 1; i <= total; i++) {
+                    first.send("tx " + i);
+                }
+            } catch (IOException e) {
+                // the process was killed: its stdin is closed
+            }
+        }, "kill9-sender");
+        sender.start();
         Set<Long> acked = new HashSet<>();
-        while (acked.size() < total / 3) {
+        while (acked.size() < 500) {
             String line = first.await("ACK", 60);
             acked.add(Long.parseLong(line.split(" ")[1]));
         }
         // SIGKILL while the rest are queued or being written
         first.process().destroyForcibly();
         first.process().waitFor(30, TimeUnit.SECONDS);
+        sender.join(30_000);
         String line;
         while ((line = first.lines().poll()) != null) {
             if (line.startsWith("ACK")) {

@@ -280,6 +280,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                     return Behaviors.same();
                 })
                 .onMessage(Retire.class, c -> {
+                    // this writer never served the database, but peers may be following its
+                    // topic: tell them it is gone
+                    TxFeedTopics.get(ctx.getSystem()).topic(new DatabaseInfo(name, c.databaseId(), "", 0))
+                            .tell(Topic.publish(new TxFeed.Retired(name, c.databaseId())));
                     c.replyTo().tell(Done.getInstance());
                     return Behaviors.same();
                 })
