@@ -32,6 +32,7 @@ public final class NodeDriver {
                 "chronon.storage.data-dir = \"" + args[0].replace("\\", "/") + "\"\n"
                         + "chronon.node.port = " + args[1] + "\n"
                         + "chronon.embedded.file.journal.fsync = " + (args.length > 2 ? args[2] : "on") + "\n"
+                        + "chronon.http.enabled = false\n"
                         + "pekko.loglevel = WARNING\n")));
         ChrononCluster chronon = node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
         if (chronon.createDatabase(DB).toCompletableFuture().get(30, TimeUnit.SECONDS).created()) {

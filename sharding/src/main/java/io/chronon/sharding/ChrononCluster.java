@@ -2,6 +2,7 @@ package io.chronon.sharding;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -25,7 +26,9 @@ import java.util.concurrent.CompletionStage;
  * (role {@code chronon.transactor.role}) and the {@link QueryPeer}s of each query group
  * (role = group name), and the {@link Catalog} singleton, and gives the references a Pekko
  * application needs. A node that lacks a role gets proxies, so every node can address
- * everything. Also offers the few calls most applications want as futures.
+ * everything. Also offers the few calls most applications want as futures: plain
+ * {@code CompletableFuture}s that complete on the thread answering the ask (keep callbacks
+ * short, or use the {@code ...Async} variants, which run on the actor system's dispatcher).
  *
  * <pre>{@code
  * ChrononCluster chronon = ChrononCluster.get(system);
@@ -39,6 +42,7 @@ public final class ChrononCluster implements Extension {
     private final ChrononSettings settings;
     private final ClusterSharding sharding;
     private final ActorRef<Catalog.Command> catalog;
+    private final LocalWriters localWriters = new LocalWriters();
 
     private ChrononCluster(ActorSystem<?> system) {
         this.system = system;
@@ -50,14 +54,15 @@ public final class ChrononCluster implements Extension {
                                 "chronon-catalog")
                         .withSettings(ClusterSingletonSettings.create(system).withRole(settings.transactorRole())));
         sharding.init(Entity.of(Transactor.TYPE_KEY,
-                        ctx -> Transactor.create(ctx.getEntityId(), ctx.getShard(), catalog, settings))
+                        ctx -> Transactor.create(ctx.getEntityId(), ctx.getShard(), catalog, settings, localWriters))
                 .withRole(settings.transactorRole())
                 .withStopMessage(Transactor.Stop.INSTANCE)
+                .withEntityProps(DispatcherSelector.fromConfig("chronon.transactor-dispatcher"))
                 // a writer stays up while its node does: it owns the heartbeat peers rely on
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
         for (String group : settings.queryGroups()) {
             sharding.init(Entity.of(QueryPeer.typeKey(group),
-                            ctx -> QueryPeer.create(ctx.getEntityId(), ctx.getShard(), catalog, settings))
+                            ctx -> QueryPeer.create(ctx.getEntityId(), group, ctx.getShard(), catalog, settings))
                     .withRole(group)
                     .withStopMessage(QueryPeer.Stop.INSTANCE));
         }
@@ -101,6 +106,11 @@ public final class ChrononCluster implements Extension {
 
     // ------------------------------------------------------------------ futures for common calls
 
+    /** See {@link Futures}: plain futures, no thread per callback. */
+    private <T> CompletionStage<T> plain(CompletionStage<T> pekko) {
+        return Futures.plain(pekko, system.executionContext());
+    }
+
     private Duration timeout() {
         return settings.defaultTimeout();
     }
@@ -112,44 +122,80 @@ public final class ChrononCluster implements Extension {
 
     /** Creates a database on a storage kind ({@code file}, {@code memory}, ...). */
     public CompletionStage<Catalog.CreateResult> createDatabase(String name, String storageKind) {
-        return AskPattern.askWithStatus(catalog,
-                replyTo -> new Catalog.CreateDatabase(name, storageKind, replyTo), timeout(), system.scheduler());
+        return plain(AskPattern.askWithStatus(catalog,
+                replyTo -> new Catalog.CreateDatabase(name, storageKind, replyTo), timeout(), system.scheduler()));
     }
 
     /** Deletes a database; completes with whether it existed. */
     public CompletionStage<Catalog.DeleteResult> deleteDatabase(String name) {
-        return AskPattern.askWithStatus(catalog,
-                replyTo -> new Catalog.DeleteDatabase(name, replyTo), timeout(), system.scheduler());
+        return plain(AskPattern.askWithStatus(catalog,
+                replyTo -> new Catalog.DeleteDatabase(name, replyTo), timeout(), system.scheduler()));
     }
 
     /** The databases, by name. */
     public CompletionStage<List<DatabaseInfo>> listDatabases() {
-        return AskPattern.<Catalog.Command, Catalog.DatabaseList>ask(catalog,
-                Catalog.ListDatabases::new, timeout(), system.scheduler()).thenApply(Catalog.DatabaseList::databases);
+        return plain(AskPattern.<Catalog.Command, Catalog.DatabaseList>ask(catalog,
+                Catalog.ListDatabases::new, timeout(), system.scheduler())).thenApply(Catalog.DatabaseList::databases);
+    }
+
+    /** The catalog's entry of a database; fails {@code not-found} if there is none. */
+    public CompletionStage<DatabaseInfo> databaseInfo(String name) {
+        return plain(AskPattern.askWithStatus(catalog, replyTo -> new Catalog.GetDatabase(name, replyTo), timeout(),
+                system.scheduler()));
+    }
+
+    /**
+     * The default query group's db value of {@code database} once its basis is at least
+     * {@code atLeastT} (free in the same JVM; see {@link QueryPeer.GetDb}).
+     */
+    public CompletionStage<QueryPeer.CurrentDb> db(String database, long atLeastT, Duration timeout) {
+        return plain(peer(database).askWithStatus(replyTo -> new QueryPeer.GetDb(atLeastT, timeout.toMillis(), replyTo),
+                timeout.plusSeconds(1)));
     }
 
     /** Transacts {@code txData} (forms as data, or EDN text); fails with a {@link ChrononError}. */
     public CompletionStage<Transactor.TxResult> transact(String database, Object txData) {
-        return transactor(database).askWithStatus(replyTo -> new Transactor.Transact(txData, replyTo), timeout());
+        ActorRef<Transactor.Command> local = localWriters.get(database);
+        if (local != null) {
+            // the writer lives in this JVM: skip the shard region and the shard
+            return plain(AskPattern.askWithStatus(local, replyTo -> new Transactor.Transact(txData, replyTo), timeout(),
+                    system.scheduler()));
+        }
+        return plain(transactor(database).askWithStatus(replyTo -> new Transactor.Transact(txData, replyTo), timeout()));
     }
 
     /** Completes once the default query group's peer has basis t or later. */
     public CompletionStage<QueryPeer.Synced> sync(String database, long t) {
         long ms = timeout().toMillis();
-        return peer(database).askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo), timeout().plusSeconds(1));
+        return plain(peer(database).askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo), timeout().plusSeconds(1)));
     }
 
     /** Completes once the default query group's peer has the writer's latest t. */
     public CompletionStage<QueryPeer.Synced> sync(String database) {
         long ms = timeout().toMillis();
-        return peer(database).askWithStatus(replyTo -> new QueryPeer.SyncLatest(ms, replyTo), timeout().plusSeconds(1));
+        return plain(peer(database).askWithStatus(replyTo -> new QueryPeer.SyncLatest(ms, replyTo), timeout().plusSeconds(1)));
     }
 
     /** Runs a query on the current value of {@code database} (with the db as the first input). */
     public CompletionStage<Object> q(String database, Object query, Object... args) {
         long ms = timeout().toMillis();
-        return peer(database).<QueryPeer.QueryResult>askWithStatus(
-                        replyTo -> new QueryPeer.Query(query, Arrays.asList(args), 0, ms, replyTo), timeout().plusSeconds(1))
+        return plain(peer(database).<QueryPeer.QueryResult>askWithStatus(
+                        replyTo -> new QueryPeer.Query(query, Arrays.asList(args), 0, ms, replyTo), timeout().plusSeconds(1)))
                 .thenApply(QueryPeer.QueryResult::result);
+    }
+
+    /**
+     * Runs a general read ({@link QueryPeer.Read}) on the default query group's peer of
+     * {@code database}, with the default timeout; fails with a {@link ChrononError}.
+     */
+    public CompletionStage<QueryPeer.ReadResult> read(String database, QueryPeer.Basis basis, QueryPeer.ReadOp op) {
+        return read(database, settings.defaultQueryGroup(), basis, op, timeout());
+    }
+
+    /** Runs a general read on the peer of {@code database} in query group {@code group}, stopped after {@code timeout}. */
+    public CompletionStage<QueryPeer.ReadResult> read(String database, String group, QueryPeer.Basis basis,
+                                                      QueryPeer.ReadOp op, Duration timeout) {
+        long ms = timeout.toMillis();
+        return plain(peer(database, group).askWithStatus(replyTo -> new QueryPeer.Read(basis, op, ms, replyTo), timeout.plusSeconds(1)));
     }
 }

@@ -1,5 +1,7 @@
 package io.chronon.sharding;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.chronon.ErrorCategory;
@@ -33,6 +35,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -47,7 +51,9 @@ import java.util.function.Consumer;
  * basis with Pekko persistence query.
  *
  * <p>Reads run on the {@code chronon.query-dispatcher}, never on this actor's thread, each
- * with a timeout that stops it. {@link Sync} is a wait registered here and completed when
+ * with a timeout that stops it. {@link Read} is the general read (a {@link Basis} and a
+ * {@link ReadOp}: query, pull, datoms, index range, log, info) that HTTP and the remote
+ * client use; {@link Query} and {@link Pull} are its older, simpler forms. {@link Sync} is a wait registered here and completed when
  * the basis reaches its t, by the normal flow of reports; nothing polls.
  */
 public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
@@ -100,6 +106,130 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      */
     public record GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo)
             implements Command, CborSerializable {
+    }
+
+    /**
+     * Which value a {@link Read} reads: the peer's value once its basis is at least
+     * {@code atLeastT} (0: the current one, no wait), with the transactions of {@code with}
+     * applied in order (each a list of tx-data, as {@code DbValue.with}; nothing is written),
+     * then filtered: {@code asOf} and {@code since} (a t, a tx id or a {@code java.util.Date};
+     * null for none) and {@code history}.
+     */
+    public record Basis(long atLeastT,
+                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object asOf,
+                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object since,
+                        boolean history,
+                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> with)
+            implements CborSerializable {
+        /** The current value, unfiltered. */
+        public static final Basis LATEST = new Basis(0, null, null, false, null);
+
+        /** The value at basis {@code t} or later, unfiltered (read-your-writes). */
+        public static Basis atLeast(long t) {
+            return new Basis(t, null, null, false, null);
+        }
+    }
+
+    /** What a {@link Read} does with its value: one of the records below. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = QueryOp.class, name = "q"),
+            @JsonSubTypes.Type(value = PullOp.class, name = "pull"),
+            @JsonSubTypes.Type(value = PullManyOp.class, name = "pull-many"),
+            @JsonSubTypes.Type(value = DatomsOp.class, name = "datoms"),
+            @JsonSubTypes.Type(value = IndexRangeOp.class, name = "index-range"),
+            @JsonSubTypes.Type(value = LogOp.class, name = "log"),
+            @JsonSubTypes.Type(value = InfoOp.class, name = "info")})
+    public sealed interface ReadOp extends CborSerializable {
+    }
+
+    /**
+     * A Datalog query (EDN text or data); the value is the first input, {@code args} follow.
+     * An arg {@code #chronon/db {:name "other" :as-of 4 :basis-t 9}} (a {@code Tagged}) is the
+     * value of that database (this one's own value if the name is this database's), filtered
+     * by {@code :as-of}/{@code :since}/{@code :history}. {@code limit} negative for none;
+     * {@code orderBy} null, or the query's {@code :order-by} (e.g. {@code [[?age :desc] ?e]}).
+     * Result: what Datalog returns.
+     */
+    public record QueryOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
+                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object query,
+                          @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> args,
+                          int limit, int offset,
+                          @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object orderBy) implements ReadOp {
+    }
+
+    /** Pull of one entity (an id, an ident or a lookup ref). Result: the map, or null. */
+    public record PullOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
+                         @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
+                         @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                         @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eid) implements ReadOp {
+    }
+
+    /** Pull of many entities, in order. Result: a list of maps (null for an entity with nothing). */
+    public record PullManyOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
+                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
+                             @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eids) implements ReadOp {
+    }
+
+    /**
+     * The datoms of {@code index} ({@code eavt}, {@code aevt}, {@code avet}, {@code vaet}) whose
+     * leading components equal {@code components}. Result: {@code [e a v tx added]} vectors,
+     * after skipping {@code offset}, at most {@code limit} (negative: all).
+     */
+    public record DatomsOp(String index,
+                           @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                           @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> components,
+                           int limit, int offset) implements ReadOp {
+    }
+
+    /** The AVET datoms of {@code attr} with {@code start <= v < end} (null: open); rows as {@link DatomsOp}. */
+    public record IndexRangeOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
+                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object attr,
+                               @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object start,
+                               @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object end,
+                               int limit, int offset) implements ReadOp {
+    }
+
+    /**
+     * The log (Datomic's tx-range) of the transactions with {@code fromT <= t < toT} (null:
+     * open), at most {@code limit} transactions (negative: all). Result: one map
+     * {@code {:t t :tx tx :data [[e a v tx added] ...]}} per transaction, in t order. The
+     * basis's filters do not apply to the log (as in Datomic); its {@code atLeastT} does.
+     */
+    public record LogOp(Long fromT, Long toT, int limit) implements ReadOp {
+    }
+
+    /**
+     * About the value: {@code {:db/name "a" :basis-t 12}}, plus {@code :as-of}, {@code :since}
+     * and {@code :history} when the basis filters it.
+     */
+    public record InfoOp() implements ReadOp {
+    }
+
+    /**
+     * The general read: runs {@code op} on the value {@code basis} describes, off the actor's
+     * thread, stopped after {@code timeoutMillis} (which also bounds the wait for the basis).
+     * Every HTTP read and the remote client go through it.
+     */
+    public record Read(Basis basis, ReadOp op, long timeoutMillis, ActorRef<StatusReply<ReadResult>> replyTo)
+            implements Command, CborSerializable {
+    }
+
+    /**
+     * Reply to {@link Read}: the basis t of the peer's value that was read (before any
+     * {@code with}), and the result, shaped by the operation.
+     */
+    public record ReadResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
+                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result)
+            implements CborSerializable {
     }
 
     /** Reply to {@link Sync} and {@link SyncLatest}: the peer's basis t, at least the one asked for. */
@@ -157,13 +287,14 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     private enum Phase { LOOKING_UP, LOADING, RUNNING, GONE }
 
     /** Something waiting for the basis to reach {@code t}. */
-    private record Waiter(long id, long t, Consumer<DbValue> onReached, Runnable onTimeout) {
+    private record Waiter(long id, long t, Command request, Consumer<DbValue> onReached, Runnable onTimeout) {
     }
 
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final StashBuffer<Command> stash;
     private final String name;
+    private final String group;
     private final ChrononSettings settings;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final ReadRunner reads;
@@ -188,13 +319,14 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     private long nextWaiterId;
 
     private QueryPeer(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
-                      ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings,
+                      String group, ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings,
                       ReadRunner reads) {
         super(ctx);
         this.ctx = ctx;
         this.timers = timers;
         this.stash = stash;
         this.name = name;
+        this.group = group;
         this.shard = shard;
         this.settings = settings;
         this.reads = reads;
@@ -202,11 +334,17 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
                 replyTo -> new Catalog.GetDatabase(name, replyTo), Looked::new);
     }
 
-    /** The peer of database {@code name}. */
+    /** The peer of database {@code name} in the default query group. */
     public static Behavior<Command> create(String name, ActorRef<ClusterSharding.ShardCommand> shard,
                                            ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
+        return create(name, settings.defaultQueryGroup(), shard, catalog, settings);
+    }
+
+    /** The peer of database {@code name} in query group {@code group}. */
+    public static Behavior<Command> create(String name, String group, ActorRef<ClusterSharding.ShardCommand> shard,
+                                           ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000,
-                stash -> new QueryPeer(ctx, timers, stash, name, shard, catalog, settings, new ReadRunner(ctx.getSystem())))));
+                stash -> new QueryPeer(ctx, timers, stash, name, group, shard, catalog, settings, new ReadRunner(ctx.getSystem())))));
     }
 
     @Override
@@ -217,6 +355,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
                 .onMessage(Query.class, this::onQuery)
                 .onMessage(Pull.class, this::onPull)
                 .onMessage(GetDb.class, this::onGetDb)
+                .onMessage(Read.class, this::onRead)
                 .onMessage(Looked.class, this::onLooked)
                 .onMessage(FromLoader.class, this::onLoaded)
                 .onMessage(LoaderStopped.class, m -> onLoaderStopped())
@@ -284,6 +423,8 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         }
         for (Waiter w : new ArrayList<>(waitersById.values())) {
             timers.cancel(new WaitTimeout(w.id()));
+            // a wait for a t that will never come (the database was deleted) is answered now
+            reject(w.request(), error);
         }
         waitersById.clear();
         waitersByT.clear();
@@ -340,8 +481,17 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     }
 
     private void apply(TxLogEntry entry) {
-        db = entry.applyTo(db);
-        seqNr++;
+        DbValue hint = entry.dbAfterHint();
+        if (hint != null && entry.hintAhead() > 0 && hint.basisT() > db.basisT()) {
+            // the writer's value after the last entry of this entry's journal write, which is
+            // durable as a whole: jump there; the reports in between are then already applied
+            db = hint;
+            seqNr += 1 + entry.hintAhead();
+            knownSeqNr = Math.max(knownSeqNr, seqNr);
+        } else {
+            db = entry.applyTo(db);
+            seqNr++;
+        }
         completeWaiters();
     }
 
@@ -406,7 +556,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         if (phase != Phase.RUNNING) {
             return stashOrBusy(c);
         }
-        whenReached(c.t(), c.timeoutMillis(), d -> c.replyTo().tell(StatusReply.success(new Synced(name, d.basisT()))),
+        whenReached(c, c.t(), c.timeoutMillis(), d -> c.replyTo().tell(StatusReply.success(new Synced(name, d.basisT()))),
                 () -> c.replyTo().tell(StatusReply.error(notReached(c.t(), c.timeoutMillis()))));
         return this;
     }
@@ -434,7 +584,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         knownSeqNr = Math.max(knownSeqNr, m.latest().seqNr());
         long left = c.timeoutMillis() - (System.nanoTime() - m.startNanos()) / 1_000_000;
         long t = m.latest().t();
-        whenReached(t, Math.max(0, left), d -> c.replyTo().tell(StatusReply.success(new Synced(name, d.basisT()))),
+        whenReached(c, t, Math.max(0, left), d -> c.replyTo().tell(StatusReply.success(new Synced(name, d.basisT()))),
                 () -> c.replyTo().tell(StatusReply.error(notReached(t, c.timeoutMillis()))));
         requestFill();
         return this;
@@ -445,7 +595,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
             return stashOrBusy(c);
         }
         long start = System.nanoTime();
-        whenReached(c.atLeastT(), c.timeoutMillis(), d -> {
+        whenReached(c, c.atLeastT(), c.timeoutMillis(), d -> {
             long left = remaining(c.timeoutMillis(), start);
             List<Object> inputs = new ArrayList<>(1 + (c.args() == null ? 0 : c.args().size()));
             inputs.add(d);
@@ -463,18 +613,58 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
             return stashOrBusy(c);
         }
         long start = System.nanoTime();
-        whenReached(c.atLeastT(), c.timeoutMillis(), d -> reads.run(
+        whenReached(c, c.atLeastT(), c.timeoutMillis(), d -> reads.run(
                         () -> new PullResult(d.basisT(), io.chronon.pull.Pull.pull(d, c.selector(), c.eid())),
                         Duration.ofMillis(remaining(c.timeoutMillis(), start)), c.replyTo()),
                 () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
         return this;
     }
 
+    private Behavior<Command> onRead(Read c) {
+        if (phase != Phase.RUNNING) {
+            return stashOrBusy(c);
+        }
+        long start = System.nanoTime();
+        Basis basis = c.basis() == null ? Basis.LATEST : c.basis();
+        whenReached(c, basis.atLeastT(), c.timeoutMillis(), d -> {
+            Map<String, Long> others;
+            try {
+                others = PeerReads.otherDatabases(name, c.op());
+            } catch (RuntimeException e) {
+                c.replyTo().tell(StatusReply.error(ChrononError.of(e)));
+                return;
+            }
+            otherValues(others, remaining(c.timeoutMillis(), start)).whenComplete((values, failure) -> {
+                if (failure != null) {
+                    c.replyTo().tell(StatusReply.error(ChrononError.of(failure)));
+                    return;
+                }
+                long left = remaining(c.timeoutMillis(), start);
+                reads.run(() -> new ReadResult(d.basisT(),
+                                PeerReads.run(name, d, PeerReads.view(d, basis), c.op(), values, left)),
+                        Duration.ofMillis(left), c.replyTo());
+            });
+        }, () -> c.replyTo().tell(StatusReply.error(notReached(basis.atLeastT(), c.timeoutMillis()))));
+        return this;
+    }
+
+    /** The values of other databases a read names, from their peers in this peer's query group. */
+    private CompletableFuture<Map<String, DbValue>> otherValues(Map<String, Long> others, long timeoutMillis) {
+        Map<String, DbValue> values = new ConcurrentHashMap<>();
+        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> ClusterSharding.get(ctx.getSystem())
+                .entityRefFor(typeKey(group), e.getKey())
+                .<CurrentDb>askWithStatus(replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo),
+                        Duration.ofMillis(timeoutMillis + 1000))
+                .thenAccept(r -> values.put(e.getKey(), r.db()))
+                .toCompletableFuture()).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(asks).thenApply(v -> values);
+    }
+
     private Behavior<Command> onGetDb(GetDb c) {
         if (phase != Phase.RUNNING) {
             return stashOrBusy(c);
         }
-        whenReached(c.atLeastT(), c.timeoutMillis(), d -> c.replyTo().tell(StatusReply.success(new CurrentDb(d.basisT(), d))),
+        whenReached(c, c.atLeastT(), c.timeoutMillis(), d -> c.replyTo().tell(StatusReply.success(new CurrentDb(d.basisT(), d))),
                 () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
         return this;
     }
@@ -484,7 +674,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     }
 
     /** Runs {@code onReached} with the value once its basis is at least {@code t}: now, or when it gets there. */
-    private void whenReached(long t, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
+    private void whenReached(Command request, long t, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
         if (db.basisT() >= t) {
             onReached.accept(db);
             return;
@@ -493,7 +683,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
             onTimeout.run();
             return;
         }
-        Waiter w = new Waiter(nextWaiterId++, t, onReached, onTimeout);
+        Waiter w = new Waiter(nextWaiterId++, t, request, onReached, onTimeout);
         waitersById.put(w.id(), w);
         waitersByT.computeIfAbsent(t, k -> new ArrayList<>(2)).add(w);
         timers.startSingleTimer(new WaitTimeout(w.id()), Duration.ofMillis(timeoutMillis));
@@ -556,6 +746,8 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
             p.replyTo().tell(StatusReply.error(error));
         } else if (c instanceof GetDb g) {
             g.replyTo().tell(StatusReply.error(error));
+        } else if (c instanceof Read r) {
+            r.replyTo().tell(StatusReply.error(error));
         }
     }
 }

@@ -1,0 +1,73 @@
+package io.chronon.client;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * A connection to one database, in process or on a server: the same calls either way.
+ *
+ * <p><b>Read your writes.</b> A connection remembers the highest t it has seen (its own
+ * transactions and every answer it got) and its reads are answered at that basis or later,
+ * so a {@link #db()} taken after {@link #transact} always includes the transaction. To
+ * see another connection's write, pass its t to {@link #sync(long)}.
+ *
+ * <p>Thread-safe. {@link #close()} releases what the connection holds (the tx-report
+ * streams); an in-process node keeps running for other connections until the JVM exits.
+ */
+public interface Connection extends AutoCloseable {
+
+    /** The name of the database. */
+    String name();
+
+    /**
+     * Transacts {@code txData} (a list of list and map forms as in Datomic, or the same as
+     * EDN text) and waits until it is durable.
+     *
+     * @throws io.chronon.ChrononException the category tells why (incorrect, conflict,
+     *         not-found for a rejected transaction; busy or unavailable for a retry later);
+     *         a rejected transaction changes nothing
+     */
+    TxReport transact(Object txData);
+
+    /** {@link #transact} without waiting: the future fails with the {@link io.chronon.ChrononException}. */
+    CompletableFuture<TxReport> transactAsync(Object txData);
+
+    /** The latest database value this connection knows of (at least the highest t it has seen). */
+    Db db();
+
+    /**
+     * A future of a database value that includes every transaction committed before this
+     * call, on any connection (Datomic's {@code sync}).
+     */
+    CompletableFuture<Db> sync();
+
+    /** A future of a database value whose basis is at least {@code t} (Datomic's {@code sync(t)}). */
+    CompletableFuture<Db> sync(long t);
+
+    /**
+     * The transactions with {@code fromT <= t < toT} from the database's log, in order (a
+     * null bound is open): Datomic's {@code tx-range}.
+     */
+    List<LogEntry> txRange(Long fromT, Long toT);
+
+    /**
+     * A live stream of the transactions committed after the highest t this connection has
+     * seen, each exactly once and in order, for as long as the subscriber stays subscribed
+     * or the connection is open.
+     */
+    Flow.Publisher<TxReport> txReports();
+
+    /**
+     * A live stream of every transaction with t at least {@code fromT}, first those already in
+     * the log, then new ones as they commit: each exactly once, in order, without gaps.
+     */
+    Flow.Publisher<TxReport> txReports(long fromT);
+
+    /** The highest t this connection has seen. */
+    long knownT();
+
+    /** Closes the connection's tx-report streams. */
+    @Override
+    void close();
+}

@@ -1,0 +1,477 @@
+package io.chronon.node.http;
+
+import com.typesafe.config.ConfigFactory;
+import io.chronon.ChrononException;
+import io.chronon.db.Datom;
+import io.chronon.db.Ids;
+import io.chronon.edn.Keyword;
+import io.chronon.sharding.ChrononCluster;
+import io.chronon.sharding.DatabaseInfo;
+import io.chronon.sharding.QueryPeer;
+import io.chronon.sharding.Transactor;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP API of a Chronon node (docs/http.md): databases, transact, reads (q, pull,
+ * pull-many, datoms, index-range, log), sync, the tx-report stream as Server-Sent Events,
+ * health, readiness and the OpenAPI document, on one port for every database.
+ *
+ * <p>Bodies are EDN or JSON ({@link JsonConvention}) by {@code Content-Type}; answers follow
+ * {@code Accept} (EDN by default). Every route but {@code /health}, {@code /ready} and
+ * {@code /openapi.yaml} needs an access key as HTTP Basic credentials. Errors have one shape
+ * ({@code {:category :incorrect :code ... :message "..." :form ...}}) and the status of their
+ * category. Reads go to the query peers through {@link QueryPeer.Read}, writes to the
+ * transactors: this class only translates.
+ */
+public final class ChrononHttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChrononHttpServer.class);
+    private static final Keyword RESULT = Keyword.of("result");
+    private static final Keyword BASIS_T = Keyword.of("basis-t");
+    private static final Keyword DB_NAME = Keyword.of("db/name");
+    private static final String OPENAPI = "/io/chronon/node/http/openapi.yaml";
+
+    /** One endpoint: method, path ({@code {db}} is a database name), whether it needs a key, what it does. */
+    record Route(HttpMethod method, String path, boolean protectedByKey, Handler handler) {
+        List<String> segments() {
+            return List.of(path.substring(1).split("/"));
+        }
+    }
+
+    @FunctionalInterface
+    interface Handler {
+        CompletionStage<HttpResponse> handle(Call call) throws Exception;
+    }
+
+    /** A request being answered: the request, its database (if the path names one) and its answer format. */
+    record Call(HttpRequest request, String db, Format format) {
+        String header(String name) {
+            return request.getHeader(name).map(HttpHeader::value).orElse(null);
+        }
+    }
+
+    private final ActorSystem<?> system;
+    private final ChrononCluster chronon;
+    private final HttpSettings settings;
+    private final AccessKeys keys;
+    private final Cors cors;
+    private final List<Route> routes;
+    private final RequestIds requestIds = new RequestIds(10_000);
+    private volatile ServerBinding binding;
+
+    private ChrononHttpServer(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
+        this.system = system;
+        this.chronon = chronon;
+        this.settings = settings;
+        this.keys = new AccessKeys(settings.accessKeys());
+        this.cors = new Cors(settings.corsOrigins(), settings.corsMaxAge());
+        this.routes = List.of(
+                new Route(HttpMethods.GET, "/health", false, c -> ok(c, Map.of(Keyword.of("status"), Keyword.of("ok")))),
+                new Route(HttpMethods.GET, "/ready", false, this::ready),
+                new Route(HttpMethods.GET, "/openapi.yaml", false, c -> openApi()),
+                new Route(HttpMethods.GET, "/dbs", true, this::listDatabases),
+                new Route(HttpMethods.PUT, "/dbs/{db}", true, this::createDatabase),
+                new Route(HttpMethods.GET, "/dbs/{db}", true, this::databaseInfo),
+                new Route(HttpMethods.DELETE, "/dbs/{db}", true, this::deleteDatabase),
+                new Route(HttpMethods.POST, "/dbs/{db}/transact", true, this::transact),
+                read(HttpMethods.GET, "q", ReadRequest.Kind.Q), read(HttpMethods.POST, "q", ReadRequest.Kind.Q),
+                read(HttpMethods.GET, "pull", ReadRequest.Kind.PULL), read(HttpMethods.POST, "pull", ReadRequest.Kind.PULL),
+                read(HttpMethods.GET, "pull-many", ReadRequest.Kind.PULL_MANY),
+                read(HttpMethods.POST, "pull-many", ReadRequest.Kind.PULL_MANY),
+                read(HttpMethods.GET, "datoms", ReadRequest.Kind.DATOMS),
+                read(HttpMethods.POST, "datoms", ReadRequest.Kind.DATOMS),
+                read(HttpMethods.GET, "index-range", ReadRequest.Kind.INDEX_RANGE),
+                read(HttpMethods.POST, "index-range", ReadRequest.Kind.INDEX_RANGE),
+                read(HttpMethods.GET, "log", ReadRequest.Kind.LOG), read(HttpMethods.POST, "log", ReadRequest.Kind.LOG),
+                new Route(HttpMethods.GET, "/dbs/{db}/sync", true, this::sync),
+                new Route(HttpMethods.GET, "/dbs/{db}/tx-reports", true, this::txReports));
+    }
+
+    /**
+     * Starts the API of {@code chronon} on {@code settings.host():settings.port()}; completes
+     * once the port is bound. The server stops with the actor system, or with {@link #close}.
+     */
+    public static CompletionStage<ChrononHttpServer> start(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
+        ChrononHttpServer server = new ChrononHttpServer(system, chronon, settings);
+        // the body limit is ours (an error body in the API's shape), so pekko's must not answer first;
+        // pekko's warnings about malformed headers would print them, Authorization included: off
+        ServerSettings serverSettings = ServerSettings.create(ConfigFactory.parseString(
+                "pekko.http.server.parsing { max-content-length = infinite, illegal-header-warnings = off,"
+                        + " error-logging-verbosity = simple }").withFallback(system.settings().config()));
+        return Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
+                .bind(server::handle)
+                .thenApply(b -> {
+                    server.binding = b;
+                    b.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+                    return server;
+                });
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        return binding.localAddress();
+    }
+
+    /** The bound port (the real one when the settings asked for port 0). */
+    public int port() {
+        return binding.localAddress().getPort();
+    }
+
+    /** The names of the access keys accepted (never the secrets). */
+    public List<String> accessKeyNames() {
+        return keys.keys();
+    }
+
+    /** Stops accepting connections and ends open ones within a few seconds. */
+    @Override
+    public void close() {
+        ServerBinding b = binding;
+        if (b != null) {
+            b.terminate(Duration.ofSeconds(3)).toCompletableFuture().join();
+        }
+    }
+
+    /** Every endpoint as {@code "METHOD /path"}, e.g. {@code "GET /dbs/{db}/q"} (the OpenAPI test compares them). */
+    List<String> endpoints() {
+        return routes.stream().map(r -> r.method().name() + " " + r.path()).toList();
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private CompletionStage<HttpResponse> handle(HttpRequest request) {
+        Format format = Format.ofAccept(request.getHeader("Accept").map(HttpHeader::value).orElse(null));
+        String origin = request.getHeader("Origin").map(HttpHeader::value).orElse(null);
+        CompletionStage<HttpResponse> answer;
+        try {
+            answer = dispatch(request, format);
+        } catch (Throwable e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.exceptionally(e -> error(format, HttpError.of(e)))
+                .thenApply(response -> cors.decorate(origin, response));
+    }
+
+    private CompletionStage<HttpResponse> dispatch(HttpRequest request, Format format) throws Exception {
+        List<String> segments = new ArrayList<>();
+        request.getUri().pathSegments().forEach(s -> {
+            if (!s.isEmpty()) {
+                segments.add(s);
+            }
+        });
+        if (request.method().equals(HttpMethods.OPTIONS) && cors.enabled()) {
+            return CompletableFuture.completedFuture(cors.preflight(request.getHeader("Origin").map(HttpHeader::value).orElse(null)));
+        }
+        List<String> allowed = new ArrayList<>();
+        for (Route r : routes) {
+            String db = match(r.segments(), segments);
+            if (db == null) {
+                continue;
+            }
+            if (!r.method().equals(request.method())) {
+                allowed.add(r.method().name());
+                continue;
+            }
+            Call call = new Call(request, db.isEmpty() ? null : db, format);
+            if (r.protectedByKey() && !keys.accepts(call.header("Authorization"))) {
+                request.discardEntityBytes(system);
+                return CompletableFuture.completedFuture(error(format, new ChrononException(io.chronon.ErrorCategory.FORBIDDEN,
+                                Keyword.of("chronon.error/unauthorized"),
+                                "This endpoint needs an access key as HTTP Basic credentials (key as user, secret as password)"))
+                        .withStatus(401)
+                        .addHeader(RawHeader.create("WWW-Authenticate", "Basic realm=\"chronon\", charset=\"UTF-8\"")));
+            }
+            return r.handler().handle(call);
+        }
+        request.discardEntityBytes(system);
+        if (!allowed.isEmpty()) {
+            return CompletableFuture.completedFuture(error(format, ChrononException.incorrect("chronon.error/method-not-allowed",
+                    request.method().name() + " is not allowed here; allowed: " + String.join(", ", allowed),
+                    request.method().name())).withStatus(405).addHeader(RawHeader.create("Allow", String.join(", ", allowed))));
+        }
+        throw ChrononException.notFound("chronon.error/no-such-endpoint", "No endpoint " + request.getUri().path(),
+                request.getUri().path());
+    }
+
+    /** The database segment if {@code path} matches {@code pattern} ("" when it names none), else null. */
+    private static String match(List<String> pattern, List<String> path) {
+        if (pattern.size() != path.size()) {
+            return null;
+        }
+        String db = "";
+        for (int i = 0; i < pattern.size(); i++) {
+            if (pattern.get(i).equals("{db}")) {
+                db = path.get(i);
+            } else if (!pattern.get(i).equals(path.get(i))) {
+                return null;
+            }
+        }
+        return db;
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    private static CompletionStage<HttpResponse> ok(Call call, Object value) {
+        return CompletableFuture.completedFuture(response(200, call.format(), value));
+    }
+
+    private static HttpResponse response(int status, Format format, Object value) {
+        return HttpResponse.create().withStatus(status).withEntity(format.contentType, format.write(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse error(Format format, ChrononException e) {
+        int status = "chronon.error/body-too-large".equals(e.code() == null ? null : e.code().text())
+                ? 413 : HttpError.status(e.category());
+        if (status >= 500 && status != 503 && status != 504) {
+            log.error("HTTP request failed: {}", e.toString(), e);
+        }
+        return response(status, format, HttpError.body(e));
+    }
+
+    /**
+     * An answer that can be cached: with an ETag (a hash of the body) and a {@code 304} when
+     * {@code If-None-Match} names it; {@code pinned} answers never change, so caches may
+     * keep them ({@code max-age}), others must revalidate ({@code no-cache}).
+     */
+    private HttpResponse cacheable(Call call, Object value, boolean pinned) {
+        byte[] body = call.format().write(value).getBytes(StandardCharsets.UTF_8);
+        String etag = "\"" + call.format().name().toLowerCase() + "-" + sha256(body) + "\"";
+        String cacheControl = pinned ? "public, max-age=" + settings.cacheMaxAge().toSeconds() + ", immutable" : "no-cache";
+        List<HttpHeader> headers = List.of(RawHeader.create("ETag", etag), RawHeader.create("Cache-Control", cacheControl),
+                RawHeader.create("Vary", "Accept, Authorization"));
+        String ifNoneMatch = call.header("If-None-Match");
+        if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || List.of(ifNoneMatch.split("\\s*,\\s*")).contains(etag))) {
+            return HttpResponse.create().withStatus(304).addHeaders(headers);
+        }
+        return HttpResponse.create().withStatus(200).addHeaders(headers).withEntity(call.format().contentType, body);
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ bodies
+
+    /** The request body as a value, in the format of its Content-Type; 413 past the limit, 400 when malformed. */
+    private CompletionStage<Object> body(Call call) {
+        HttpRequest request = call.request();
+        long max = settings.maxBodySize();
+        var declared = request.entity().getContentLengthOption();
+        if (declared.isPresent() && declared.getAsLong() > max) {
+            request.discardEntityBytes(system);
+            return CompletableFuture.failedFuture(tooLarge(max));
+        }
+        Format format;
+        try {
+            format = Format.ofContentType(request.entity().getContentType().mediaType().toString());
+        } catch (ChrononException e) {
+            request.discardEntityBytes(system);
+            return CompletableFuture.failedFuture(e);
+        }
+        return request.entity().withSizeLimit(max).toStrict(settings.maxReadTimeout().toMillis(), system)
+                .handle((strict, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        if (cause instanceof EntityStreamSizeException) {
+                            throw tooLarge(max);
+                        }
+                        throw ChrononException.incorrect("chronon.error/invalid-body", "Cannot read the body: " + cause.getMessage(), null);
+                    }
+                    String text = strict.getData().utf8String();
+                    if (text.isBlank()) {
+                        throw ChrononException.incorrect("chronon.error/invalid-body", "The body is empty", null);
+                    }
+                    return format.read(text);
+                });
+    }
+
+    private static ChrononException tooLarge(long max) {
+        return ChrononException.incorrect("chronon.error/body-too-large", "The body is larger than " + max + " bytes", null);
+    }
+
+    private static Map<?, ?> bodyMap(Object body) {
+        if (body instanceof Map<?, ?> m) {
+            return m;
+        }
+        throw ChrononException.incorrect("chronon.error/invalid-body", "The body must be a map", null);
+    }
+
+    // ------------------------------------------------------------------ handlers
+
+    private CompletionStage<HttpResponse> ready(Call call) {
+        return chronon.listDatabases().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+                .thenApply(dbs -> response(200, call.format(), Map.of(Keyword.of("status"), Keyword.of("ready"))))
+                .exceptionally(e -> error(call.format(), io.chronon.sharding.ChrononError.unavailable("chronon.error/not-ready",
+                        "The node cannot reach its catalog yet: " + HttpError.of(e).getMessage())));
+    }
+
+    private CompletionStage<HttpResponse> openApi() {
+        try (InputStream in = ChrononHttpServer.class.getResourceAsStream(OPENAPI)) {
+            byte[] yaml = in.readAllBytes();
+            return CompletableFuture.completedFuture(HttpResponse.create().withEntity(
+                    ContentTypes.create(org.apache.pekko.http.javadsl.model.MediaTypes.customWithFixedCharset("application", "yaml",
+                            org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8, Map.of(), false)), yaml));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CompletionStage<HttpResponse> listDatabases(Call call) {
+        return chronon.listDatabases().thenApply(dbs -> response(200, call.format(),
+                dbs.stream().map(DatabaseInfo::name).toList()));
+    }
+
+    private CompletionStage<HttpResponse> createDatabase(Call call) {
+        String kind = call.request().getUri().query().get("storage").orElse(null);
+        call.request().discardEntityBytes(system);
+        return chronon.createDatabase(call.db(), kind).thenApply(r -> {
+            if (!r.created()) {
+                throw ChrononException.conflict("chronon.error/db-exists", "Database " + call.db() + " already exists", call.db());
+            }
+            return response(201, call.format(), Map.of(DB_NAME, call.db(), Keyword.of("created"), true));
+        });
+    }
+
+    private CompletionStage<HttpResponse> deleteDatabase(Call call) {
+        call.request().discardEntityBytes(system);
+        return chronon.deleteDatabase(call.db()).thenApply(r -> {
+            if (!r.deleted()) {
+                throw ChrononException.notFound("db.error/db-not-found", "No database " + call.db(), call.db());
+            }
+            return response(200, call.format(), Map.of(DB_NAME, call.db(), Keyword.of("deleted"), true));
+        });
+    }
+
+    private CompletionStage<HttpResponse> databaseInfo(Call call) {
+        // the catalog first: a database deleted a moment ago is gone even before its peer hears of it
+        return lookUp(call.db()).thenCompose(known -> chronon.read(call.db(), QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
+                .thenApply(r -> response(200, call.format(), r.result())));
+    }
+
+    private CompletionStage<HttpResponse> transact(Call call) {
+        return body(call).thenCompose(body -> {
+            Map<?, ?> m = bodyMap(body);
+            Object txData = m.get(Keyword.of("tx-data"));
+            if (!(txData instanceof List<?> || txData instanceof String)) {
+                throw ChrononException.incorrect("chronon.error/invalid-body",
+                        "A transaction is {:tx-data [...]} (a vector of forms, or EDN text)", Keyword.of("tx-data"));
+            }
+            Object requestId = m.get(Keyword.of("request-id"));
+            if (requestId != null && !(requestId instanceof String)) {
+                throw ChrononException.incorrect("chronon.error/invalid-body", ":request-id must be a string", requestId);
+            }
+            CompletionStage<Transactor.TxResult> result = requestId == null ? chronon.transact(call.db(), txData)
+                    : requestIds.once(call.db(), (String) requestId, () -> chronon.transact(call.db(), txData));
+            return result.thenApply(r -> response(200, call.format(), txResult(r, (String) requestId)));
+        });
+    }
+
+    private static Map<Object, Object> txResult(Transactor.TxResult r, String requestId) {
+        Map<Object, Object> out = new LinkedHashMap<>();
+        out.put(Keyword.of("basis-t-before"), r.basisBefore());
+        out.put(BASIS_T, r.t());
+        out.put(Keyword.of("tx"), Ids.tToTx(r.t()));
+        List<Object> rows = new ArrayList<>(r.txData().size());
+        for (Datom d : r.txData()) {
+            rows.add(List.of(d.e(), d.a(), d.v(), d.tx(), d.added()));
+        }
+        out.put(Keyword.of("tx-data"), rows);
+        out.put(Keyword.of("tempids"), r.tempids());
+        if (requestId != null) {
+            out.put(Keyword.of("request-id"), requestId);
+        }
+        return out;
+    }
+
+    private Route read(HttpMethod method, String op, ReadRequest.Kind kind) {
+        boolean get = method.equals(HttpMethods.GET);
+        return new Route(method, "/dbs/{db}/" + op, true, call -> {
+            CompletionStage<Object> params = get
+                    ? CompletableFuture.completedFuture(ReadRequest.fromQueryParams(call.request().getUri().query().toMultiMap()))
+                    : body(call);
+            return params.thenCompose(p -> {
+                ReadRequest read = ReadRequest.parse(kind, p, get, chronon.settings().defaultTimeout(), settings.maxReadTimeout());
+                return chronon.read(call.db(), chronon.settings().defaultQueryGroup(), read.basis(), read.op(), read.timeout())
+                        .thenApply(r -> {
+                            Map<Object, Object> out = new LinkedHashMap<>();
+                            out.put(BASIS_T, get && read.pinned() && read.basis().atLeastT() > 0 ? read.basis().atLeastT() : r.basisT());
+                            out.put(RESULT, r.result());
+                            return get ? cacheable(call, out, read.pinned()) : response(200, call.format(), out);
+                        });
+            });
+        });
+    }
+
+    private CompletionStage<HttpResponse> sync(Call call) {
+        Map<Object, Object> p = ReadRequest.fromQueryParams(call.request().getUri().query().toMultiMap());
+        long t = ReadRequest.nonNegative(p, "t", -1);
+        return (t < 0 ? chronon.sync(call.db()) : chronon.sync(call.db(), t))
+                .thenApply(s -> response(200, call.format(), Map.of(DB_NAME, call.db(), BASIS_T, s.basisT())));
+    }
+
+    private CompletionStage<HttpResponse> txReports(Call call) {
+        Map<Object, Object> p = ReadRequest.fromQueryParams(call.request().getUri().query().toMultiMap());
+        long fromT = ReadRequest.nonNegative(p, "from-t", -1);
+        String lastEventId = call.header("Last-Event-ID");
+        // the stream sends the transactions after t `after`; unset: after the current basis
+        long after = Long.MIN_VALUE;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                after = Long.parseLong(lastEventId.trim());
+            } catch (NumberFormatException e) {
+                throw ChrononException.incorrect("chronon.error/invalid-parameter", "Last-Event-ID must be a t", lastEventId);
+            }
+        } else if (fromT >= 0) {
+            after = fromT - 1;
+        }
+        long start = after;
+        Format format = "json".equals(call.request().getUri().query().get("format").orElse(null)) ? Format.JSON : call.format();
+        // the database and its current basis first: a missing database is a 404, and without
+        // a start the stream starts at that basis
+        return lookUp(call.db()).thenCompose(db -> chronon.read(call.db(), QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
+                .thenApply(current -> HttpResponse.create().withStatus(200)
+                        .addHeader(RawHeader.create("Cache-Control", "no-cache"))
+                        .withEntity(HttpEntities.createChunked(TxReportStream.CONTENT_TYPE,
+                                new TxReportStream(chronon, system, db, format, settings.sseKeepAlive())
+                                        .from(start != Long.MIN_VALUE ? start : current.basisT())))));
+    }
+
+    /** The catalog's entry of a database; {@code not-found} if there is none. */
+    private CompletionStage<DatabaseInfo> lookUp(String db) {
+        return chronon.databaseInfo(db);
+    }
+}

@@ -1,0 +1,66 @@
+package io.chronon.node.http;
+
+import io.chronon.ChrononException;
+import io.chronon.ErrorCategory;
+import io.chronon.edn.EdnPrinter;
+import io.chronon.edn.Keyword;
+import io.chronon.sharding.ChrononError;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one error shape of the HTTP API, {@code {:category :incorrect :code :db.error/... :message "..." :form ...}},
+ * and the status of each category.
+ */
+final class HttpError {
+    /** Longer offending forms are cut to their start, as a string. */
+    private static final int MAX_FORM_CHARS = 2000;
+    private HttpError() {
+    }
+
+    /** The HTTP status of an error category. */
+    static int status(ErrorCategory category) {
+        return switch (category) {
+            case INCORRECT -> 400;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case BUSY -> 429;
+            case UNAVAILABLE -> 503;
+            case INTERRUPTED -> 504;
+            case UNSUPPORTED -> 501;
+            case FAULT -> 500;
+        };
+    }
+
+    /** The error a failure reports (unwrapping futures' wrappers). */
+    static ChrononException of(Throwable failure) {
+        return ChrononError.of(failure);
+    }
+
+    /** The body of an error: its category, code, message and the offending form when there is one. */
+    static Map<Object, Object> body(ChrononException e) {
+        Map<Object, Object> body = new LinkedHashMap<>();
+        body.put(Keyword.of("category"), Keyword.of(e.category().name().toLowerCase().replace('_', '-')));
+        if (e.code() != null) {
+            body.put(Keyword.of("code"), e.code());
+        }
+        body.put(Keyword.of("message"), e.getMessage());
+        if (e.form() != null) {
+            Object form = e.form();
+            try {
+                String printed = EdnPrinter.print(form);
+                JsonConvention.write(form);
+                if (printed.length() > MAX_FORM_CHARS) {
+                    form = printed.substring(0, MAX_FORM_CHARS) + "...";
+                }
+            } catch (RuntimeException notData) {
+                String described = EdnPrinter.printOrDescribe(form);
+                form = described.length() > MAX_FORM_CHARS ? described.substring(0, MAX_FORM_CHARS) + "..." : described;
+            }
+            body.put(Keyword.of("form"), form);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,38 @@
+package io.chronon.node.http;
+
+import com.typesafe.config.Config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The settings of the HTTP API, from {@code chronon.http} (defaults in {@code chronon-node.conf}).
+ *
+ * @param host           the address to bind (loopback by default)
+ * @param port           the port; 0 for any free port
+ * @param accessKeys     the accepted {@code key:secret} pairs (several during a rotation)
+ * @param maxBodySize    the largest request body accepted, in bytes; larger is a 413
+ * @param maxReadTimeout the longest {@code :timeout-ms} a read may ask for
+ * @param corsOrigins    origins allowed by CORS ({@code "*"} for any); empty: CORS off
+ * @param corsMaxAge     how long browsers may cache a preflight answer
+ * @param cacheMaxAge    the {@code max-age} of reads pinned to a basis
+ * @param sseKeepAlive   how often an idle tx-report stream sends a comment line
+ */
+public record HttpSettings(String host, int port, List<String> accessKeys, long maxBodySize, Duration maxReadTimeout,
+                           List<String> corsOrigins, Duration corsMaxAge, Duration cacheMaxAge, Duration sseKeepAlive) {
+
+    /** The settings under {@code chronon.http} of a node's configuration. */
+    public static HttpSettings from(Config root) {
+        Config c = root.getConfig("chronon.http");
+        return new HttpSettings(c.getString("host"), c.getInt("port"), List.copyOf(c.getStringList("access-keys")),
+                c.getBytes("max-body-size"), c.getDuration("max-read-timeout"),
+                List.copyOf(c.getStringList("cors.allowed-origins")), c.getDuration("cors.max-age"),
+                c.getDuration("cache-max-age"), c.getDuration("sse-keep-alive"));
+    }
+
+    /** These settings with other access keys. */
+    public HttpSettings withAccessKeys(List<String> keys) {
+        return new HttpSettings(host, port, List.copyOf(keys), maxBodySize, maxReadTimeout, corsOrigins, corsMaxAge,
+                cacheMaxAge, sseKeepAlive);
+    }
+}

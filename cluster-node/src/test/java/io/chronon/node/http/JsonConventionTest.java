@@ -1,0 +1,134 @@
+package io.chronon.node.http;
+
+import io.chronon.ChrononException;
+import io.chronon.edn.EdnList;
+import io.chronon.edn.EdnPrinter;
+import io.chronon.edn.EdnReader;
+import io.chronon.edn.Keyword;
+import io.chronon.edn.Symbol;
+import io.chronon.edn.Tagged;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** EDN -> JSON -> EDN gives the same value, for random values of every kind EDN has. */
+class JsonConventionTest {
+
+    @Test
+    void randomValuesRoundTrip() {
+        Random random = new Random(20261124);
+        for (int i = 0; i < 3000; i++) {
+            Object edn = EdnReader.read(EdnPrinter.print(randomValue(random, 0)));
+            String json = JsonConvention.write(edn);
+            Object back = JsonConvention.read(json);
+            // EDN text tells every kind apart (vector, list, set; float, double...), compares byte arrays by content and NaN with itself
+            assertEquals(EdnPrinter.print(edn), EdnPrinter.print(back), json);
+        }
+    }
+
+    @Test
+    void theDocumentedForms() {
+        assertEquals("{\"~:a/b\":[\"~$sym\",\"~~tilde\",1,1.5,\"~n12\",\"~m1.50\",{\"~#set\":[true]},null]}",
+                JsonConvention.write(EdnReader.read("{:a/b [sym \"~tilde\" 1 1.5 12N 1.50M #{true} nil]}")));
+        assertEquals(EdnReader.read("#inst \"2020-01-02T03:04:05.006-00:00\""), JsonConvention.read("{\"~#inst\": \"2020-01-02T03:04:05.006Z\"}"));
+        assertEquals(EdnReader.read("{[1 2] :x}"), JsonConvention.read("{\"~#map\": [[[1, 2], \"~:x\"]]}"));
+        assertEquals(new Tagged(Symbol.of("chronon/db"), Map.of(Keyword.of("name"), "other")),
+                JsonConvention.read("{\"~#chronon/db\": {\"~:name\": \"other\"}}"));
+        assertEquals(1.5f, JsonConvention.read("{\"~#float\": 1.5}"));
+        assertEquals("{\"~~#set\":1}", JsonConvention.write(Map.of("~#set", 1L)));
+    }
+
+    @Test
+    void brokenJsonIsIncorrect() {
+        for (String bad : List.of("", "{", "[1,]", "\"~zz\"", "123456789012345678901234567890", "{\"~#set\": 1}",
+                "{\"~#set\": [], \"b\": 1}", "{\"~#uuid\": \"nope\"}", "\"~\"", "1 2", "[".repeat(5000) + "]".repeat(5000))) {
+            ChrononException e = assertThrows(ChrononException.class, () -> JsonConvention.read(bad), bad);
+            assertEquals(io.chronon.ErrorCategory.INCORRECT, e.category());
+        }
+    }
+
+    private static Object randomValue(Random r, int depth) {
+        int kind = r.nextInt(depth > 3 ? 16 : 22);
+        return switch (kind) {
+            case 0 -> null;
+            case 1 -> r.nextBoolean();
+            case 2 -> r.nextLong();
+            case 3 -> r.nextInt(5) == 0 ? List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0).get(r.nextInt(4))
+                    : r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20);
+            case 4 -> randomString(r);
+            case 5 -> Keyword.of(r.nextBoolean() ? "ns" + r.nextInt(9) + "/k" + r.nextInt(99) : "k" + r.nextInt(99));
+            case 6 -> Symbol.of(r.nextBoolean() ? "ns/s" + r.nextInt(99) : "s" + r.nextInt(99));
+            case 7 -> new BigInteger(r.nextInt(200) + 1, r).multiply(BigInteger.valueOf(r.nextBoolean() ? 1 : -1));
+            case 8 -> new BigDecimal(new BigInteger(r.nextInt(100) + 1, r), r.nextInt(20) - 5);
+            case 9 -> new Date(Math.floorMod(r.nextLong(), 253402300799000L));
+            case 10 -> new UUID(r.nextLong(), r.nextLong());
+            case 11 -> URI.create("https://example.com/" + r.nextInt(1000) + "?q=" + r.nextInt(9));
+            case 12 -> {
+                byte[] b = new byte[r.nextInt(20)];
+                r.nextBytes(b);
+                yield b;
+            }
+            case 13 -> r.nextBoolean() ? (float) r.nextGaussian() : Float.NaN;
+            case 14 -> (char) (' ' + r.nextInt(95));
+            case 15 -> "~" + randomString(r);
+            case 16, 17 -> {
+                List<Object> l = new ArrayList<>();
+                for (int i = r.nextInt(5); i > 0; i--) {
+                    l.add(randomValue(r, depth + 1));
+                }
+                yield kind == 16 ? l : EdnList.from(l);
+            }
+            case 18 -> {
+                Set<Object> s = new LinkedHashSet<>();
+                for (int i = r.nextInt(5); i > 0; i--) {
+                    s.add(EdnReader.read(EdnPrinter.print(randomScalar(r))));
+                }
+                yield s;
+            }
+            case 19, 20 -> {
+                Map<Object, Object> m = new LinkedHashMap<>();
+                for (int i = r.nextInt(5); i > 0; i--) {
+                    Object key = kind == 19 ? (r.nextBoolean() ? Keyword.of("k" + r.nextInt(50)) : "s" + r.nextInt(50))
+                            : EdnReader.read(EdnPrinter.print(randomScalar(r)));
+                    m.put(key, randomValue(r, depth + 1));
+                }
+                yield m;
+            }
+            default -> new Tagged(Symbol.of("my/tag"), randomValue(r, depth + 1));
+        };
+    }
+
+    private static Object randomScalar(Random r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> r.nextLong();
+            case 1 -> Keyword.of("k" + r.nextInt(50));
+            case 2 -> randomString(r);
+            case 3 -> List.of(r.nextInt(5), "x");
+            case 4 -> new UUID(r.nextLong(), r.nextLong());
+            default -> new BigInteger(64, r);
+        };
+    }
+
+    private static String randomString(Random r) {
+        StringBuilder b = new StringBuilder();
+        for (int i = r.nextInt(12); i > 0; i--) {
+            int c = r.nextInt(10) == 0 ? r.nextInt(0x3000) : ' ' + r.nextInt(95);
+            b.append(Character.isSurrogate((char) c) ? 'x' : (char) c);
+        }
+        return b.toString();
+    }
+}
