@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Workload (the bench module's {@code tx.1entity}): each transaction adds one new person
  * map ({@code :id}, unique identity, so an upsert check runs, plus five attributes) to a
  * database that already holds {@code preload} people. Sequential: one client submits and
- * waits. Concurrent: 16 clients each submit and wait, so up to 16 are in flight.
+ * waits. Concurrent: 16 clients each submit and wait, so up to 16 are in flight. Pipelined:
+ * 16 clients each keep up to {@code bench.window} (8) transactions outstanding, submitting
+ * asynchronously (Datomic: {@code transactAsync}), so up to 128 are in flight.
  * Ack-to-visible: after each acknowledgement the client asks the query peer to sync to the
  * transaction's t and times until the peer answers.
  *
  * <p>System properties: {@code bench.seq} (default 3000), {@code bench.conc.per-client}
  * (500), {@code bench.clients} (16), {@code bench.preload} (5000), {@code bench.rounds} (2),
- * {@code bench.only} ({@code file}, {@code datomic}, {@code nofsync} or {@code memory}: run just that one).
+ * {@code bench.window} (8), {@code bench.only} ({@code file}, {@code datomic}, {@code nofsync} or {@code memory}: run just that one).
  * {@code chronon-file-fsync} syncs every group commit to disk (survives power loss);
  * {@code chronon-file-nofsync} writes it to the OS before acknowledging (survives kill -9 of
  * the process, not of the machine), the guarantee of H2 with {@code WRITE_DELAY=0}.
@@ -59,10 +62,14 @@ public final class TransactBench {
     static final int CLIENTS = Integer.getInteger("bench.clients", 16);
     static final int PRELOAD = Integer.getInteger("bench.preload", 5000);
     static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    static final int WINDOW = Integer.getInteger("bench.window", 8);
 
     /** One system under test: transact one person, and (optionally) wait until a peer sees t. */
     interface Target {
         long transact(long id) throws Exception;
+
+        /** Submits without waiting; the future completes with t once acknowledged. */
+        CompletableFuture<Long> transactAsync(long id);
 
         /** Nanoseconds from now until a reader sees t; negative if the system has no separate reader. */
         long visibleAfterAck(long t) throws Exception;
@@ -112,9 +119,13 @@ public final class TransactBench {
         return new Stats(measureVisible ? "seq+sync" : "sequential", rate, lat, vis, (cpuNanos() - cpu0) / 1e3 / n);
     }
 
-    static Stats concurrent(Target target, int clients, int perClient, boolean measureVisible) throws Exception {
-        long[][] lat = new long[clients][perClient];
-        long[][] vis = new long[clients][measureVisible ? perClient : 0];
+    /** What one client thread does; {@code client} is its number. */
+    interface ClientLoop {
+        void run(int client) throws Exception;
+    }
+
+    /** Runs {@code clients} threads started together; [seconds, CPU nanoseconds of the process] they took. */
+    static double[] runClients(int clients, ClientLoop loop) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         Throwable[] failure = new Throwable[1];
@@ -123,14 +134,7 @@ public final class TransactBench {
             Thread th = new Thread(() -> {
                 try {
                     go.await();
-                    for (int i = 0; i < perClient; i++) {
-                        long t0 = System.nanoTime();
-                        long t = target.transact(IDS.getAndIncrement());
-                        lat[client][i] = System.nanoTime() - t0;
-                        if (measureVisible) {
-                            vis[client][i] = target.visibleAfterAck(t);
-                        }
-                    }
+                    loop.run(client);
                 } catch (Throwable e) {
                     failure[0] = e;
                 }
@@ -148,9 +152,50 @@ public final class TransactBench {
         if (failure[0] != null) {
             throw new RuntimeException(failure[0]);
         }
-        double rate = measureVisible ? Double.NaN : clients * (double) perClient / secs;
+        return new double[] {secs, cpuNanos() - cpu0};
+    }
+
+    static Stats concurrent(Target target, int clients, int perClient, boolean measureVisible) throws Exception {
+        long[][] lat = new long[clients][perClient];
+        long[][] vis = new long[clients][measureVisible ? perClient : 0];
+        double[] took = runClients(clients, client -> {
+            for (int i = 0; i < perClient; i++) {
+                long t0 = System.nanoTime();
+                long t = target.transact(IDS.getAndIncrement());
+                lat[client][i] = System.nanoTime() - t0;
+                if (measureVisible) {
+                    vis[client][i] = target.visibleAfterAck(t);
+                }
+            }
+        });
+        double rate = measureVisible ? Double.NaN : clients * (double) perClient / took[0];
         return new Stats((measureVisible ? "conc+sync" : "concurrent") + clients, rate, Arrays.stream(lat).flatMapToLong(Arrays::stream).toArray(),
-                Arrays.stream(vis).flatMapToLong(Arrays::stream).toArray(), (cpuNanos() - cpu0) / 1e3 / (clients * (double) perClient));
+                Arrays.stream(vis).flatMapToLong(Arrays::stream).toArray(), took[1] / 1e3 / (clients * (double) perClient));
+    }
+
+    /**
+     * {@code clients} submitters that each keep up to {@code window} transactions outstanding
+     * (submit asynchronously, wait for the oldest when the window is full): what a loader or a
+     * service with many requests in flight does. Latency is per transaction, submit to ack.
+     */
+    static Stats pipelined(Target target, int clients, int perClient, int window) throws Exception {
+        long[][] lat = new long[clients][perClient];
+        double[] took = runClients(clients, client -> {
+            java.util.ArrayDeque<CompletableFuture<Long>> open = new java.util.ArrayDeque<>();
+            for (int i = 0; i < perClient; i++) {
+                if (open.size() == window) {
+                    open.poll().get(30, TimeUnit.SECONDS);
+                }
+                final int at = i;
+                long t0 = System.nanoTime();
+                open.add(target.transactAsync(IDS.getAndIncrement()).whenComplete((t, e) -> lat[client][at] = System.nanoTime() - t0));
+            }
+            for (CompletableFuture<Long> f : open) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        });
+        return new Stats("pipelined" + clients + "x" + window, clients * (double) perClient / took[0],
+                Arrays.stream(lat).flatMapToLong(Arrays::stream).toArray(), new long[0], took[1] / 1e3 / (clients * (double) perClient));
     }
 
     static List<Stats> run(String system, Target target) throws Exception {
@@ -162,10 +207,13 @@ public final class TransactBench {
         for (int round = 0; round < ROUNDS; round++) {
             Stats s = sequential(target, SEQ, false);
             Stats c = concurrent(target, CLIENTS, PER_CLIENT, false);
+            Stats p = pipelined(target, CLIENTS, PER_CLIENT, WINDOW);
             System.out.println(s.line(system));
             System.out.println(c.line(system));
+            System.out.println(p.line(system));
             all.add(s);
             all.add(c);
+            all.add(p);
         }
         Stats sv = sequential(target, SEQ / 2, true);
         Stats cv = concurrent(target, CLIENTS, PER_CLIENT / 2, true);
@@ -202,6 +250,11 @@ public final class TransactBench {
         }
 
         @Override
+        public CompletableFuture<Long> transactAsync(long id) {
+            return chronon.transact(db, List.of(person(id, random))).toCompletableFuture().thenApply(Transactor.TxResult::t);
+        }
+
+        @Override
         public long visibleAfterAck(long t) throws Exception {
             long t0 = System.nanoTime();
             CompletionStage<QueryPeer.Synced> s = chronon.peer(db).askWithStatus(r -> new QueryPeer.Sync(t, 10_000, r), Duration.ofSeconds(15));
@@ -230,6 +283,7 @@ public final class TransactBench {
                         + "chronon.storage.default-kind = " + storageKind + "\n"
                         + "chronon.embedded.file.journal.fsync = " + (fsync ? "on" : "off") + "\n"
                         + "chronon.node.port = 0\n"
+                        + "chronon.http.enabled = false\n"
                         + "pekko.loglevel = WARNING\n"
                         + "pekko.coordinated-shutdown.exit-jvm = off\n")));
         try {
@@ -290,6 +344,20 @@ public final class TransactBench {
         }
 
         @Override
+        public CompletableFuture<Long> transactAsync(long id) {
+            CompletableFuture<Long> out = new CompletableFuture<>();
+            datomic.ListenableFuture<Map> f = conn.transactAsync(Util.list(person(id)));
+            f.addListener(() -> {
+                try {
+                    out.complete(((datomic.Database) f.get().get(Connection.DB_AFTER)).basisT());
+                } catch (Throwable e) {
+                    out.completeExceptionally(e);
+                }
+            }, Runnable::run);
+            return out;
+        }
+
+        @Override
         public long visibleAfterAck(long t) {
             return -1; // the peer library is its own reader: the value is visible at once
         }
@@ -333,14 +401,17 @@ public final class TransactBench {
                 ? runChronon("chronon-file-nofsync", "file", false, dir.resolve("nofsync")) : List.of();
         List<Stats> mem = only.isEmpty() || only.equals("memory") ? runChronon("chronon-memory", "memory", true, dir.resolve("mem")) : List.of();
         System.out.println();
-        System.out.println("Best round, tx/s (sequential / concurrent " + CLIENTS + "), and the least CPU per transaction (all threads of the process):");
+        System.out.println("Best round, tx/s (sequential / concurrent " + CLIENTS + " / pipelined " + CLIENTS + "x" + WINDOW
+                + "), and the least CPU per transaction (all threads of the process):");
         for (var e : List.of(Map.entry("chronon-file-fsync", file), Map.entry("datomic-mem-peer", datomic),
                 Map.entry("chronon-file-nofsync", nofsync), Map.entry("chronon-memory", mem))) {
             double seq = e.getValue().stream().filter(s -> s.phase().equals("sequential")).mapToDouble(Stats::txPerSec).max().orElse(0);
             double conc = e.getValue().stream().filter(s -> s.phase().startsWith("concurrent")).mapToDouble(Stats::txPerSec).max().orElse(0);
+            double pipe = e.getValue().stream().filter(s -> s.phase().startsWith("pipelined")).mapToDouble(Stats::txPerSec).max().orElse(0);
             double cpuSeq = e.getValue().stream().filter(s -> s.phase().equals("sequential")).mapToDouble(Stats::cpuMicrosPerTx).min().orElse(0);
             double cpuConc = e.getValue().stream().filter(s -> s.phase().startsWith("concurrent")).mapToDouble(Stats::cpuMicrosPerTx).min().orElse(0);
-            System.out.printf(Locale.ROOT, "  %-22s %8.0f / %8.0f tx/s   cpu %5.0f / %5.0f us/tx%n", e.getKey(), seq, conc, cpuSeq, cpuConc);
+            System.out.printf(Locale.ROOT, "  %-22s %8.0f / %8.0f / %8.0f tx/s   cpu %5.0f / %5.0f us/tx%n", e.getKey(), seq, conc, pipe,
+                    cpuSeq, cpuConc);
         }
         Peer.shutdown(true);
         System.exit(0);

@@ -676,7 +676,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     // ------------------------------------------------------------------ helpers
 
     private void stashOrBusy(Command c) {
-        if (stash.isFull()) {
+        if (phase == Phase.RECOVERING && logFailures > 2 && !(c instanceof Retire)) {
+            // the store keeps failing: answer now rather than let the caller wait for a recovery
+            reject(c, unavailable("The transaction log of " + name + " cannot be written (the store is failing); retry later"));
+        } else if (stash.isFull()) {
             reject(c, ChrononError.busy("chronon.error/busy", "The transactor of " + name + " is starting and has too many waiting requests"));
         } else {
             stash.stash(c);
