@@ -9,7 +9,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * Turns Pekko's Java futures into plain {@link CompletableFuture}s.
+ * Turns Pekko's Java futures into plain {@link CompletableFuture}s. Use it on any future
+ * Pekko's Java API gives (asks, {@code toStrict}, stream materializations) before chaining
+ * stages on it.
  *
  * <p>Pekko's {@code javadsl} asks answer a Scala future seen through Scala's converter,
  * whose {@code thenApply}, {@code whenComplete}, ... always run asynchronously on
@@ -20,7 +22,7 @@ import java.util.concurrent.Executor;
  * does, and run the {@code ...Async} variants on the given executor (the actor system's
  * dispatcher) instead of the common pool.
  */
-final class Futures {
+public final class Futures {
     /** Runs the completion where the ask completes: it only completes a future. */
     private static final ExecutionContextExecutor SAME_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
 
@@ -28,7 +30,7 @@ final class Futures {
     }
 
     /** A plain future with the outcome of {@code pekko}; async stages run on {@code executor}. */
-    static <T> CompletableFuture<T> plain(CompletionStage<T> pekko, Executor executor) {
+    public static <T> CompletableFuture<T> plain(CompletionStage<T> pekko, Executor executor) {
         OnExecutor<T> out = new OnExecutor<>(executor);
         FutureConverters.asScala(pekko).onComplete(result -> {
             if (result.isSuccess()) {

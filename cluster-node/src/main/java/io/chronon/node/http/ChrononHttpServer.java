@@ -6,6 +6,7 @@ import io.chronon.db.Datom;
 import io.chronon.db.Ids;
 import io.chronon.edn.Keyword;
 import io.chronon.sharding.ChrononCluster;
+import io.chronon.sharding.Futures;
 import io.chronon.sharding.DatabaseInfo;
 import io.chronon.sharding.QueryPeer;
 import io.chronon.sharding.Transactor;
@@ -301,7 +302,9 @@ public final class ChrononHttpServer implements AutoCloseable {
             request.discardEntityBytes(system);
             return CompletableFuture.failedFuture(e);
         }
-        return request.entity().withSizeLimit(max).toStrict(settings.maxReadTimeout().toMillis(), system)
+        // a plain future: Pekko's would run the handler on a new thread per request on two cores
+        return Futures.plain(request.entity().withSizeLimit(max).toStrict(settings.maxReadTimeout().toMillis(), system),
+                        system.executionContext())
                 .handle((strict, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
