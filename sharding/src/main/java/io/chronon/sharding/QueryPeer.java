@@ -651,12 +651,11 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     /** The values of other databases a read names, from their peers in this peer's query group. */
     private CompletableFuture<Map<String, DbValue>> otherValues(Map<String, Long> others, long timeoutMillis) {
         Map<String, DbValue> values = new ConcurrentHashMap<>();
-        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> ClusterSharding.get(ctx.getSystem())
-                .entityRefFor(typeKey(group), e.getKey())
-                .<CurrentDb>askWithStatus(replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo),
-                        Duration.ofMillis(timeoutMillis + 1000))
-                .thenAccept(r -> values.put(e.getKey(), r.db()))
-                .toCompletableFuture()).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> Futures.plain(ClusterSharding.get(ctx.getSystem())
+                        .entityRefFor(typeKey(group), e.getKey())
+                        .<CurrentDb>askWithStatus(replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo),
+                                Duration.ofMillis(timeoutMillis + 1000)), ctx.getSystem().executionContext())
+                .thenAccept(r -> values.put(e.getKey(), r.db()))).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(asks).thenApply(v -> values);
     }
 
