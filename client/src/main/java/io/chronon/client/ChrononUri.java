@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * </ul>
  * Without the name ({@code chronon:mem://}, {@code chronon:dir:/path/},
  * {@code chronon://key:secret@host:port/}) a URI names the place only, as
- * {@link Chronon#listDatabases} takes. Key and secret may be percent-encoded.
+ * {@link Chronon#listDatabases} takes. Key and secret may be percent-encoded. A server URI
+ * may name the query group its reads go to: {@code chronon://key:secret@host:port/name?query-group=analytics}
+ * (else the key's configured group, else the default; see docs/operations.md).
  *
  * @param kind     in memory, in a directory, or remote
  * @param database the database name, or "" when the URI names the place only
@@ -27,8 +29,10 @@ import java.util.regex.Pattern;
  * @param port     the server's HTTP port ({@link Kind#REMOTE} only)
  * @param key      the access key ({@link Kind#REMOTE} only)
  * @param secret   the access key's secret ({@link Kind#REMOTE} only); never printed by {@link #toString()}
+ * @param queryGroup the query group of reads ({@link Kind#REMOTE} only), or null for the server's choice
  */
-public record ChrononUri(Kind kind, String database, Path dir, String host, int port, String key, String secret) {
+public record ChrononUri(Kind kind, String database, Path dir, String host, int port, String key, String secret,
+                         String queryGroup) {
 
     /** The three places a database can be. */
     public enum Kind {
@@ -64,7 +68,7 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
             if (name.contains("/")) {
                 throw bad(uri, "a mem URI is chronon:mem://name");
             }
-            return new ChrononUri(Kind.MEM, name, null, null, 0, null, null);
+            return new ChrononUri(Kind.MEM, name, null, null, 0, null, null, null);
         }
         if (uri.startsWith("chronon:dir:")) {
             String rest = uri.substring("chronon:dir:".length());
@@ -73,9 +77,19 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
             }
             int slash = rest.lastIndexOf('/');
             Path dir = Path.of(slash < 0 ? "." : slash == 0 ? "/" : rest.substring(0, slash));
-            return new ChrononUri(Kind.DIR, rest.substring(slash + 1), dir.toAbsolutePath().normalize(), null, 0, null, null);
+            return new ChrononUri(Kind.DIR, rest.substring(slash + 1), dir.toAbsolutePath().normalize(), null, 0, null, null, null);
         }
-        Matcher m = REMOTE.matcher(uri);
+        String group = null;
+        int question = uri.startsWith("chronon://") ? uri.indexOf('?') : -1;
+        String address = question < 0 ? uri : uri.substring(0, question);
+        if (question >= 0) {
+            String params = uri.substring(question + 1);
+            if (!params.startsWith("query-group=") || params.contains("&") || params.length() == "query-group=".length()) {
+                throw bad(uri, "the only parameter of a server URI is ?query-group=NAME");
+            }
+            group = decode(params.substring("query-group=".length()));
+        }
+        Matcher m = REMOTE.matcher(address);
         if (m.matches()) {
             String name = m.group(5) == null ? "" : m.group(5);
             if (name.endsWith("/")) {
@@ -86,7 +100,7 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
             }
             return new ChrononUri(Kind.REMOTE, decode(name), null, m.group(3),
                     m.group(4) == null ? DEFAULT_PORT : Integer.parseInt(m.group(4)),
-                    m.group(1) == null ? null : decode(m.group(1)), m.group(2) == null ? null : decode(m.group(2)));
+                    m.group(1) == null ? null : decode(m.group(1)), m.group(2) == null ? null : decode(m.group(2)), group);
         }
         throw bad(uri, "not a Chronon URI");
     }
@@ -98,7 +112,7 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
 
     /** This URI naming another database in the same place. */
     public ChrononUri withDatabase(String name) {
-        return new ChrononUri(kind, name, dir, host, port, key, secret);
+        return new ChrononUri(kind, name, dir, host, port, key, secret, queryGroup);
     }
 
     /** The database name, or an incorrect error when the URI names none. */
@@ -115,7 +129,8 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
         return switch (kind) {
             case MEM -> "chronon:mem://" + database;
             case DIR -> "chronon:dir:" + dir.resolve(database.isEmpty() ? "." : database).normalize() + (database.isEmpty() ? "/" : "");
-            case REMOTE -> "chronon://" + (key == null ? "" : key + ":***@") + host + ":" + port + "/" + database;
+            case REMOTE -> "chronon://" + (key == null ? "" : key + ":***@") + host + ":" + port + "/" + database
+                    + (queryGroup == null ? "" : "?query-group=" + queryGroup);
         };
     }
 

@@ -24,14 +24,34 @@ public interface Connection extends AutoCloseable {
      * Transacts {@code txData} (a list of list and map forms as in Datomic, or the same as
      * EDN text) and waits until it is durable.
      *
+     * <p>On a server connection the transaction gets a random request id, and when the
+     * server cannot be reached, is busy or does not answer in time, the connection sends it
+     * again with the same id (pausing 50 ms, doubling up to 1 s) until it gets an answer or
+     * {@code chronon.client.transact-retry-ms} (a system property, default 30000) have
+     * passed: the database's writer remembers recent request ids, so the transaction
+     * commits once however many times it was sent.
+     *
      * @throws io.chronon.ChrononException the category tells why (incorrect, conflict,
-     *         not-found for a rejected transaction; busy or unavailable for a retry later);
-     *         a rejected transaction changes nothing
+     *         not-found for a rejected transaction, never retried; busy or unavailable
+     *         once retrying gave up); a rejected transaction changes nothing
      */
     TxReport transact(Object txData);
 
+    /**
+     * {@link #transact} with the caller's request id (1 to 200 characters, unique to this
+     * transaction; null: the connection's own choice). Sending the same transaction again
+     * with the same id, also from another connection or process and after a server restart,
+     * commits it at most once: a repeat is answered with the first commit's report, as long
+     * as the id is among the database's last {@code chronon.transactor.request-id-window}
+     * transactions (default 10,000).
+     */
+    TxReport transact(Object txData, String requestId);
+
     /** {@link #transact} without waiting: the future fails with the {@link io.chronon.ChrononException}. */
     CompletableFuture<TxReport> transactAsync(Object txData);
+
+    /** {@link #transact(Object, String)} without waiting. */
+    CompletableFuture<TxReport> transactAsync(Object txData, String requestId);
 
     /** The latest database value this connection knows of (at least the highest t it has seen). */
     Db db();

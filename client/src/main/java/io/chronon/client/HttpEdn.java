@@ -77,11 +77,15 @@ final class HttpEdn {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
+        if (uri.queryGroup() != null) {
+            // the server routes reads and syncs to this group's peers; writes ignore it
+            b.header("X-Chronon-Query-Group", uri.queryGroup());
+        }
         return b;
     }
 
-    private HttpRequest build(String method, String pathAndQuery, Object body) {
-        HttpRequest.Builder b = request(pathAndQuery).timeout(REQUEST_TIMEOUT);
+    private HttpRequest build(String method, String pathAndQuery, Object body, Duration timeout) {
+        HttpRequest.Builder b = request(pathAndQuery).timeout(timeout);
         if (body == null) {
             return b.method(method, HttpRequest.BodyPublishers.noBody()).build();
         }
@@ -92,7 +96,7 @@ final class HttpEdn {
     /** Sends a request and answers status and parsed body, whatever the status. */
     Response exchange(String method, String pathAndQuery, Object body) {
         try {
-            HttpResponse<String> r = http.send(build(method, pathAndQuery, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = http.send(build(method, pathAndQuery, body, REQUEST_TIMEOUT), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(r.statusCode(), parse(r.statusCode(), r.body()));
         } catch (IOException e) {
             throw unavailable(e);
@@ -114,7 +118,13 @@ final class HttpEdn {
 
     /** {@link #call} without blocking. */
     CompletableFuture<Object> callAsync(String method, String pathAndQuery, Object body) {
-        return http.sendAsync(build(method, pathAndQuery, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        return callAsync(method, pathAndQuery, body, REQUEST_TIMEOUT);
+    }
+
+    /** {@link #callAsync} that fails {@code unavailable} when no answer came within {@code timeout} (at most 60 s). */
+    CompletableFuture<Object> callAsync(String method, String pathAndQuery, Object body, Duration timeout) {
+        Duration wait = timeout.compareTo(REQUEST_TIMEOUT) > 0 ? REQUEST_TIMEOUT : timeout;
+        return http.sendAsync(build(method, pathAndQuery, body, wait), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .handle((r, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

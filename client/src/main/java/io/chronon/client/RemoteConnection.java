@@ -2,24 +2,42 @@ package io.chronon.client;
 
 import io.chronon.client.spi.ConnectionBase;
 import io.chronon.client.spi.TxReportStream;
+import io.chronon.ChrononException;
+import io.chronon.ErrorCategory;
 import io.chronon.edn.Keyword;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /** A connection to a database on a Chronon server, over its HTTP API. */
 final class RemoteConnection extends ConnectionBase {
+    /** The system property: for how many milliseconds a transaction is sent again (default 30000; 0: never). */
+    static final String RETRY_PROPERTY = "chronon.client.transact-retry-ms";
+    private static final long FIRST_PAUSE_MS = 50;
+    private static final long MAX_PAUSE_MS = 1000;
+    private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
+    /** What a retry may cure; the caller's errors (incorrect, conflict, not-found, forbidden) are answered at once. */
+    private static final Set<ErrorCategory> RETRIED = EnumSet.of(ErrorCategory.UNAVAILABLE, ErrorCategory.BUSY,
+            ErrorCategory.INTERRUPTED);
+
     private final HttpEdn http;
     private final ChrononUri uri;
+    private final Duration retryFor;
 
     private RemoteConnection(HttpEdn http, ChrononUri uri) {
         super(uri.requireDatabase());
         this.http = http;
         this.uri = uri;
+        this.retryFor = Duration.ofMillis(Math.max(0, Long.getLong(RETRY_PROPERTY, 30_000)));
     }
 
     /**
@@ -42,6 +60,11 @@ final class RemoteConnection extends ConnectionBase {
         return join(transactAsync(txData));
     }
 
+    @Override
+    public TxReport transact(Object txData, String requestId) {
+        return join(transactAsync(txData, requestId));
+    }
+
     /** Waits for {@code f}, rethrowing its failure (a ChrononException) as is. */
     static <T> T join(CompletableFuture<T> f) {
         try {
@@ -53,17 +76,51 @@ final class RemoteConnection extends ConnectionBase {
 
     @Override
     public CompletableFuture<TxReport> transactAsync(Object txData) {
+        return transactAsync(txData, null);
+    }
+
+    /**
+     * Sends the transaction with its request id (a random one when none is given) and, while
+     * the failure is one a retry may cure, sends it again with the same id until
+     * {@link #retryFor} has passed: the server commits one id once.
+     */
+    @Override
+    public CompletableFuture<TxReport> transactAsync(Object txData, String requestId) {
         Map<Keyword, Object> body = new LinkedHashMap<>();
         try {
             body.put(Keyword.of("tx-data"), Wire.txData(txData));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return http.callAsync("POST", HttpEdn.dbPath(name(), "/transact"), body).thenApply(answer -> {
+        body.put(Keyword.of("request-id"), requestId == null ? UUID.randomUUID().toString() : requestId);
+        return attempt(body, System.nanoTime() + retryFor.toNanos(), FIRST_PAUSE_MS).thenApply(answer -> {
             TxReport r = Wire.txReport(answer);
             saw(r.basisT());
             return r;
         });
+    }
+
+    private CompletableFuture<Object> attempt(Map<Keyword, Object> body, long deadlineNanos, long pauseMs) {
+        // an attempt may take what is left of the time to retry (at least a second; HttpEdn caps it at 60 s)
+        Duration left = Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), MIN_ATTEMPT.toNanos()));
+        if (retryFor.isZero()) {
+            left = Duration.ofSeconds(60);
+        }
+        return http.callAsync("POST", HttpEdn.dbPath(name(), "/transact"), body, left)
+                .handle((answer, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(answer);
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    boolean again = cause instanceof ChrononException c && RETRIED.contains(c.category())
+                            && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMs) < deadlineNanos;
+                    if (!again) {
+                        return CompletableFuture.failedFuture(cause);
+                    }
+                    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS))
+                            .thenCompose(v -> attempt(body, deadlineNanos, Math.min(pauseMs * 2, MAX_PAUSE_MS)));
+                })
+                .thenCompose(f -> f);
     }
 
     @Override

@@ -50,8 +50,20 @@ class ChrononUriTest {
     }
 
     @Test
+    void aServerUriMayNameTheQueryGroupOfItsReads() {
+        ChrononUri u = ChrononUri.parse("chronon://k:s@h:1/people?query-group=analytics");
+        assertEquals("people", u.database());
+        assertEquals("analytics", u.queryGroup());
+        assertEquals("chronon://k:***@h:1/people?query-group=analytics", u.toString());
+        assertEquals("analytics", u.withDatabase("other").queryGroup());
+        assertEquals(null, ChrononUri.parse("chronon://k:s@h:1/people").queryGroup());
+        assertEquals("g", ChrononUri.parse("chronon://h/?query-group=g").queryGroup());
+    }
+
+    @Test
     void rejectsWhatIsNotAChrononUri() {
-        for (String bad : new String[] {"http://x/db", "chronon:mem://a/b", "chronon:dir:", "chronon://k:s@h:1/a/b", "people"}) {
+        for (String bad : new String[] {"http://x/db", "chronon:mem://a/b", "chronon:dir:", "chronon://k:s@h:1/a/b", "people",
+                "chronon://h/db?group=x", "chronon://h/db?query-group=", "chronon://h/db?query-group=a&b=c"}) {
             ChrononException e = assertThrows(ChrononException.class, () -> ChrononUri.parse(bad), bad);
             assertEquals(ErrorCategory.INCORRECT, e.category());
         }

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>System properties: {@code bench.seq} (default 3000), {@code bench.conc.per-client}
  * (500), {@code bench.clients} (16), {@code bench.preload} (5000), {@code bench.rounds} (2),
- * {@code bench.window} (8), {@code bench.only} ({@code file}, {@code datomic}, {@code nofsync} or {@code memory}: run just that one).
+ * {@code bench.window} (8), {@code bench.request-ids} (false; true: every transaction carries a random request id), {@code bench.only} ({@code file}, {@code datomic}, {@code nofsync} or {@code memory}: run just that one).
  * {@code chronon-file-fsync} syncs every group commit to disk (survives power loss);
  * {@code chronon-file-nofsync} writes it to the OS before acknowledging (survives kill -9 of
  * the process, not of the machine), the guarantee of H2 with {@code WRITE_DELAY=0}.
@@ -63,6 +63,7 @@ public final class TransactBench {
     static final int PRELOAD = Integer.getInteger("bench.preload", 5000);
     static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     static final int WINDOW = Integer.getInteger("bench.window", 8);
+    static final boolean REQUEST_IDS = Boolean.getBoolean("bench.request-ids");
 
     /** One system under test: transact one person, and (optionally) wait until a peer sees t. */
     interface Target {
@@ -246,12 +247,17 @@ public final class TransactBench {
 
         @Override
         public long transact(long id) throws Exception {
-            return chronon.transact(db, List.of(person(id, random))).toCompletableFuture().get(30, TimeUnit.SECONDS).t();
+            return chronon.transact(db, List.of(person(id, random)), requestId()).toCompletableFuture().get(30, TimeUnit.SECONDS).t();
         }
 
         @Override
         public CompletableFuture<Long> transactAsync(long id) {
-            return chronon.transact(db, List.of(person(id, random))).toCompletableFuture().thenApply(Transactor.TxResult::t);
+            return chronon.transact(db, List.of(person(id, random)), requestId()).toCompletableFuture().thenApply(Transactor.TxResult::t);
+        }
+
+        /** A random request id per transaction with {@code -Dbench.request-ids=true}, as the remote client sends; else none. */
+        static String requestId() {
+            return REQUEST_IDS ? java.util.UUID.randomUUID().toString() : null;
         }
 
         @Override

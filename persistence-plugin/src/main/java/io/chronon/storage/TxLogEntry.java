@@ -4,6 +4,7 @@ import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,11 @@ import java.util.Objects;
  * The writer keeps only the value after the last entry of each journal write, so the
  * other entries of a write carry that one, {@link #hintAhead} entries further on: a reader
  * may jump there at once (the whole write is durable), and nobody applies those entries.
+ *
+ * <p>A transaction sent with a client's request id keeps it here ({@link #requestId}), with
+ * the tempids it resolved ({@link #tempids}), so that a writer, also one that recovered
+ * from the log on another node, answers a retry with the original result. Entries without
+ * a request id carry no tempids and are stored exactly as before request ids existed.
  */
 public final class TxLogEntry {
     private final long t;
@@ -26,15 +32,26 @@ public final class TxLogEntry {
     private final long nextT;
     private final long nextDbCounter;
     private final List<Datom> txData;
+    private final String requestId;
+    private final Map<String, Long> tempids;
     private final transient DbValue dbAfterHint;
     private final transient int hintAhead;
 
     public TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData) {
-        this(t, txInstant, nextT, nextDbCounter, txData, null, 0);
+        this(t, txInstant, nextT, nextDbCounter, txData, null, Map.of(), null, 0);
     }
 
-    private TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData, DbValue dbAfterHint,
-                       int hintAhead) {
+    /**
+     * An entry of a transaction sent with request id {@code requestId} (null: none), whose
+     * tempids resolved as {@code tempids}.
+     */
+    public TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData, String requestId,
+                      Map<String, Long> tempids) {
+        this(t, txInstant, nextT, nextDbCounter, txData, requestId, tempids, null, 0);
+    }
+
+    private TxLogEntry(long t, long txInstant, long nextT, long nextDbCounter, List<Datom> txData, String requestId,
+                       Map<String, Long> tempids, DbValue dbAfterHint, int hintAhead) {
         if (hintAhead < 0 || (dbAfterHint != null && hintAhead == 0 && dbAfterHint.basisT() != t)) {
             throw new IllegalArgumentException("a hint " + hintAhead + " entries ahead at t " + (dbAfterHint == null ? "-" : dbAfterHint.basisT())
                     + " for the entry of t " + t);
@@ -47,6 +64,8 @@ public final class TxLogEntry {
         this.nextT = nextT;
         this.nextDbCounter = nextDbCounter;
         this.txData = List.copyOf(Objects.requireNonNull(txData, "txData"));
+        this.requestId = requestId;
+        this.tempids = Map.copyOf(Objects.requireNonNull(tempids, "tempids"));
         this.dbAfterHint = dbAfterHint;
         this.hintAhead = dbAfterHint == null ? 0 : hintAhead;
     }
@@ -54,13 +73,22 @@ public final class TxLogEntry {
     /** The entry of a transaction the writer has just processed into {@code dbAfter}, with it as the hint. */
     public static TxLogEntry of(DbValue dbAfter, List<Datom> txData) {
         return new TxLogEntry(dbAfter.basisT(), dbAfter.lastTxInstant(), dbAfter.nextT(), dbAfter.nextDbCounter(),
-                txData, dbAfter, 0);
+                txData, null, Map.of(), dbAfter, 0);
     }
 
     /** The entry of a transaction the writer has just processed into {@code dbAfter}, without a hint. */
     public static TxLogEntry withoutHint(DbValue dbAfter, List<Datom> txData) {
+        return withoutHint(dbAfter, txData, null, Map.of());
+    }
+
+    /**
+     * The entry of a transaction sent with {@code requestId} that the writer has just
+     * processed into {@code dbAfter}, without a hint; it keeps {@code tempids} only when
+     * there is a request id (they are what a retry is answered with).
+     */
+    public static TxLogEntry withoutHint(DbValue dbAfter, List<Datom> txData, String requestId, Map<String, Long> tempids) {
         return new TxLogEntry(dbAfter.basisT(), dbAfter.lastTxInstant(), dbAfter.nextT(), dbAfter.nextDbCounter(),
-                txData, null, 0);
+                txData, requestId, requestId == null ? Map.of() : tempids, null, 0);
     }
 
     /**
@@ -69,7 +97,7 @@ public final class TxLogEntry {
      * journal write.
      */
     public TxLogEntry withHint(DbValue value, int ahead) {
-        return new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, value, ahead);
+        return new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, requestId, tempids, value, ahead);
     }
 
     /**
@@ -105,6 +133,16 @@ public final class TxLogEntry {
         return txData;
     }
 
+    /** The request id the transaction was sent with, or null. */
+    public String requestId() {
+        return requestId;
+    }
+
+    /** How the transaction's tempids resolved, kept for a transaction with a {@link #requestId} (else empty). */
+    public Map<String, Long> tempids() {
+        return tempids;
+    }
+
     /** The db value after this entry (or {@link #hintAhead} entries later), if the writer in this JVM attached it; else null. */
     public DbValue dbAfterHint() {
         return dbAfterHint;
@@ -123,13 +161,14 @@ public final class TxLogEntry {
 
     /** This entry without its db value hint, as it reads back from storage. */
     public TxLogEntry withoutHint() {
-        return dbAfterHint == null ? this : new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, null, 0);
+        return dbAfterHint == null ? this : new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, requestId, tempids, null, 0);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof TxLogEntry e && e.t == t && e.txInstant == txInstant && e.nextT == nextT
-                && e.nextDbCounter == nextDbCounter && e.txData.equals(txData);
+                && e.nextDbCounter == nextDbCounter && e.txData.equals(txData) && Objects.equals(e.requestId, requestId)
+                && e.tempids.equals(tempids);
     }
 
     @Override
@@ -140,6 +179,6 @@ public final class TxLogEntry {
     @Override
     public String toString() {
         return "TxLogEntry{t=" + t + ", txInstant=" + txInstant + ", nextT=" + nextT + ", nextDbCounter=" + nextDbCounter
-                + ", datoms=" + txData.size() + "}";
+                + ", datoms=" + txData.size() + (requestId == null ? "" : ", requestId=" + requestId) + "}";
     }
 }

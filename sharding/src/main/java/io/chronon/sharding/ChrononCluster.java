@@ -24,8 +24,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * Chronon's actors in one actor system: starts Cluster Sharding for the {@link Transactor}s
  * (role {@code chronon.transactor.role}) and the {@link QueryPeer}s of each query group
- * (role = group name), and the {@link Catalog} singleton, and gives the references a Pekko
- * application needs. A node that lacks a role gets proxies, so every node can address
+ * (role {@code query} for the default group "query", {@code query-group:NAME} for group NAME;
+ * each node of a group holds its own replicas, and reads prefer the one on their node), and
+ * the {@link Catalog} singleton, and gives the references a Pekko application needs. A node that lacks a role gets proxies, so every node can address
  * everything. Also offers the few calls most applications want as futures: plain
  * {@code CompletableFuture}s that complete on the thread answering the ask (keep callbacks
  * short, or use the {@code ...Async} variants, which run on the actor system's dispatcher).
@@ -43,6 +44,7 @@ public final class ChrononCluster implements Extension {
     private final ClusterSharding sharding;
     private final ActorRef<Catalog.Command> catalog;
     private final LocalWriters localWriters = new LocalWriters();
+    private final PeerRouting routing;
 
     private ChrononCluster(ActorSystem<?> system) {
         this.system = system;
@@ -60,12 +62,7 @@ public final class ChrononCluster implements Extension {
                 .withEntityProps(DispatcherSelector.fromConfig("chronon.transactor-dispatcher"))
                 // a writer stays up while its node does: it owns the heartbeat peers rely on
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
-        for (String group : settings.queryGroups()) {
-            sharding.init(Entity.of(QueryPeer.typeKey(group),
-                            ctx -> QueryPeer.create(ctx.getEntityId(), group, ctx.getShard(), catalog, settings))
-                    .withRole(group)
-                    .withStopMessage(QueryPeer.Stop.INSTANCE));
-        }
+        this.routing = new PeerRouting(system, sharding, catalog, settings);
     }
 
     public static final ExtensionId<ChrononCluster> ID = new ExtensionId<>() {
@@ -94,14 +91,39 @@ public final class ChrononCluster implements Extension {
         return sharding.entityRefFor(Transactor.TYPE_KEY, database);
     }
 
-    /** The query peer of {@code database} in the default query group. */
+    /** The query peer of {@code database} in the default query group that reads from this node go to. */
     public EntityRef<QueryPeer.Command> peer(String database) {
         return peer(database, settings.defaultQueryGroup());
     }
 
-    /** The query peer of {@code database} in query group {@code group}. */
+    /**
+     * The query peer of {@code database} in query group {@code group} that reads from this node
+     * go to: this node's own replica if it serves the group, else one on a node that does.
+     *
+     * @throws ChrononError not-found if no node serves the group, unavailable if none is reachable now
+     */
     public EntityRef<QueryPeer.Command> peer(String database, String group) {
-        return sharding.entityRefFor(QueryPeer.typeKey(group), database);
+        return routing.peer(database, group);
+    }
+
+    /** The replica of {@code database} in {@code group} on the node {@code nodeKey} ({@code host:port}). */
+    public EntityRef<QueryPeer.Command> peerOn(String database, String group, String nodeKey) {
+        return routing.peerAt(database, group, nodeKey);
+    }
+
+    /** This node's address as {@code host:port}: the key of the peer replicas it holds. */
+    public String nodeKey() {
+        return routing.selfKey();
+    }
+
+    /** The query groups known here: configured ones and those some member serves. */
+    public List<String> queryGroups() {
+        return routing.knownGroups();
+    }
+
+    /** The databases whose writer runs on this node. */
+    public java.util.Set<String> localWriterNames() {
+        return localWriters.names();
     }
 
     // ------------------------------------------------------------------ futures for common calls
@@ -149,37 +171,71 @@ public final class ChrononCluster implements Extension {
      * {@code atLeastT} (free in the same JVM; see {@link QueryPeer.GetDb}).
      */
     public CompletionStage<QueryPeer.CurrentDb> db(String database, long atLeastT, Duration timeout) {
-        return plain(peer(database).askWithStatus(replyTo -> new QueryPeer.GetDb(atLeastT, timeout.toMillis(), replyTo),
-                timeout.plusSeconds(1)));
+        return routed(database, settings.defaultQueryGroup(), peer -> peer.askWithStatus(
+                replyTo -> new QueryPeer.GetDb(atLeastT, timeout.toMillis(), replyTo), timeout.plusSeconds(1)));
     }
 
     /** Transacts {@code txData} (forms as data, or EDN text); fails with a {@link ChrononError}. */
     public CompletionStage<Transactor.TxResult> transact(String database, Object txData) {
+        return transact(database, txData, null);
+    }
+
+    /**
+     * Transacts {@code txData} with a request id (null: none): if the writer already
+     * committed a transaction with this id (among its last
+     * {@code chronon.transactor.request-id-window} entries, also before a restart or a
+     * failover), it answers that one's result ({@link Transactor.TxResult#duplicate()}) and
+     * commits nothing, so a caller that lost an answer may safely send the same
+     * transaction again with the same id. Fails with a {@link ChrononError}.
+     */
+    public CompletionStage<Transactor.TxResult> transact(String database, Object txData, String requestId) {
         ActorRef<Transactor.Command> local = localWriters.get(database);
         if (local != null) {
             // the writer lives in this JVM: skip the shard region and the shard
-            return plain(AskPattern.askWithStatus(local, replyTo -> new Transactor.Transact(txData, replyTo), timeout(),
+            return plain(AskPattern.askWithStatus(local, replyTo -> new Transactor.Transact(txData, requestId, replyTo), timeout(),
                     system.scheduler()));
         }
-        return plain(transactor(database).askWithStatus(replyTo -> new Transactor.Transact(txData, replyTo), timeout()));
+        return plain(transactor(database).askWithStatus(replyTo -> new Transactor.Transact(txData, requestId, replyTo), timeout()));
     }
 
     /** Completes once the default query group's peer has basis t or later. */
     public CompletionStage<QueryPeer.Synced> sync(String database, long t) {
-        long ms = timeout().toMillis();
-        return plain(peer(database).askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo), timeout().plusSeconds(1)));
+        return sync(database, settings.defaultQueryGroup(), t);
     }
 
     /** Completes once the default query group's peer has the writer's latest t. */
     public CompletionStage<QueryPeer.Synced> sync(String database) {
+        return sync(database, settings.defaultQueryGroup());
+    }
+
+    /** Completes once the peer of {@code group} that this node's reads go to has basis t or later. */
+    public CompletionStage<QueryPeer.Synced> sync(String database, String group, long t) {
         long ms = timeout().toMillis();
-        return plain(peer(database).askWithStatus(replyTo -> new QueryPeer.SyncLatest(ms, replyTo), timeout().plusSeconds(1)));
+        return routed(database, group, peer -> peer.askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo), timeout().plusSeconds(1)));
+    }
+
+    /** Completes once the peer of {@code group} that this node's reads go to has the writer's latest t. */
+    public CompletionStage<QueryPeer.Synced> sync(String database, String group) {
+        long ms = timeout().toMillis();
+        return routed(database, group, peer -> peer.askWithStatus(replyTo -> new QueryPeer.SyncLatest(ms, replyTo), timeout().plusSeconds(1)));
+    }
+
+    /** {@code ask} on the peer of {@code database} in {@code group}, as a plain future; a routing failure fails it. */
+    private <T> CompletionStage<T> routed(String database, String group,
+                                          java.util.function.Function<EntityRef<QueryPeer.Command>, CompletionStage<T>> ask) {
+        EntityRef<QueryPeer.Command> peer;
+        try {
+            peer = peer(database, group);
+        } catch (ChrononError e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        return plain(ask.apply(peer));
     }
 
     /** Runs a query on the current value of {@code database} (with the db as the first input). */
     public CompletionStage<Object> q(String database, Object query, Object... args) {
         long ms = timeout().toMillis();
-        return plain(peer(database).<QueryPeer.QueryResult>askWithStatus(
+        return this.<QueryPeer.QueryResult>routed(database, settings.defaultQueryGroup(), peer -> peer.askWithStatus(
                         replyTo -> new QueryPeer.Query(query, Arrays.asList(args), 0, ms, replyTo), timeout().plusSeconds(1)))
                 .thenApply(QueryPeer.QueryResult::result);
     }
@@ -196,6 +252,6 @@ public final class ChrononCluster implements Extension {
     public CompletionStage<QueryPeer.ReadResult> read(String database, String group, QueryPeer.Basis basis,
                                                       QueryPeer.ReadOp op, Duration timeout) {
         long ms = timeout.toMillis();
-        return plain(peer(database, group).askWithStatus(replyTo -> new QueryPeer.Read(basis, op, ms, replyTo), timeout.plusSeconds(1)));
+        return routed(database, group, peer -> peer.askWithStatus(replyTo -> new QueryPeer.Read(basis, op, ms, replyTo), timeout.plusSeconds(1)));
     }
 }

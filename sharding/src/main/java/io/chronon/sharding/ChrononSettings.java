@@ -23,6 +23,7 @@ public record ChrononSettings(
         long snapshotMinDatoms,
         double snapshotGrowth,
         Duration writerRestartBackoff,
+        int requestIdWindow,
         int peerMaxBuffered,
         int gapFillChunk,
         Duration defaultTimeout,
@@ -32,7 +33,7 @@ public record ChrononSettings(
         Config c = root.getConfig("chronon");
         return new ChrononSettings(
                 c.getString("transactor.role"),
-                List.copyOf(c.getStringList("query.groups")),
+                queryGroups(c.getStringList("query.groups"), root.getStringList("pekko.cluster.roles")),
                 c.getString("catalog.storage-kind"),
                 c.getInt("transactor.max-pending"),
                 c.getInt("transactor.max-batch"),
@@ -40,6 +41,7 @@ public record ChrononSettings(
                 c.getLong("transactor.snapshot-min-datoms"),
                 c.getDouble("transactor.snapshot-growth"),
                 c.getDuration("transactor.restart-backoff"),
+                c.getInt("transactor.request-id-window"),
                 c.getInt("query.max-buffered-reports"),
                 c.getInt("query.gap-fill-chunk"),
                 c.getDuration("default-timeout"),
@@ -65,6 +67,29 @@ public record ChrononSettings(
             }
         }
         return Map.copyOf(out);
+    }
+
+    /**
+     * The configured query groups (the first is the default) and those this node serves by
+     * its roles ({@code query-group:NAME}).
+     */
+    static List<String> queryGroups(List<String> configured, List<String> roles) {
+        java.util.LinkedHashSet<String> groups = new java.util.LinkedHashSet<>(configured);
+        for (String role : roles) {
+            String group = PeerRouting.groupOf(role);
+            if (group != null) {
+                groups.add(group);
+            }
+        }
+        for (String group : groups) {
+            if (!PeerRouting.isValidGroupName(group)) {
+                throw new IllegalArgumentException("chronon.query.groups / pekko.cluster.roles: a query group name is lower-case letters, digits and '-': " + group);
+            }
+        }
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("chronon.query.groups must name at least the default query group");
+        }
+        return List.copyOf(groups);
     }
 
     /** The query group peers are addressed in when none is named. */

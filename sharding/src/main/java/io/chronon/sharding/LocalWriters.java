@@ -26,6 +26,11 @@ final class LocalWriters {
         writers.remove(database, writer);
     }
 
+    /** The databases whose writer is registered here now. */
+    java.util.Set<String> names() {
+        return java.util.Set.copyOf(writers.keySet());
+    }
+
     /** The local writer of {@code database}, or null. */
     ActorRef<Transactor.Command> get(String database) {
         return writers.get(database);

@@ -41,8 +41,10 @@ import java.util.function.Consumer;
 
 /**
  * A query peer: holds the latest db value of one database and answers reads and syncs
- * against it. A Cluster Sharding entity keyed by database name, one entity type per query
- * group ({@link #typeKey}), living on nodes with that group's role.
+ * against it. A Cluster Sharding entity keyed by database name and node
+ * ({@code <database>@<host:port>}), one entity type per query group ({@link #typeKey}): each
+ * node with the group's role holds its own replica, placed on that node (see
+ * {@code ChrononCluster.peer} for how reads find one).
  *
  * <p>It loads the database from storage (the latest snapshot plus the log after it), then
  * follows the database's {@link TxFeed} topic. Transactions apply strictly in log order:
@@ -228,7 +230,8 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * {@code with}), and the result, shaped by the operation.
      */
     public record ReadResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result)
+                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result,
+                             String servedBy)
             implements CborSerializable {
     }
 
@@ -298,6 +301,8 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     private final ChrononSettings settings;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final ReadRunner reads;
+    /** This node's {@code host:port}, reported with each read. */
+    private final String nodeKey;
 
     private Phase phase = Phase.LOOKING_UP;
     private DatabaseInfo info;
@@ -328,6 +333,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         this.name = name;
         this.group = group;
         this.shard = shard;
+        this.nodeKey = PeerRouting.key(org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address());
         this.settings = settings;
         this.reads = reads;
         ctx.askWithStatus(DatabaseInfo.class, catalog, settings.defaultTimeout(),
@@ -641,7 +647,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
                 }
                 long left = remaining(c.timeoutMillis(), start);
                 reads.run(() -> new ReadResult(d.basisT(),
-                                PeerReads.run(name, d, PeerReads.view(d, basis), c.op(), values, left)),
+                                PeerReads.run(name, d, PeerReads.view(d, basis), c.op(), values, left), nodeKey),
                         Duration.ofMillis(left), c.replyTo());
             });
         }, () -> c.replyTo().tell(StatusReply.error(notReached(basis.atLeastT(), c.timeoutMillis()))));
@@ -651,11 +657,18 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     /** The values of other databases a read names, from their peers in this peer's query group. */
     private CompletableFuture<Map<String, DbValue>> otherValues(Map<String, Long> others, long timeoutMillis) {
         Map<String, DbValue> values = new ConcurrentHashMap<>();
-        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> Futures.plain(ClusterSharding.get(ctx.getSystem())
-                        .entityRefFor(typeKey(group), e.getKey())
-                        .<CurrentDb>askWithStatus(replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo),
-                                Duration.ofMillis(timeoutMillis + 1000)), ctx.getSystem().executionContext())
-                .thenAccept(r -> values.put(e.getKey(), r.db()))).toArray(CompletableFuture[]::new);
+        ChrononCluster chronon = ChrononCluster.get(ctx.getSystem());
+        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> {
+            try {
+                // this node serves the group, so this is the replica on this node: the value is shared, not copied
+                return Futures.plain(chronon.peer(e.getKey(), group)
+                                .<CurrentDb>askWithStatus(replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo),
+                                        Duration.ofMillis(timeoutMillis + 1000)), ctx.getSystem().executionContext())
+                        .thenAccept(r -> values.put(e.getKey(), r.db()));
+            } catch (ChrononError error) {
+                return CompletableFuture.failedFuture(error);
+            }
+        }).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(asks).thenApply(v -> values);
     }
 

@@ -26,9 +26,13 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.query.EventEnvelope;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +59,16 @@ import java.util.Map;
  * ({@code chronon.transactor-dispatcher}), and callers on its node reach it directly
  * ({@link LocalWriters}) rather than through the shard region.
  *
+ * <p><b>Request ids:</b> a transaction may carry a client's request id, which goes into its
+ * log entry with its tempids. The writer remembers the ids of the last
+ * {@code chronon.transactor.request-id-window} entries and answers a transaction whose id
+ * is among them with the original result (read back from the log, marked duplicate)
+ * instead of committing it again; one whose id is still queued or in flight gets the same
+ * answer as the first. A rejected transaction leaves no entry, so its retry runs again.
+ * After a recovery the window is rebuilt from the log: the entries replayed after the
+ * snapshot give their ids, earlier ones are read in the background; meanwhile only
+ * transactions with a request id wait.
+ *
  * <p>Transaction functions run here: {@code :db/cas}, {@code :db/retractEntity} and the
  * classes registered in {@code chronon.tx-functions}; a client can only name them.
  */
@@ -72,11 +86,24 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * or an error: {@code incorrect}/{@code conflict}/{@code not-found} for a rejected
      * transaction, {@code busy} when the queue is full, {@code unavailable} when the log
      * cannot be written.
+     *
+     * <p>{@code requestId} (null: none; at most {@value #MAX_REQUEST_ID_LENGTH} characters)
+     * makes a retry safe: a transaction whose request id the writer has already committed
+     * (within its window) is answered with that commit's result instead of committing
+     * again.
      */
     public record Transact(@JsonSerialize(using = EdnJson.ValueSerializer.class)
                            @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object txData,
+                           String requestId,
                            ActorRef<StatusReply<TxResult>> replyTo) implements Command, CborSerializable {
+        /** A transaction without a request id. */
+        public Transact(Object txData, ActorRef<StatusReply<TxResult>> replyTo) {
+            this(txData, null, replyTo);
+        }
     }
+
+    /** The longest request id a transaction may carry. */
+    public static final int MAX_REQUEST_ID_LENGTH = 200;
 
     /** Asks for the latest durable t (what {@code sync()} waits for). */
     public record GetLatestT(ActorRef<StatusReply<LatestT>> replyTo) implements Command, CborSerializable {
@@ -98,11 +125,22 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * @param seqNr       its sequence number in the database's log
      * @param tempids     the entity id each tempid resolved to
      * @param txData      the datoms it asserted and retracted
+     * @param duplicate   true when this answers a retry: the transaction was committed
+     *                    before, under the same request id, and not again
      */
     public record TxResult(String database, long t, long basisBefore, long seqNr, Map<String, Long> tempids,
                            @JsonSerialize(using = EdnJson.DatomsSerializer.class)
-                           @JsonDeserialize(using = EdnJson.DatomsDeserializer.class) List<Datom> txData)
+                           @JsonDeserialize(using = EdnJson.DatomsDeserializer.class) List<Datom> txData,
+                           boolean duplicate)
             implements CborSerializable {
+        /** A result answering the transaction that committed it. */
+        public TxResult(String database, long t, long basisBefore, long seqNr, Map<String, Long> tempids, List<Datom> txData) {
+            this(database, t, basisBefore, seqNr, tempids, txData, false);
+        }
+
+        TxResult asDuplicate() {
+            return new TxResult(database, t, basisBefore, seqNr, tempids, txData, true);
+        }
     }
 
     /** The latest durable transaction of a database. */
@@ -134,18 +172,36 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         INSTANCE
     }
 
+    /** The request ids of the entries {@code from}..{@code to}, read from the log to fill the window. */
+    private record WindowRead(long from, long to, List<TxLog.RequestIdAt> ids, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {
+    }
+
     private enum Phase { LOOKING_UP, RECOVERING, READY, RETIRED }
 
-    /** A processed transaction waiting for its write. */
     /**
      * A processed transaction waiting for its write. {@code runEnd}: its value ends an
      * editing run (sealed); a journal write always ends at one, so that every hint it
-     * carries is a value that the write makes durable.
+     * carries is a value that the write makes durable. {@code retries}: the callers of the
+     * same request id that arrived while it waits (the writer adds to it until the write is
+     * durable, then only the publisher reads it).
      */
     private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
-                           Map<String, Long> tempids, long basisBefore, boolean runEnd) {
+                           Map<String, Long> tempids, long basisBefore, boolean runEnd,
+                           List<ActorRef<StatusReply<TxResult>>> retries) {
         Pending sealedAs(TxLogEntry hinted, boolean end) {
-            return new Pending(txData, replyTo, hinted, tempids, basisBefore, end);
+            return new Pending(txData, replyTo, hinted, tempids, basisBefore, end, retries);
+        }
+
+        String requestId() {
+            return entry.requestId();
+        }
+
+        void fail(ChrononError error) {
+            replyTo.tell(StatusReply.error(error));
+            for (ActorRef<StatusReply<TxResult>> r : retries) {
+                r.tell(StatusReply.error(error));
+            }
         }
     }
 
@@ -187,6 +243,18 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     private ActorRef<Done> retireReplyTo;
     private boolean stopAfterWrite;
+
+    /**
+     * The request ids of committed entries, by id, in log order: those of the entries
+     * {@link #idsKnownFrom}..{@link #committedSeqNr} that are within the window.
+     */
+    private final LinkedHashMap<String, Long> recentIds = new LinkedHashMap<>();
+    private long idsKnownFrom = 1;
+    /** The request ids of queued and in-flight transactions, with the retries waiting for them. */
+    private final Map<String, List<ActorRef<StatusReply<TxResult>>>> pendingIds = new HashMap<>();
+    /** Transactions with a request id that wait for the window to be read from the log. */
+    private final List<Transact> awaitingWindow = new ArrayList<>();
+    private boolean readingWindow;
 
     private Transactor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
                        ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings,
@@ -232,6 +300,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 .onMessage(FromLog.class, this::onFromLog)
                 .onMessage(LogStopped.class, this::onLogStopped)
                 .onMessage(RestartLog.class, this::onRestartLog)
+                .onMessage(WindowRead.class, this::onWindowRead)
                 .onMessage(Tick.class, t -> onTick())
                 .onMessage(Stop.class, s -> onStop())
                 .onMessage(PublisherStopped.class, s -> onPublisherStopped())
@@ -324,15 +393,21 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             if (seq <= r.seqNr()) {
                 reached.add(p);
             } else {
-                p.replyTo().tell(StatusReply.error(ChrononError.unavailable("chronon.error/write-failed",
-                        "The transaction log of " + name + " could not be written; the transaction was not committed")));
+                forget(p);
+                p.fail(ChrononError.unavailable("chronon.error/write-failed",
+                        "The transaction log of " + name + " could not be written; the transaction was not committed"));
             }
         }
         if (!reached.isEmpty()) {
             publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, reached));
         }
+        for (Pending p : reached) {
+            forget(p);
+        }
+        long knownTo = committedSeqNr;
         committed = r.db();
         committedSeqNr = r.seqNr();
+        rememberReplayed(r, knownTo);
         speculative = committed;
         runLength = 0;
         phase = Phase.READY;
@@ -345,7 +420,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         List<Pending> redo = queued;
         queued = new ArrayList<>();
         for (Pending p : redo) {
-            process(p.txData(), p.replyTo());
+            process(p.txData(), p.requestId(), p.replyTo(), p.retries());
         }
         return stash.unstashAll(this);
     }
@@ -373,6 +448,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             runLength = 0;
             stash.forEach(c -> reject(c, error));
             stash.clear();
+            rejectAwaitingWindow(error);
         }
         timers.startSingleTimer(new RestartLog(logGeneration), backoff);
         return this;
@@ -388,17 +464,25 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     // ------------------------------------------------------------------ transactions
 
     private Behavior<Command> onTransact(Transact c) {
+        String requestId = c.requestId();
+        if (requestId != null && (requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID_LENGTH)) {
+            c.replyTo().tell(StatusReply.error(ChrononError.incorrect("chronon.error/invalid-request-id",
+                    "A request id is 1 to " + MAX_REQUEST_ID_LENGTH + " characters, not " + requestId.length(), null)));
+            return this;
+        }
         switch (phase) {
             case READY:
                 if (retireReplyTo != null) {
                     c.replyTo().tell(StatusReply.error(retiredError()));
                 } else if (stopAfterWrite) {
                     c.replyTo().tell(StatusReply.error(unavailable("The transactor of " + name + " is stopping; retry")));
+                } else if (requestId != null && answeredAsRetry(c)) {
+                    return this;
                 } else if (inFlight.size() + queued.size() >= settings.maxPending()) {
                     c.replyTo().tell(StatusReply.error(ChrononError.busy("chronon.error/busy",
                             "The transactor of " + name + " has " + settings.maxPending() + " transactions waiting; retry later")));
                 } else {
-                    process(c.txData(), c.replyTo());
+                    process(c.txData(), requestId, c.replyTo(), requestId == null ? List.of() : new ArrayList<>());
                 }
                 return this;
             case RETIRED:
@@ -410,18 +494,23 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         }
     }
 
-    private void process(Object txData, ActorRef<StatusReply<TxResult>> replyTo) {
+    /**
+     * Processes {@code txData} into the queue; {@code retries} are the callers of the same
+     * request id waiting with {@code replyTo} (a mutable list when there is a request id).
+     */
+    private void process(Object txData, String requestId, ActorRef<StatusReply<TxResult>> replyTo,
+                         List<ActorRef<StatusReply<TxResult>>> retries) {
         TxReport report;
         DbValue base = speculative.inEditingRun() ? speculative : speculative.editingRun();
         try {
             report = TxProcessor.transact(base, txForms(txData), txOptions);
         } catch (ChrononException e) {
-            // rejected before any index was touched: the run is as it was
-            replyTo.tell(StatusReply.error(ChrononError.of(e)));
+            // rejected before any index was touched: the run is as it was; the id is not remembered
+            failRejected(requestId, replyTo, retries, ChrononError.of(e));
             return;
         } catch (RuntimeException e) {
             ctx.getLog().error("Transaction processing failed unexpectedly in " + name + "; recovering from the log", e);
-            replyTo.tell(StatusReply.error(ChrononError.of(e)));
+            failRejected(requestId, replyTo, retries, ChrononError.of(e));
             // it may have failed half-way through editing the run's indexes: rebuild from the
             // log, then redo the queued transactions (as after a failed write)
             if (log != null) {
@@ -430,8 +519,11 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             return;
         }
         speculative = report.dbAfter();
-        queued.add(new Pending(txData, replyTo, TxLogEntry.withoutHint(report.dbAfter(), report.txData()), report.tempids(),
-                report.dbBefore().basisT(), false));
+        queued.add(new Pending(txData, replyTo, TxLogEntry.withoutHint(report.dbAfter(), report.txData(), requestId, report.tempids()),
+                report.tempids(), report.dbBefore().basisT(), false, retries));
+        if (requestId != null) {
+            pendingIds.put(requestId, retries);
+        }
         runLength++;
         if (runLength >= settings.maxBatch()) {
             sealRun();
@@ -498,6 +590,15 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             return this;
         }
         List<Pending> written = List.copyOf(inFlight);
+        // from now on a retry is answered from the log; the publisher alone reads the retries lists
+        long seq = committedSeqNr;
+        for (Pending p : written) {
+            seq++;
+            if (p.requestId() != null) {
+                forget(p);
+                remember(p.requestId(), seq);
+            }
+        }
         publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, written));
         lastPublishNanos = System.nanoTime();
         TxLogEntry last = written.get(written.size() - 1).entry();
@@ -506,6 +607,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             throw new IllegalStateException("a journal write of " + name + " did not end with a sealed value: " + last);
         }
         committedSeqNr += written.size();
+        evictOldIds();
         inFlight.clear();
         if (retireReplyTo != null) {
             return finishRetire();
@@ -548,8 +650,12 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                         long seq = c.firstSeqNr();
                         for (Pending p : c.batch()) {
                             topic.tell(Topic.publish(new TxFeed.Committed(c.database(), seq, p.entry(), p.tempids())));
-                            p.replyTo().tell(StatusReply.success(new TxResult(c.database(), p.entry().t(), p.basisBefore(), seq,
-                                    p.tempids(), p.entry().txData())));
+                            TxResult result = new TxResult(c.database(), p.entry().t(), p.basisBefore(), seq,
+                                    p.tempids(), p.entry().txData());
+                            p.replyTo().tell(StatusReply.success(result));
+                            for (ActorRef<StatusReply<TxResult>> retry : p.retries()) {
+                                retry.tell(StatusReply.success(result.asDuplicate()));
+                            }
                             seq++;
                         }
                         return Behaviors.same();
@@ -586,6 +692,172 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         return this; // PublisherStopped ends it
     }
 
+    // ------------------------------------------------------------------ request ids
+
+    /**
+     * Answers {@code c} if its request id was seen: committed (from the log), queued or in
+     * flight (with the first one's answer), or not known yet because the window is still
+     * being read (then it waits). False: a new id, to be processed.
+     */
+    private boolean answeredAsRetry(Transact c) {
+        if (!windowComplete()) {
+            if (awaitingWindow.size() >= settings.maxPending()) {
+                c.replyTo().tell(StatusReply.error(ChrononError.busy("chronon.error/busy",
+                        "The transactor of " + name + " is still reading its recent request ids; retry later")));
+            } else {
+                awaitingWindow.add(c);
+                readWindow();
+            }
+            return true;
+        }
+        Long seqNr = recentIds.get(c.requestId());
+        if (seqNr != null) {
+            answerFromLog(seqNr, c.replyTo());
+            return true;
+        }
+        List<ActorRef<StatusReply<TxResult>>> waiting = pendingIds.get(c.requestId());
+        if (waiting != null) {
+            waiting.add(c.replyTo());
+            return true;
+        }
+        return false;
+    }
+
+    /** The lowest sequence number whose request id the window holds. */
+    private long windowStart() {
+        return Math.max(1, committedSeqNr - settings.requestIdWindow() + 1);
+    }
+
+    private boolean windowComplete() {
+        return idsKnownFrom <= windowStart();
+    }
+
+    /** Takes the ids of the entries replayed in a recovery; the ids up to {@code knownTo} are already known. */
+    private void rememberReplayed(TxLog.Recovered r, long knownTo) {
+        if (r.replayedFrom() > knownTo + 1) {
+            // the first recovery (from a snapshot): what was known is not contiguous with the replay
+            recentIds.clear();
+            idsKnownFrom = r.replayedFrom();
+        }
+        for (TxLog.RequestIdAt id : r.requestIds()) {
+            if (id.seqNr() > knownTo) {
+                remember(id.requestId(), id.seqNr());
+            }
+        }
+        evictOldIds();
+        if (!windowComplete()) {
+            readWindow();
+        }
+    }
+
+    private void remember(String requestId, long seqNr) {
+        recentIds.remove(requestId); // an id older than the window may have committed again: keep the order by seqNr
+        recentIds.put(requestId, seqNr);
+    }
+
+    private void evictOldIds() {
+        long start = windowStart();
+        Iterator<Long> it = recentIds.values().iterator();
+        while (it.hasNext() && it.next() < start) {
+            it.remove();
+        }
+        idsKnownFrom = Math.max(idsKnownFrom, start);
+    }
+
+    /** Reads the request ids of the window's entries before those known, unless already reading. */
+    private void readWindow() {
+        if (readingWindow || windowComplete()) {
+            return;
+        }
+        readingWindow = true;
+        long from = windowStart();
+        long to = idsKnownFrom - 1;
+        ctx.pipeToSelf(TxLog.requestIds(ctx.getSystem(), info, storage, from, to), (ids, failure) -> new WindowRead(from, to, ids, failure));
+    }
+
+    private Behavior<Command> onWindowRead(WindowRead m) {
+        readingWindow = false;
+        if (phase == Phase.RETIRED) {
+            return this;
+        }
+        if (m.failure() != null) {
+            ctx.getLog().warn("Reading the recent request ids of {} from its log failed: {}", name, m.failure().toString());
+            rejectAwaitingWindow(unavailable("The transactor of " + name + " cannot read its recent request ids from the log; retry later"));
+            return this;
+        }
+        // (a recovery meanwhile may have replaced what was known: then it may no longer join)
+        if (m.from() < idsKnownFrom && m.to() + 1 >= idsKnownFrom) {
+            LinkedHashMap<String, Long> newer = new LinkedHashMap<>(recentIds);
+            recentIds.clear();
+            for (TxLog.RequestIdAt id : m.ids()) {
+                remember(id.requestId(), id.seqNr());
+            }
+            newer.forEach(this::remember);
+            idsKnownFrom = m.from();
+            evictOldIds();
+        }
+        if (!windowComplete()) {
+            readWindow(); // the log grew past a snapshot meanwhile? read what is still missing
+            return this;
+        }
+        List<Transact> waiting = List.copyOf(awaitingWindow);
+        awaitingWindow.clear();
+        for (Transact c : waiting) {
+            onTransact(c);
+        }
+        return this;
+    }
+
+    /** Answers a retry of the committed entry {@code seqNr} with its result, read back from the log. */
+    private void answerFromLog(long seqNr, ActorRef<StatusReply<TxResult>> replyTo) {
+        String database = name;
+        TxLog.read(ctx.getSystem(), info, storage, Math.max(1, seqNr - 1), seqNr).whenComplete((envelopes, failure) -> {
+            TxLogEntry entry = null;
+            long basisBefore = DbValue.empty().basisT();
+            if (envelopes != null) {
+                for (EventEnvelope env : envelopes) {
+                    if (env.sequenceNr() == seqNr && env.event() instanceof TxLogEntry e) {
+                        entry = e;
+                    } else if (env.sequenceNr() == seqNr - 1 && env.event() instanceof TxLogEntry e) {
+                        basisBefore = e.t();
+                    }
+                }
+            }
+            if (entry == null) {
+                replyTo.tell(StatusReply.error(unavailable("The transaction with this request id was committed as entry " + seqNr
+                        + " of " + database + ", which cannot be read now" + (failure == null ? "" : " (" + failure + ")") + "; retry")));
+            } else {
+                replyTo.tell(StatusReply.success(new TxResult(database, entry.t(), basisBefore, seqNr, entry.tempids(),
+                        entry.txData(), true)));
+            }
+        });
+    }
+
+    /** The transaction of {@code p} is no longer waiting: a retry of its id is not joined to it. */
+    private void forget(Pending p) {
+        if (p.requestId() != null) {
+            pendingIds.remove(p.requestId());
+        }
+    }
+
+    private void failRejected(String requestId, ActorRef<StatusReply<TxResult>> replyTo,
+                              List<ActorRef<StatusReply<TxResult>>> retries, ChrononError error) {
+        if (requestId != null) {
+            pendingIds.remove(requestId);
+        }
+        replyTo.tell(StatusReply.error(error));
+        for (ActorRef<StatusReply<TxResult>> r : retries) {
+            r.tell(StatusReply.error(error));
+        }
+    }
+
+    private void rejectAwaitingWindow(ChrononError error) {
+        for (Transact c : awaitingWindow) {
+            c.replyTo().tell(StatusReply.error(error));
+        }
+        awaitingWindow.clear();
+    }
+
     // ------------------------------------------------------------------ other requests
 
     private Behavior<Command> onGetLatestT(GetLatestT c) {
@@ -613,6 +885,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         }
         retireReplyTo = c.replyTo();
         unregister();
+        rejectAwaitingWindow(retiredError());
         failAll(queued, retiredError());
         queued = new ArrayList<>();
         runLength = 0;
@@ -660,6 +933,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         runLength = 0;
         stash.forEach(c -> reject(c, stopping));
         stash.clear();
+        rejectAwaitingWindow(stopping);
         if (!inFlight.isEmpty() && phase == Phase.READY) {
             // let the write that is under way finish and be acknowledged first
             stopAfterWrite = true;
@@ -694,9 +968,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         }
     }
 
-    private static void failAll(List<Pending> pending, ChrononError error) {
+    private void failAll(List<Pending> pending, ChrononError error) {
         for (Pending p : pending) {
-            p.replyTo().tell(StatusReply.error(error));
+            forget(p);
+            p.fail(error);
         }
     }
 

@@ -29,23 +29,30 @@ final class AccessKeys {
 
     /** True if {@code authorization} (the header's value, or null) holds a known key and its secret. */
     boolean accepts(String authorization) {
+        return keyOf(authorization) != null;
+    }
+
+    /** The name of the key {@code authorization} (the header's value, or null) proves, or null if it proves none. */
+    String keyOf(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
+            return null;
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            return false;
+            return null;
         }
-        byte[] expected = secrets.get(decoded.substring(0, colon));
+        String key = decoded.substring(0, colon);
+        byte[] expected = secrets.get(key);
         byte[] given = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
         // compare against something even for an unknown key, so timing does not tell keys apart
-        return MessageDigest.isEqual(expected == null ? new byte[given.length + 1] : expected, given) && expected != null;
+        boolean equal = MessageDigest.isEqual(expected == null ? new byte[given.length + 1] : expected, given);
+        return equal && expected != null ? key : null;
     }
 
     /** The key names (never the secrets), for the start-up message. */

@@ -60,6 +60,10 @@ public final class ChrononHttpServer implements AutoCloseable {
     private static final Keyword RESULT = Keyword.of("result");
     private static final Keyword BASIS_T = Keyword.of("basis-t");
     private static final Keyword DB_NAME = Keyword.of("db/name");
+    /** Request header naming the query group of a read. */
+    static final String QUERY_GROUP = "X-Chronon-Query-Group";
+    /** Response header of a read: the node ({@code host:port}) whose peer answered. */
+    static final String SERVED_BY = "X-Chronon-Served-By";
     private static final String OPENAPI = "/io/chronon/node/http/openapi.yaml";
 
     /** One endpoint: method, path ({@code {db}} is a database name), whether it needs a key, what it does. */
@@ -74,8 +78,11 @@ public final class ChrononHttpServer implements AutoCloseable {
         CompletionStage<HttpResponse> handle(Call call) throws Exception;
     }
 
-    /** A request being answered: the request, its database (if the path names one) and its answer format. */
-    record Call(HttpRequest request, String db, Format format) {
+    /**
+     * A request being answered: the request, its database (if the path names one), its answer
+     * format and the access key it proved (null on open endpoints).
+     */
+    record Call(HttpRequest request, String db, Format format, String key) {
         String header(String name) {
             return request.getHeader(name).map(HttpHeader::value).orElse(null);
         }
@@ -87,7 +94,6 @@ public final class ChrononHttpServer implements AutoCloseable {
     private final AccessKeys keys;
     private final Cors cors;
     private final List<Route> routes;
-    private final RequestIds requestIds = new RequestIds(10_000);
     private volatile ServerBinding binding;
 
     private ChrononHttpServer(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
@@ -99,6 +105,7 @@ public final class ChrononHttpServer implements AutoCloseable {
         this.routes = List.of(
                 new Route(HttpMethods.GET, "/health", false, c -> ok(c, Map.of(Keyword.of("status"), Keyword.of("ok")))),
                 new Route(HttpMethods.GET, "/ready", false, this::ready),
+                new Route(HttpMethods.GET, "/cluster", true, this::cluster),
                 new Route(HttpMethods.GET, "/openapi.yaml", false, c -> openApi()),
                 new Route(HttpMethods.GET, "/dbs", true, this::listDatabases),
                 new Route(HttpMethods.PUT, "/dbs/{db}", true, this::createDatabase),
@@ -202,8 +209,9 @@ public final class ChrononHttpServer implements AutoCloseable {
                 allowed.add(r.method().name());
                 continue;
             }
-            Call call = new Call(request, db.isEmpty() ? null : db, format);
-            if (r.protectedByKey() && !keys.accepts(call.header("Authorization"))) {
+            String key = keys.keyOf(request.getHeader("Authorization").map(HttpHeader::value).orElse(null));
+            Call call = new Call(request, db.isEmpty() ? null : db, format, key);
+            if (r.protectedByKey() && key == null) {
                 request.discardEntityBytes(system);
                 return CompletableFuture.completedFuture(error(format, new ChrononException(io.chronon.ErrorCategory.FORBIDDEN,
                                 Keyword.of("chronon.error/unauthorized"),
@@ -397,9 +405,9 @@ public final class ChrononHttpServer implements AutoCloseable {
             if (requestId != null && !(requestId instanceof String)) {
                 throw ChrononException.incorrect("chronon.error/invalid-body", ":request-id must be a string", requestId);
             }
-            CompletionStage<Transactor.TxResult> result = requestId == null ? chronon.transact(call.db(), txData)
-                    : requestIds.once(call.db(), (String) requestId, () -> chronon.transact(call.db(), txData));
-            return result.thenApply(r -> response(200, call.format(), txResult(r, (String) requestId)));
+            // the writer remembers request ids durably: a retry, here or on another node, commits once
+            return chronon.transact(call.db(), txData, (String) requestId)
+                    .thenApply(r -> response(200, call.format(), txResult(r, (String) requestId)));
         });
     }
 
@@ -417,6 +425,9 @@ public final class ChrononHttpServer implements AutoCloseable {
         if (requestId != null) {
             out.put(Keyword.of("request-id"), requestId);
         }
+        if (r.duplicate()) {
+            out.put(Keyword.of("duplicate"), true);
+        }
         return out;
     }
 
@@ -428,12 +439,13 @@ public final class ChrononHttpServer implements AutoCloseable {
                     : body(call);
             return params.thenCompose(p -> {
                 ReadRequest read = ReadRequest.parse(kind, p, get, chronon.settings().defaultTimeout(), settings.maxReadTimeout());
-                return chronon.read(call.db(), chronon.settings().defaultQueryGroup(), read.basis(), read.op(), read.timeout())
+                return chronon.read(call.db(), queryGroup(call), read.basis(), read.op(), read.timeout())
                         .thenApply(r -> {
                             Map<Object, Object> out = new LinkedHashMap<>();
                             out.put(BASIS_T, get && read.pinned() && read.basis().atLeastT() > 0 ? read.basis().atLeastT() : r.basisT());
                             out.put(RESULT, r.result());
-                            return get ? cacheable(call, out, read.pinned()) : response(200, call.format(), out);
+                            HttpResponse response = get ? cacheable(call, out, read.pinned()) : response(200, call.format(), out);
+                            return response.addHeader(RawHeader.create(SERVED_BY, r.servedBy()));
                         });
             });
         });
@@ -442,8 +454,49 @@ public final class ChrononHttpServer implements AutoCloseable {
     private CompletionStage<HttpResponse> sync(Call call) {
         Map<Object, Object> p = ReadRequest.fromQueryParams(call.request().getUri().query().toMultiMap());
         long t = ReadRequest.nonNegative(p, "t", -1);
-        return (t < 0 ? chronon.sync(call.db()) : chronon.sync(call.db(), t))
+        String group = queryGroup(call);
+        return (t < 0 ? chronon.sync(call.db(), group) : chronon.sync(call.db(), group, t))
                 .thenApply(s -> response(200, call.format(), Map.of(DB_NAME, call.db(), BASIS_T, s.basisT())));
+    }
+
+    /**
+     * The query group a read goes to: the {@code X-Chronon-Query-Group} header, else the one
+     * configured for the request's access key, else the default.
+     */
+    private String queryGroup(Call call) {
+        String named = call.header(QUERY_GROUP);
+        if (named != null && !named.isBlank()) {
+            return named.trim();
+        }
+        String ofKey = call.key() == null ? null : settings.keyQueryGroups().get(call.key());
+        return ofKey != null ? ofKey : chronon.settings().defaultQueryGroup();
+    }
+
+    /** This node, the cluster's members as this node sees them, and the writers running here. */
+    private CompletionStage<HttpResponse> cluster(Call call) {
+        call.request().discardEntityBytes(system);
+        org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
+        var state = cluster.state();
+        List<Object> members = new ArrayList<>();
+        for (org.apache.pekko.cluster.Member m : state.getMembers()) {
+            Map<Object, Object> member = new LinkedHashMap<>();
+            member.put(Keyword.of("address"), m.address().host().get() + ":" + m.address().port().get());
+            member.put(Keyword.of("status"), Keyword.of(m.status().toString().toLowerCase(java.util.Locale.ROOT)));
+            member.put(Keyword.of("roles"), new ArrayList<>(new java.util.TreeSet<>(m.getRoles()).stream()
+                    .filter(r -> !r.startsWith("dc-")).toList()));
+            member.put(Keyword.of("reachable"), !state.getUnreachable().contains(m));
+            members.add(member);
+        }
+        Map<Object, Object> out = new LinkedHashMap<>();
+        out.put(Keyword.of("self"), chronon.nodeKey());
+        out.put(Keyword.of("roles"), new ArrayList<>(new java.util.TreeSet<>(cluster.selfMember().getRoles()).stream()
+                .filter(r -> !r.startsWith("dc-")).toList()));
+        out.put(Keyword.of("leader"), state.getLeader() == null ? null
+                : state.getLeader().host().get() + ":" + state.getLeader().port().get());
+        out.put(Keyword.of("members"), members);
+        out.put(Keyword.of("query-groups"), chronon.queryGroups());
+        out.put(Keyword.of("writers"), new ArrayList<>(new java.util.TreeSet<>(chronon.localWriterNames())));
+        return ok(call, out);
     }
 
     private CompletionStage<HttpResponse> txReports(Call call) {

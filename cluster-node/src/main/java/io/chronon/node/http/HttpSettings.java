@@ -17,9 +17,12 @@ import java.util.List;
  * @param corsMaxAge     how long browsers may cache a preflight answer
  * @param cacheMaxAge    the {@code max-age} of reads pinned to a basis
  * @param sseKeepAlive   how often an idle tx-report stream sends a comment line
+ * @param keyQueryGroups the query group each access key's reads go to when the request names
+ *                       none ({@code chronon.http.key-query-groups}: key name to group)
  */
 public record HttpSettings(String host, int port, List<String> accessKeys, long maxBodySize, Duration maxReadTimeout,
-                           List<String> corsOrigins, Duration corsMaxAge, Duration cacheMaxAge, Duration sseKeepAlive) {
+                           List<String> corsOrigins, Duration corsMaxAge, Duration cacheMaxAge, Duration sseKeepAlive,
+                           java.util.Map<String, String> keyQueryGroups) {
 
     /** The settings under {@code chronon.http} of a node's configuration. */
     public static HttpSettings from(Config root) {
@@ -27,12 +30,22 @@ public record HttpSettings(String host, int port, List<String> accessKeys, long 
         return new HttpSettings(c.getString("host"), c.getInt("port"), List.copyOf(c.getStringList("access-keys")),
                 c.getBytes("max-body-size"), c.getDuration("max-read-timeout"),
                 List.copyOf(c.getStringList("cors.allowed-origins")), c.getDuration("cors.max-age"),
-                c.getDuration("cache-max-age"), c.getDuration("sse-keep-alive"));
+                c.getDuration("cache-max-age"), c.getDuration("sse-keep-alive"), keyQueryGroups(c));
     }
 
     /** These settings with other access keys. */
     public HttpSettings withAccessKeys(List<String> keys) {
         return new HttpSettings(host, port, List.copyOf(keys), maxBodySize, maxReadTimeout, corsOrigins, corsMaxAge,
-                cacheMaxAge, sseKeepAlive);
+                cacheMaxAge, sseKeepAlive, keyQueryGroups);
+    }
+
+    private static java.util.Map<String, String> keyQueryGroups(Config c) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (c.hasPath("key-query-groups")) {
+            for (var e : c.getConfig("key-query-groups").root().entrySet()) {
+                out.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+            }
+        }
+        return java.util.Map.copyOf(out);
     }
 }

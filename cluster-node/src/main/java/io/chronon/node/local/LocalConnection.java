@@ -41,8 +41,22 @@ final class LocalConnection extends ConnectionBase {
     }
 
     @Override
+    public TxReport transact(Object txData, String requestId) {
+        return LocalConnector.await(transactAsync(txData, requestId));
+    }
+
+    /**
+     * In process there is no lost answer to recover from, so a transaction gets no request id
+     * of its own (it would only make its log entry bigger); the caller may give one.
+     */
+    @Override
     public CompletableFuture<TxReport> transactAsync(Object txData) {
-        return chronon.transact(name, txData).toCompletableFuture()
+        return transactAsync(txData, null);
+    }
+
+    @Override
+    public CompletableFuture<TxReport> transactAsync(Object txData, String requestId) {
+        return chronon.transact(name, txData, requestId).toCompletableFuture()
                 .handle((r, failure) -> {
                     if (failure != null) {
                         throw ChrononError.of(failure);

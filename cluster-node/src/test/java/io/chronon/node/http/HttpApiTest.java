@@ -270,6 +270,8 @@ class HttpApiTest {
         Object b = value(node.post("/dbs/idem/transact", EDN, body, EDN));
         assertEquals(get(a, "basis-t"), get(b, "basis-t"));
         assertEquals("r-1", get(b, "request-id"));
+        assertEquals(null, get(a, "duplicate"));
+        assertEquals(true, get(b, "duplicate"));
         assertEquals(1, ((List<?>) get(value(node.get("/dbs/idem/log?from-t=" + get(a, "basis-t"), EDN)), "result")).size());
     }
 
