@@ -420,6 +420,9 @@ public final class CassandraServer implements AutoCloseable {
                 "concurrent_reads: 8",
                 "concurrent_writes: 16",
                 "concurrent_counter_writes: 4",
+                // Chronon's journal writes are conditional (lightweight transactions): Paxos v2 needs
+                // two round trips where v1 needs four (the default for clusters upgraded from 4.0)
+                "paxos_variant: v2",
                 "")
                 ;
     }

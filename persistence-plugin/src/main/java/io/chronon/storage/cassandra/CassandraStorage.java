@@ -2,25 +2,25 @@ package io.chronon.storage.cassandra;
 
 import com.typesafe.config.Config;
 import io.chronon.storage.PluginStorage;
+import io.chronon.storage.embedded.EmbeddedStore;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.persistence.cassandra.cleanup.Cleanup;
-import org.apache.pekko.persistence.cassandra.cleanup.CleanupSettings;
-import scala.jdk.javaapi.FutureConverters;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 import java.util.concurrent.CompletionStage;
 
 /**
  * Apache Cassandra as a {@link io.chronon.storage.DatabaseStorage} kind ({@code chronon.storage.kinds.cassandra}):
- * pekko-persistence-cassandra's journal, snapshot store and read journal under
- * {@code chronon.cassandra}, all configured from {@code chronon.storage.cassandra}
- * (contact points, keyspace, datacenter, replication, consistency, auto-creation; see
- * docs/cassandra.md).
+ * Chronon's own journal, snapshot store and read journal plugins under {@code chronon.cassandra}
+ * (the ones of the embedded store) on {@link CassandraLogStore} and {@link CassandraSnapshots},
+ * configured from {@code chronon.storage.cassandra} (contact points, keyspace, datacenter,
+ * replication, consistency, auto-creation; see docs/cassandra.md).
  *
- * <p>Everything of a database lives in one keyspace: its transaction log in
- * {@code messages} (one row per transaction), its db-value snapshots in {@code snapshots},
- * plus the plugin's {@code metadata} and {@code all_persistence_ids}. The catalog is an
- * event-sourced actor on the default kind, so a node with
- * {@code chronon.storage.default-kind = cassandra} keeps nothing on local disk.
+ * <p>Everything of a database lives in one keyspace: its transaction log in {@code messages}
+ * (one row per transaction, written with a conditional insert so two writers can never both store
+ * an entry at one sequence number), its db-value snapshots in {@code snapshots} and
+ * {@code snapshot_chunks}, and how far its log was deleted in {@code metadata}. The catalog is an
+ * event-sourced actor on the default kind, so a node with {@code chronon.storage.default-kind = cassandra}
+ * keeps nothing on local disk.
  */
 public final class CassandraStorage extends PluginStorage {
     private final ActorSystem<?> system;
@@ -38,18 +38,12 @@ public final class CassandraStorage extends PluginStorage {
     }
 
     /**
-     * Deletes the rows of {@code persistenceId}: its journal partitions, its snapshots, its
-     * metadata and its entry in {@code all_persistence_ids} (a database's persistence id is
-     * never used again: a re-created database gets a new id).
+     * Deletes the rows of {@code persistenceId}: its log partitions, its metadata and its
+     * snapshots (a database's persistence id is never used again: a re-created database gets a
+     * new id).
      */
     @Override
     public CompletionStage<Void> deleteData(String persistenceId) {
-        String pluginLocation = journalPluginId().replaceAll("\\.journal$", "");
-        Config cleanupConfig = system.settings().config().getConfig(pluginLocation + ".cleanup");
-        Cleanup cleanup = new Cleanup(system, new CleanupSettings(cleanupConfig));
-        // not Cleanup.deleteAll: that also reconciles tag views, which Chronon does not write (events-by-tag is off)
-        return FutureConverters.asJava(cleanup.deleteAllEvents(persistenceId, true))
-                .thenCompose(done -> FutureConverters.asJava(cleanup.deleteAllSnapshots(persistenceId)))
-                .thenApply(done -> null);
+        return EmbeddedStore.get(Adapter.toClassic(system)).purge(journalPluginId(), snapshotPluginId(), persistenceId);
     }
 }

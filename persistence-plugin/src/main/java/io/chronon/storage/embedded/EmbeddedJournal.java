@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * Chronon's embedded Pekko journal: entries go to a {@link LogStore} on local files (or in
- * memory), and a write is acknowledged only once it is durable. Configure it as a journal
+ * memory, or in Cassandra for the storage kind {@code cassandra}), and a write is acknowledged
+ * only once it is durable. Configure it as a journal
  * plugin with {@code class = "io.chronon.storage.embedded.EmbeddedJournal"} (see this
  * module's {@code reference.conf}: {@code chronon.embedded.file.journal} and
  * {@code chronon.embedded.memory.journal}).

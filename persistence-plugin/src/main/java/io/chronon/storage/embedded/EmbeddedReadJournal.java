@@ -49,10 +49,9 @@ public final class EmbeddedReadJournal implements ReadJournal, CurrentEventsByPe
 
     @Override
     public Source<EventEnvelope, NotUsed> currentEventsByPersistenceId(String persistenceId, long fromSequenceNr, long toSequenceNr) {
-        return Source.lazySource(() -> {
-            long highest = store.highestSequenceNr(persistenceId);
-            return events(persistenceId, fromSequenceNr, Math.min(toSequenceNr, highest), false);
-        }).mapMaterializedValue(f -> NotUsed.getInstance());
+        // read until the log ends (a chunk comes back empty): no separate look-up of the log's end, which on
+        // Cassandra is a serial read that would contend with the writer's conditional writes
+        return events(persistenceId, fromSequenceNr, toSequenceNr, false);
     }
 
     @Override

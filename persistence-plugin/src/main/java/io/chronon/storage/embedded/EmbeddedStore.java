@@ -11,6 +11,7 @@ import org.apache.pekko.actor.ExtensionIdProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * journal, the read journal and the admin side share one store, and a restarted plugin
  * actor finds its data again. Closed when the actor system shuts down.
  *
- * <p>Plugin settings: {@code store = file | memory}; for files {@code dir} (empty means
- * {@code <chronon.storage.data-dir>/journal} or {@code /snapshots}), {@code fsync},
- * {@code segment-size}; for memory {@code write-latency}; for snapshots {@code keep}.
+ * <p>Plugin settings: {@code store = file | memory}, or the name of a class implementing
+ * {@link LogStore} (journal) or {@link SnapshotStorage} (snapshots) with a public constructor
+ * {@code (ExtendedActorSystem, Config pluginConfig)}, e.g. the Cassandra stores; for files
+ * {@code dir} (empty means {@code <chronon.storage.data-dir>/journal} or {@code /snapshots}),
+ * {@code fsync}, {@code segment-size}; for memory {@code write-latency}; for snapshots {@code keep}.
  */
 public final class EmbeddedStore implements Extension {
     private final ExtendedActorSystem system;
@@ -68,6 +71,9 @@ public final class EmbeddedStore implements Extension {
             if ("memory".equals(c.getString("store"))) {
                 return new MemoryLogStore(c.getDuration("write-latency").toNanos() / 1000);
             }
+            if (!"file".equals(c.getString("store"))) {
+                return named(c, LogStore.class);
+            }
             try {
                 return new FileLogStore(dir(c, "journal"), c.getBytes("segment-size"), c.getBoolean("fsync"));
             } catch (IOException e) {
@@ -84,12 +90,29 @@ public final class EmbeddedStore implements Extension {
             if ("memory".equals(c.getString("store"))) {
                 return new MemorySnapshots(c.getInt("keep"));
             }
+            if (!"file".equals(c.getString("store"))) {
+                return named(c, SnapshotStorage.class);
+            }
             try {
                 return new FileSnapshots(dir(c, "snapshots"), c.getInt("keep"), c.getBoolean("fsync"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** The store of the class named by {@code store}. */
+    private <T> T named(Config pluginConfig, Class<T> type) {
+        String name = pluginConfig.getString("store");
+        try {
+            return type.cast(Class.forName(name).getConstructor(ExtendedActorSystem.class, Config.class)
+                    .newInstance(system, pluginConfig));
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException("store = " + name + " is neither file, memory nor a " + type.getSimpleName()
+                    + " class with a constructor (ExtendedActorSystem, Config): " + e, e);
+        }
     }
 
     private Path dir(Config pluginConfig, String defaultName) {

@@ -6,11 +6,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The append-only logs of the embedded store, one per persistence id. Appends are
- * acknowledged (their futures completed) only once durable; reads never see an entry
- * before its append is acknowledged.
+ * The append-only logs under Chronon's journal plugin ({@link EmbeddedJournal}), one per
+ * persistence id: on local files, in memory, or in Cassandra
+ * ({@code io.chronon.storage.cassandra.CassandraLogStore}). Appends are acknowledged (their
+ * futures completed) only once durable; reads never see an entry before its append is
+ * acknowledged.
  */
-interface LogStore extends AutoCloseable {
+public interface LogStore extends AutoCloseable {
     /**
      * Appends each write after the last entry of its persistence id. The store may write
      * many of them together (one sync per log touched); each future completes on its own.

@@ -3,8 +3,8 @@ package io.chronon.storage.embedded;
 import java.io.IOException;
 import java.util.List;
 
-/** Where the embedded snapshot store keeps serialized snapshots. */
-interface SnapshotStorage extends AutoCloseable {
+/** Where Chronon's snapshot store plugin ({@link EmbeddedSnapshotStore}) keeps serialized snapshots. */
+public interface SnapshotStorage extends AutoCloseable {
     /** One stored snapshot: its metadata and serialized form. */
     record Stored(String persistenceId, long seqNr, long timestamp, int serializerId, String manifest, byte[] payload) {
     }

@@ -1,0 +1,69 @@
+package io.chronon.storage.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.chronon.cassandra.dev.SharedCassandra;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Creating and checking Chronon's keyspace: what a node says when it cannot use the one it is given. */
+@ExtendWith(SharedCassandra.class)
+class CassandraSchemaTest {
+
+    @Test
+    void withoutAutoCreateAMissingKeyspaceIsReportedWithWhereToFindTheCql() throws Exception {
+        ExtendedActorSystem node = CassandraNodes.start("no-schema", "chronon_absent", "chronon.storage.cassandra.auto-create = off");
+        try {
+            IOException e = assertThrows(IOException.class, () -> CassandraConnection.get(node).awaitSession());
+            assertTrue(e.getMessage().contains("Keyspace chronon_absent does not exist") && e.getMessage().contains("docs/cassandra.md"),
+                    e.getMessage());
+        } finally {
+            CassandraNodes.stop(node);
+        }
+    }
+
+    @Test
+    void aKeyspaceOfPekkoPersistenceCassandraIsRefused() throws Exception {
+        try (CqlSession cql = CassandraStorageContractTest.cql()) {
+            // schema changes take seconds on a busy machine: more than the driver's default 2 s
+            cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                    "CREATE KEYSPACE IF NOT EXISTS chronon_old WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
+                    .setTimeout(java.time.Duration.ofSeconds(60)));
+            cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                    "CREATE TABLE IF NOT EXISTS chronon_old.messages (persistence_id text, partition_nr bigint, sequence_nr bigint, "
+                    + "timestamp timeuuid, event blob, PRIMARY KEY ((persistence_id, partition_nr), sequence_nr, timestamp))")
+                    .setTimeout(java.time.Duration.ofSeconds(60)));
+        }
+        ExtendedActorSystem node = CassandraNodes.start("old-schema", "chronon_old", "");
+        try {
+            IOException e = assertThrows(IOException.class, () -> CassandraConnection.get(node).awaitSession());
+            assertTrue(e.getMessage().contains("pekko-persistence-cassandra") && e.getMessage().contains("new keyspace"), e.getMessage());
+        } finally {
+            CassandraNodes.stop(node);
+        }
+    }
+
+    @Test
+    void autoCreateMakesTheKeyspaceAndTablesOnceAndAgainIsHarmless() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            ExtendedActorSystem node = CassandraNodes.start("schema-" + i, "chronon_created", "chronon.storage.cassandra.replication-factor = 1");
+            try {
+                CassandraConnection.get(node).awaitSession();
+            } finally {
+                CassandraNodes.stop(node);
+            }
+        }
+        try (CqlSession cql = CassandraStorageContractTest.cql()) {
+            var keyspace = cql.getMetadata().getKeyspace("chronon_created").orElseThrow();
+            assertEquals(Set.copyOf(CassandraConnection.TABLES),
+                    Set.copyOf(keyspace.getTables().keySet().stream().map(id -> id.asInternal()).toList()));
+        }
+    }
+}
