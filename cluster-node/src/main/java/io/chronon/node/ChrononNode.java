@@ -1,17 +1,30 @@
 package io.chronon.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
 import io.chronon.node.http.ChrononHttpServer;
 import io.chronon.node.http.HttpSettings;
 import io.chronon.sharding.ChrononCluster;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SelfUp;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.io.File;
 import java.security.SecureRandom;
@@ -19,9 +32,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Chronon server node: an actor system that joins its cluster (or forms a one-node
@@ -30,9 +46,16 @@ import java.util.concurrent.CompletionStage;
  * storage kind configured), and serves the HTTP API ({@code chronon.http}, docs/http.md).
  *
  * <pre>
- * java -cp ... io.chronon.node.ChrononNode [--port N] [--cluster-port N] [--data-dir DIR]
- *      [--config FILE] [--access-key KEY:SECRET]... [--storage KIND] [--cassandra HOST:PORT] [--keyspace NAME]
+ * java -cp ... io.chronon.node.ChrononNode [--port N] [--cluster-port N] [--cluster-host ADDR]
+ *      [--seed HOST:PORT]... [--roles LIST] [--data-dir DIR] [--config FILE] [--access-key KEY:SECRET]...
+ *      [--storage KIND] [--cassandra HOST:PORT] [--keyspace NAME]
  * </pre>
+ *
+ * With no seed nodes the node forms a one-node cluster. With seed nodes ({@code --seed},
+ * {@code chronon.node.seed-nodes}) it joins them; the first seed of the list forms the
+ * cluster when it starts and no other seed answers. A node that joins other nodes must keep
+ * its data in shared storage ({@code --storage cassandra}): it refuses to start on the
+ * node-local file store (docs/operations.md).
  *
  * Configuration comes from {@code -D} system properties, then the command line's options,
  * then the {@code --config} file, then {@code chronon-node.conf} (defaults) and the modules'
@@ -46,6 +69,7 @@ public final class ChrononNode implements AutoCloseable {
 
     private ChrononNode(Config config) {
         String name = config.getString("chronon.node.system-name");
+        Optional<String> storageWarning = checkSharedStorage(config);
         boolean httpEnabled = config.getBoolean("chronon.http.enabled");
         HttpSettings httpSettings = HttpSettings.from(config);
         if (httpEnabled && httpSettings.accessKeys().isEmpty()) {
@@ -61,6 +85,11 @@ public final class ChrononNode implements AutoCloseable {
                 cluster.subscriptions().tell(Subscribe.create(up.getSelf(), SelfUp.class));
                 return Behaviors.receiveMessage(m -> {
                     ChrononCluster chronon = ChrononCluster.get(ctx.getSystem());
+                    if (cluster.selfMember().hasRole(chronon.settings().transactorRole())) {
+                        // from this child's handler: the system spawns it (ctx is the guardian's, not usable here)
+                        ctx.getSystem().systemActorOf(StorageWarmUp.create(config), "chronon-storage-warm-up",
+                                org.apache.pekko.actor.typed.Props.empty());
+                    }
                     if (!httpEnabled) {
                         ready.complete(chronon);
                     } else {
@@ -76,11 +105,82 @@ public final class ChrononNode implements AutoCloseable {
                     return Behaviors.stopped();
                 });
             }));
-            if (config.getStringList("chronon.node.seed-nodes").isEmpty()) {
+            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
+            storageWarning.ifPresent(w -> ctx.getLog().warn(w));
             return Behaviors.empty();
         }), name, config);
+        // a node downed or refused before it was up never becomes ready
+        system.getWhenTerminated().whenComplete((done, e) -> ready.completeExceptionally(
+                new IllegalStateException("the node stopped before it was up in its cluster (see its log)")));
+    }
+
+    /**
+     * Recovers an empty persistence id on the default storage kind's journal and snapshot
+     * store, then stops: it starts their plugins (for Cassandra: connects the session and
+     * prepares the statements) when the node comes up, so the first writer or catalog that
+     * fails over to this node does not wait for that (seconds).
+     */
+    private static final class StorageWarmUp extends EventSourcedBehavior<StorageWarmUp.Stop, Object, Object> {
+        enum Stop { INSTANCE }
+
+        private final ActorContext<Stop> ctx;
+        private final String journal;
+        private final String snapshot;
+
+        private StorageWarmUp(ActorContext<Stop> ctx, String journal, String snapshot) {
+            super(PersistenceId.ofUniqueId("chronon-storage-warm-up"));
+            this.ctx = ctx;
+            this.journal = journal;
+            this.snapshot = snapshot;
+        }
+
+        static Behavior<Stop> create(Config config) {
+            String path = "chronon.storage.kinds." + ConfigUtil.quoteString(config.getString("chronon.storage.default-kind"));
+            if (!config.hasPath(path + ".journal") || !config.hasPath(path + ".snapshot")) {
+                return Behaviors.setup(ctx -> Behaviors.stopped());
+            }
+            Config kind = config.getConfig(path);
+            // a failure is only worth a line: the first real writer connects by itself
+            return Behaviors.supervise(Behaviors.<Stop>setup(ctx -> new StorageWarmUp(ctx, kind.getString("journal"),
+                    kind.getString("snapshot")))).onFailure(SupervisorStrategy.stop().withLoggingEnabled(false));
+        }
+
+        @Override
+        public String journalPluginId() {
+            return journal;
+        }
+
+        @Override
+        public String snapshotPluginId() {
+            return snapshot;
+        }
+
+        @Override
+        public Object emptyState() {
+            return Boolean.TRUE;
+        }
+
+        @Override
+        public CommandHandler<Stop, Object, Object> commandHandler() {
+            return newCommandHandlerBuilder().forAnyState().onAnyCommand(c -> Effect().stop());
+        }
+
+        @Override
+        public EventHandler<Object, Object> eventHandler() {
+            return newEventHandlerBuilder().forAnyState().onAnyEvent((state, event) -> state);
+        }
+
+        @Override
+        public SignalHandler<Object> signalHandler() {
+            return newSignalHandlerBuilder()
+                    .onSignal(RecoveryCompleted.instance(), state -> ctx.getSelf().tell(Stop.INSTANCE))
+                    .onSignal(RecoveryFailed.class, (state, failed) -> ctx.getLog().warn(
+                            "Storage warm-up of {} failed (writers starting here connect by themselves): {}", journal,
+                            failed.getFailure().toString()))
+                    .build();
+        }
     }
 
     /** A fresh {@code key:secret} pair: a short key name and a 256-bit random secret. */
@@ -96,22 +196,135 @@ public final class ChrononNode implements AutoCloseable {
 
     /**
      * The full configuration of a node: {@code overrides} on top of system properties, the
-     * node defaults ({@code chronon-node.conf}) and every {@code reference.conf}.
+     * node defaults ({@code chronon-node.conf}) and every {@code reference.conf}. The seed
+     * nodes of {@code chronon.node.seed-nodes} given as {@code HOST:PORT} become Pekko
+     * addresses ({@code pekko://<system-name>@HOST:PORT}) in {@code pekko.cluster.seed-nodes}.
+     *
+     * @throws IllegalArgumentException for a bad seed node or an unknown role
      */
     public static Config config(Config overrides) {
-        return ConfigFactory.defaultOverrides()
+        Config config = ConfigFactory.defaultOverrides()
                 .withFallback(overrides)
                 .withFallback(ConfigFactory.parseResources(ChrononNode.class.getClassLoader(), "chronon-node.conf"))
                 .withFallback(ConfigFactory.defaultReferenceUnresolved())
                 .resolve();
+        String systemName = config.getString("chronon.node.system-name");
+        List<String> roles = config.getStringList("chronon.node.roles");
+        for (String role : roles) {
+            checkRole("chronon.node.roles", role);
+        }
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("chronon.node.roles: a node serves at least one of " + ROLES);
+        }
+        List<String> seeds = new ArrayList<>();
+        for (String seed : config.getStringList("chronon.node.seed-nodes")) {
+            seeds.add(seedAddress("chronon.node.seed-nodes", seed, systemName));
+        }
+        if (seeds.isEmpty()) {
+            // pekko.cluster.seed-nodes set directly (full addresses) still counts
+            return config;
+        }
+        return config.withValue("chronon.node.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+                .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
     }
 
     /**
      * Starts a node with this configuration (see {@link #config}). With
      * {@code chronon.http.enabled = false} it serves only the actor protocol.
+     *
+     * @throws IllegalArgumentException when the node would join other nodes while keeping its
+     *         data on node-local files (see {@link #checkSharedStorage})
      */
     public static ChrononNode start(Config config) {
         return new ChrononNode(config);
+    }
+
+    /** The roles a node may have (besides {@code query-group:NAME}). */
+    private static final String ROLES = "transactor, query, query-group:NAME";
+    private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final Pattern FULL_ADDRESS = Pattern.compile("pekko://([^@/]+)@(.+)");
+
+    /** Checks one role: {@code transactor}, {@code query} or {@code query-group:NAME}. */
+    private static void checkRole(String source, String role) {
+        if (role.equals("transactor") || role.equals("query")) {
+            return;
+        }
+        if (role.startsWith("query-group:")) {
+            String group = role.substring("query-group:".length());
+            if (GROUP_NAME.matcher(group).matches()) {
+                return;
+            }
+            throw new IllegalArgumentException(source + ": bad query group name \"" + group + "\" in role " + role
+                    + " (a name is lower-case letters, digits and '-', starting with a letter or digit)");
+        }
+        throw new IllegalArgumentException(source + ": unknown role \"" + role + "\" (roles: " + ROLES + ")");
+    }
+
+    /**
+     * The Pekko address of a seed node given as {@code HOST:PORT} or as a full address
+     * {@code pekko://NAME@HOST:PORT} (whose NAME must be this node's system name).
+     */
+    static String seedAddress(String source, String seed, String systemName) {
+        String s = seed.trim();
+        Matcher full = FULL_ADDRESS.matcher(s);
+        if (full.matches()) {
+            if (!full.group(1).equals(systemName)) {
+                throw new IllegalArgumentException(source + ": seed node " + s + " names actor system " + full.group(1)
+                        + ", but this node's is " + systemName + " (chronon.node.system-name)");
+            }
+            s = full.group(2);
+        }
+        return "pekko://" + systemName + "@" + hostPort(source, s);
+    }
+
+    /** Checks {@code HOST:PORT} (an IPv6 host in brackets) with a port 1-65535; answers it as given. */
+    private static String hostPort(String source, String v) {
+        int colon = v.lastIndexOf(':');
+        String host = colon < 0 ? "" : v.substring(0, colon);
+        int port = -1;
+        try {
+            port = colon < 0 ? -1 : Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        boolean hostOk = !host.isEmpty() && host.chars().noneMatch(c -> Character.isWhitespace(c) || c == '/' || c == '@')
+                && (host.indexOf(':') < 0 || (host.startsWith("[") && host.endsWith("]")));
+        if (!hostOk || port < 1 || port > 65535) {
+            throw new IllegalArgumentException(source + " takes HOST:PORT (e.g. 10.0.0.1:25520), not \"" + v + "\"");
+        }
+        return v;
+    }
+
+    /**
+     * Refuses a node that joins other nodes while the storage kind of its databases or of
+     * the catalog is node-local: writers and the catalog move between nodes, so files on one
+     * node's disk would fork the data. Answers a warning for the {@code memory} kind, which
+     * is allowed (nothing survives anyway).
+     *
+     * @throws IllegalArgumentException for the {@code file} kind in a cluster of several nodes
+     */
+    static Optional<String> checkSharedStorage(Config config) {
+        String self = "pekko://" + config.getString("chronon.node.system-name") + "@"
+                + config.getString("chronon.node.hostname") + ":" + config.getInt("chronon.node.port");
+        List<String> others = config.getStringList("pekko.cluster.seed-nodes").stream().filter(s -> !s.equals(self)).toList();
+        if (others.isEmpty()) {
+            return Optional.empty();
+        }
+        String defaultKind = config.getString("chronon.storage.default-kind");
+        String catalogKind = config.getString("chronon.catalog.storage-kind");
+        LinkedHashSet<String> kinds = new LinkedHashSet<>(List.of(defaultKind, catalogKind.isEmpty() ? defaultKind : catalogKind));
+        if (kinds.contains("file")) {
+            throw new IllegalArgumentException("This node joins a cluster of several nodes (seed nodes " + String.join(", ", others)
+                    + ") but keeps its data on its own disk (storage kind file: chronon.storage.default-kind = " + defaultKind
+                    + (catalogKind.isEmpty() ? "" : ", chronon.catalog.storage-kind = " + catalogKind) + "). "
+                    + "Writers and the catalog move between the nodes, so node-local files would fork the data: "
+                    + "a cluster of several nodes needs shared storage, --storage cassandra (docs/operations.md).");
+        }
+        if (kinds.contains("memory")) {
+            return Optional.of("Storage kind memory in a cluster of several nodes: a database loses its data whenever"
+                    + " its writer moves to another node. Use --storage cassandra to keep it.");
+        }
+        return Optional.empty();
     }
 
     /** Completes when this node is up in its cluster, Chronon runs on it and its HTTP port (if enabled) is bound. */
@@ -154,11 +367,20 @@ public final class ChrononNode implements AutoCloseable {
             "  --port N                HTTP port (default 8998; 0 = any free port)",
             "  --host ADDR             HTTP address to bind (default 127.0.0.1)",
             "  --cluster-port N        Pekko remoting port (default 25520; 0 = any free port)",
+            "  --cluster-host ADDR     the address other nodes reach this one at (default 127.0.0.1)",
+            "  --seed HOST:PORT        a seed node of the cluster; repeatable, or a comma list.",
+            "                          The first seed forms the cluster, so list the same seeds in the",
+            "                          same order on every node (the first lists itself too).",
+            "                          Without seeds: a one-node cluster.",
+            "  --roles LIST            comma list of roles: transactor (writers and the catalog), query",
+            "                          (peers of the default query group), query-group:NAME (peers of",
+            "                          query group NAME). Default: transactor,query",
             "  --data-dir DIR          where the embedded store keeps its data (default ./data)",
             "  --config FILE           a HOCON file of settings (chronon.*, pekko.*)",
             "  --access-key KEY:SECRET an accepted HTTP access key; repeatable (rotation).",
             "                          Without one, a key is generated and printed once.",
-            "  --storage KIND          the storage kind of new databases (file, memory, cassandra)",
+            "  --storage KIND          the storage kind of new databases (file, memory, cassandra).",
+            "                          A cluster of several nodes needs cassandra.",
             "  --cassandra HOST:PORT   the Cassandra contact point (with --storage cassandra)",
             "  --keyspace NAME         the Cassandra keyspace",
             "  --no-http               serve only the actor protocol",
@@ -174,6 +396,7 @@ public final class ChrononNode implements AutoCloseable {
         Config flags = ConfigFactory.empty();
         Config file = ConfigFactory.empty();
         List<String> keys = new ArrayList<>();
+        List<String> seeds = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--no-http")) {
@@ -188,6 +411,28 @@ public final class ChrononNode implements AutoCloseable {
                 case "--port" -> flags = flags.withValue("chronon.http.port", ConfigValueFactory.fromAnyRef(port(a, v)));
                 case "--host" -> flags = flags.withValue("chronon.http.host", ConfigValueFactory.fromAnyRef(v));
                 case "--cluster-port" -> flags = flags.withValue("chronon.node.port", ConfigValueFactory.fromAnyRef(port(a, v)));
+                case "--cluster-host" -> {
+                    if (v.isBlank() || v.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/' || c == '@')) {
+                        throw new IllegalArgumentException("--cluster-host takes a host name or IP address, not \"" + v + "\"");
+                    }
+                    flags = flags.withValue("chronon.node.hostname", ConfigValueFactory.fromAnyRef(v));
+                }
+                case "--seed" -> {
+                    for (String seed : v.split(",", -1)) {
+                        if (!FULL_ADDRESS.matcher(seed.trim()).matches()) {
+                            hostPort("--seed", seed.trim());
+                        }
+                        seeds.add(seed.trim());
+                    }
+                }
+                case "--roles" -> {
+                    LinkedHashSet<String> roles = new LinkedHashSet<>();
+                    for (String role : v.split(",", -1)) {
+                        checkRole("--roles", role.trim());
+                        roles.add(role.trim());
+                    }
+                    flags = flags.withValue("chronon.node.roles", ConfigValueFactory.fromIterable(roles));
+                }
                 case "--data-dir" -> flags = flags.withValue("chronon.storage.data-dir", ConfigValueFactory.fromAnyRef(v));
                 case "--config" -> {
                     File f = new File(v);
@@ -211,6 +456,9 @@ public final class ChrononNode implements AutoCloseable {
         }
         if (!keys.isEmpty()) {
             flags = flags.withValue("chronon.http.access-keys", ConfigValueFactory.fromIterable(keys));
+        }
+        if (!seeds.isEmpty()) {
+            flags = flags.withValue("chronon.node.seed-nodes", ConfigValueFactory.fromIterable(seeds));
         }
         return flags.withFallback(file);
     }
@@ -241,10 +489,25 @@ public final class ChrononNode implements AutoCloseable {
             System.exit(2);
             return;
         }
-        Config config = config(overrides);
-        ChrononNode node = start(config);
-        ChrononCluster chronon = node.ready().toCompletableFuture().get(Duration.ofMinutes(2).toSeconds(),
-                java.util.concurrent.TimeUnit.SECONDS);
+        Config config;
+        ChrononNode node;
+        try {
+            config = config(overrides);
+            node = start(config);
+        } catch (IllegalArgumentException | ConfigException e) {
+            System.err.println("Chronon node not started: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ChrononCluster chronon;
+        try {
+            chronon = node.ready().toCompletableFuture().get(Duration.ofMinutes(2).toSeconds(),
+                    java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("Chronon node did not come up: " + e);
+            System.exit(1);
+            return;
+        }
         System.out.println("Chronon node up: " + Cluster.get(node.system()).selfMember().address()
                 + " roles " + Cluster.get(node.system()).selfMember().getRoles()
                 + " data " + new File(config.getString("chronon.storage.data-dir")).getAbsolutePath()

@@ -21,8 +21,100 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The node's command line, and the access key it generates when none is configured. */
+/**
+ * The node's command line, its cluster settings (seed nodes, roles, the shared storage a
+ * cluster of several nodes needs), and the access key it generates when none is configured.
+ */
 class ChrononNodeArgsTest {
+
+    /** The full configuration of a node with these command-line options. */
+    private static Config nodeConfig(String... args) {
+        return ChrononNode.config(ChrononNode.parseArgs(args));
+    }
+
+    @Test
+    void clusterOptionsBecomeConfigurationKeys() {
+        Config c = nodeConfig("--seed", "10.0.0.1:25520", "--seed", "10.0.0.2:25520, node3.example:25521",
+                "--roles", "transactor,query-group:analytics,query-group:a-1", "--cluster-host", "10.0.0.9", "--cluster-port", "25530");
+        List<String> seeds = List.of("pekko://chronon@10.0.0.1:25520", "pekko://chronon@10.0.0.2:25520",
+                "pekko://chronon@node3.example:25521");
+        assertEquals(seeds, c.getStringList("pekko.cluster.seed-nodes"), "HOST:PORT becomes a Pekko address, in order");
+        assertEquals(seeds, c.getStringList("chronon.node.seed-nodes"));
+        assertEquals(List.of("transactor", "query-group:analytics", "query-group:a-1"), c.getStringList("pekko.cluster.roles"));
+        assertEquals("10.0.0.9", c.getString("pekko.remote.artery.canonical.hostname"));
+        assertEquals(25530, c.getInt("pekko.remote.artery.canonical.port"));
+
+        Config defaults = nodeConfig();
+        assertEquals(List.of(), defaults.getStringList("pekko.cluster.seed-nodes"), "no seeds: a one-node cluster");
+        assertEquals(List.of("transactor", "query"), defaults.getStringList("pekko.cluster.roles"));
+        assertEquals("127.0.0.1", defaults.getString("pekko.remote.artery.canonical.hostname"));
+
+        // the configuration file takes both forms, and IPv6 hosts in brackets
+        Config file = ChrononNode.config(ConfigFactory.parseString("chronon.node.system-name = db\n"
+                + "chronon.node.seed-nodes = [\"pekko://db@10.0.0.1:25520\", \"[::1]:25521\"]\n"
+                + "chronon.node.roles = [query]"));
+        assertEquals(List.of("pekko://db@10.0.0.1:25520", "pekko://db@[::1]:25521"), file.getStringList("pekko.cluster.seed-nodes"));
+        assertEquals(List.of("query"), file.getStringList("pekko.cluster.roles"));
+        // duplicates are dropped, the order kept
+        assertEquals(List.of("query", "transactor"), nodeConfig("--roles", "query,transactor,query").getStringList("chronon.node.roles"));
+    }
+
+    @Test
+    void badSeedsRolesAndHostsAreRefusedWithTheirReason() {
+        record Bad(String[] args, String message) {
+        }
+        for (Bad bad : List.of(
+                new Bad(new String[]{"--seed", "10.0.0.1"}, "--seed takes HOST:PORT (e.g. 10.0.0.1:25520), not \"10.0.0.1\""),
+                new Bad(new String[]{"--seed", "10.0.0.1:0"}, "not \"10.0.0.1:0\""),
+                new Bad(new String[]{"--seed", "10.0.0.1:70000"}, "not \"10.0.0.1:70000\""),
+                new Bad(new String[]{"--seed", "10.0.0.1:x"}, "not \"10.0.0.1:x\""),
+                new Bad(new String[]{"--seed", ":25520"}, "not \":25520\""),
+                new Bad(new String[]{"--seed", "a b:25520"}, "not \"a b:25520\""),
+                new Bad(new String[]{"--seed", "::1:25520"}, "not \"::1:25520\""),
+                new Bad(new String[]{"--seed", "10.0.0.1:25520,"}, "not \"\""),
+                new Bad(new String[]{"--seed", "pekko://other@10.0.0.1:25520"},
+                        "seed node pekko://other@10.0.0.1:25520 names actor system other, but this node's is chronon"),
+                new Bad(new String[]{"--seed", "pekko://chronon@10.0.0.1"}, "not \"10.0.0.1\""),
+                new Bad(new String[]{"--roles", "writer"}, "--roles: unknown role \"writer\" (roles: transactor, query, query-group:NAME)"),
+                new Bad(new String[]{"--roles", "transactor,"}, "--roles: unknown role \"\""),
+                new Bad(new String[]{"--roles", "query-group:Analytics"}, "bad query group name \"Analytics\""),
+                new Bad(new String[]{"--roles", "query-group:"}, "bad query group name \"\""),
+                new Bad(new String[]{"--roles", "query-group:-x"}, "bad query group name \"-x\""),
+                new Bad(new String[]{"--roles", "query-group:a_b"}, "bad query group name \"a_b\""),
+                new Bad(new String[]{"--cluster-host", ""}, "--cluster-host takes a host name or IP address"),
+                new Bad(new String[]{"--cluster-host", "a b"}, "--cluster-host takes a host name or IP address"),
+                new Bad(new String[]{"--seed"}, "--seed needs a value"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nodeConfig(bad.args()),
+                    String.join(" ", bad.args()));
+            assertTrue(e.getMessage().contains(bad.message()), e.getMessage());
+        }
+        for (String conf : List.of("chronon.node.roles = [transactor, reader]", "chronon.node.roles = []",
+                "chronon.node.seed-nodes = [\"localhost\"]")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ChrononNode.config(ConfigFactory.parseString(conf)), conf);
+            assertTrue(e.getMessage().startsWith("chronon.node."), e.getMessage());
+        }
+    }
+
+    @Test
+    void aNodeJoiningOthersNeedsSharedStorage() {
+        // alone, or the only seed: any storage
+        assertTrue(ChrononNode.checkSharedStorage(nodeConfig()).isEmpty());
+        assertTrue(ChrononNode.checkSharedStorage(nodeConfig("--seed", "127.0.0.1:25520")).isEmpty(), "its own address only");
+        // joining others: the file store would fork the data
+        Config catalogOnFile = ChrononNode.config(ConfigFactory.parseString("chronon.catalog.storage-kind = file")
+                .withFallback(ChrononNode.parseArgs(new String[]{"--seed", "127.0.0.1:25521", "--storage", "cassandra"})));
+        for (Config c : List.of(nodeConfig("--seed", "127.0.0.1:25520,127.0.0.1:25521"),
+                nodeConfig("--seed", "127.0.0.1:25521", "--storage", "file"),
+                nodeConfig("--seed", "127.0.0.1:25520", "--cluster-port", "0"),
+                catalogOnFile)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChrononNode.checkSharedStorage(c));
+            assertTrue(e.getMessage().contains("a cluster of several nodes needs shared storage, --storage cassandra"), e.getMessage());
+        }
+        assertTrue(ChrononNode.checkSharedStorage(nodeConfig("--seed", "127.0.0.1:25521", "--storage", "cassandra")).isEmpty());
+        assertTrue(ChrononNode.checkSharedStorage(nodeConfig("--seed", "127.0.0.1:25521", "--storage", "memory")).orElseThrow()
+                .contains("loses its data"), "memory is allowed, with a warning");
+    }
 
     @Test
     void optionsBecomeConfigurationKeys(@TempDir Path dir) throws Exception {

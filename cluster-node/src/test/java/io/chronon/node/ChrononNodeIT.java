@@ -73,6 +73,12 @@ class ChrononNodeIT {
         Process p = pb.start();
         started.add(p);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        readLines(p, lines);
+        return new Node(p, lines, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Puts every line {@code p} prints into {@code lines}, from a daemon thread, until it ends. */
+    static void readLines(Process p, BlockingQueue<String> lines) {
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -85,7 +91,6 @@ class ChrononNodeIT {
         });
         reader.setDaemon(true);
         reader.start();
-        return new Node(p, lines, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
     }
 
     @AfterEach

@@ -19,6 +19,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -45,6 +46,7 @@ public final class ChrononCluster implements Extension {
     private final ActorRef<Catalog.Command> catalog;
     private final LocalWriters localWriters = new LocalWriters();
     private final PeerRouting routing;
+    private final Duration attemptTimeout;
 
     private ChrononCluster(ActorSystem<?> system) {
         this.system = system;
@@ -63,6 +65,7 @@ public final class ChrononCluster implements Extension {
                 // a writer stays up while its node does: it owns the heartbeat peers rely on
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
         this.routing = new PeerRouting(system, sharding, catalog, settings);
+        this.attemptTimeout = system.settings().config().getDuration("chronon.transact-attempt-timeout");
     }
 
     public static final ExtensionId<ChrononCluster> ID = new ExtensionId<>() {
@@ -195,7 +198,37 @@ public final class ChrononCluster implements Extension {
             return plain(AskPattern.askWithStatus(local, replyTo -> new Transactor.Transact(txData, requestId, replyTo), timeout(),
                     system.scheduler()));
         }
-        return plain(transactor(database).askWithStatus(replyTo -> new Transactor.Transact(txData, requestId, replyTo), timeout()));
+        if (requestId == null) {
+            return plain(transactor(database).askWithStatus(replyTo -> new Transactor.Transact(txData, null, replyTo), timeout()));
+        }
+        // With a request id, sending again is safe (the writer answers a repeat with the first
+        // result): a message lost on its way to a writer whose node just died is sent again
+        // after transact-attempt-timeout instead of waiting out the whole timeout, so a
+        // transaction reaches the writer's new home as soon as there is one.
+        CompletableFuture<Transactor.TxResult> result = new CompletableFuture<>();
+        attempt(database, txData, requestId, System.nanoTime() + timeout().toNanos(), result);
+        return result;
+    }
+
+    private void attempt(String database, Object txData, String requestId, long deadline,
+                         CompletableFuture<Transactor.TxResult> result) {
+        long left = deadline - System.nanoTime();
+        Duration each = Duration.ofNanos(Math.max(1_000_000L, Math.min(left, attemptTimeout.toNanos())));
+        plain(transactor(database).<Transactor.TxResult>askWithStatus(replyTo -> new Transactor.Transact(txData, requestId, replyTo), each))
+                .whenComplete((r, e) -> {
+                    if (e == null) {
+                        result.complete(r);
+                    } else if (isAskTimeout(e) && deadline - System.nanoTime() > 1_000_000L) {
+                        attempt(database, txData, requestId, deadline, result);
+                    } else {
+                        result.completeExceptionally(e);
+                    }
+                });
+    }
+
+    private static boolean isAskTimeout(Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c instanceof java.util.concurrent.TimeoutException;
     }
 
     /** Completes once the default query group's peer has basis t or later. */
