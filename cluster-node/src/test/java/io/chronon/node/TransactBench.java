@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Ack-to-visible: after each acknowledgement the client asks the query peer to sync to the
  * transaction's t and times until the peer answers.
  *
- * <p>System properties: {@code bench.seq} (default 3000), {@code bench.conc.per-client}
- * (500), {@code bench.clients} (16), {@code bench.preload} (5000), {@code bench.rounds} (2),
+ * <p>System properties: {@code bench.seq} (default 5000), {@code bench.conc.per-client}
+ * (3000), {@code bench.clients} (16), {@code bench.preload} (5000), {@code bench.rounds} (4; the first warms up),
  * {@code bench.window} (8), {@code bench.request-ids} (false; true: every transaction carries a random request id), {@code bench.only} ({@code file}, {@code datomic}, {@code nofsync} or {@code memory}: run just that one).
  * {@code chronon-file-fsync} syncs every group commit to disk (survives power loss);
  * {@code chronon-file-nofsync} writes it to the OS before acknowledging (survives kill -9 of
@@ -57,11 +57,11 @@ public final class TransactBench {
     static final String[] NAMES = {"Ivan", "Petr", "Sergei", "Oleg", "Yuri", "Dmitry", "Fedor", "Denis"};
     static final String[] LAST = {"Ivanov", "Petrov", "Sidorov", "Kovalev", "Kuznetsov", "Voronoi"};
 
-    static final int SEQ = Integer.getInteger("bench.seq", 3000);
-    static final int PER_CLIENT = Integer.getInteger("bench.conc.per-client", 500);
+    static final int SEQ = Integer.getInteger("bench.seq", 5000);
+    static final int PER_CLIENT = Integer.getInteger("bench.conc.per-client", 3000);
     static final int CLIENTS = Integer.getInteger("bench.clients", 16);
     static final int PRELOAD = Integer.getInteger("bench.preload", 5000);
-    static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
     static final int WINDOW = Integer.getInteger("bench.window", 8);
     static final boolean REQUEST_IDS = Boolean.getBoolean("bench.request-ids");
 
@@ -84,7 +84,7 @@ public final class TransactBench {
                 .getProcessCpuTime();
     }
 
-    record Stats(String phase, double txPerSec, long[] latNanos, long[] visNanos, double cpuMicrosPerTx) {
+    record Stats(String phase, double txPerSec, long[] latNanos, long[] visNanos, double cpuMicrosPerTx, int round) {
         static String ms(long[] sorted, double q) {
             if (sorted.length == 0) {
                 return "-";
@@ -101,6 +101,8 @@ public final class TransactBench {
     }
 
     static final AtomicLong IDS = new AtomicLong(1);
+    /** The round being measured (0 = the first, counted as warm-up; -1 = warm-up and sync phases). */
+    static volatile int round = -1;
 
     static Stats sequential(Target target, int n, boolean measureVisible) throws Exception {
         long[] lat = new long[n];
@@ -117,7 +119,7 @@ public final class TransactBench {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         double rate = measureVisible ? Double.NaN : n / secs;
-        return new Stats(measureVisible ? "seq+sync" : "sequential", rate, lat, vis, (cpuNanos() - cpu0) / 1e3 / n);
+        return new Stats(measureVisible ? "seq+sync" : "sequential", rate, lat, vis, (cpuNanos() - cpu0) / 1e3 / n, round);
     }
 
     /** What one client thread does; {@code client} is its number. */
@@ -171,7 +173,7 @@ public final class TransactBench {
         });
         double rate = measureVisible ? Double.NaN : clients * (double) perClient / took[0];
         return new Stats((measureVisible ? "conc+sync" : "concurrent") + clients, rate, Arrays.stream(lat).flatMapToLong(Arrays::stream).toArray(),
-                Arrays.stream(vis).flatMapToLong(Arrays::stream).toArray(), took[1] / 1e3 / (clients * (double) perClient));
+                Arrays.stream(vis).flatMapToLong(Arrays::stream).toArray(), took[1] / 1e3 / (clients * (double) perClient), round);
     }
 
     /**
@@ -196,7 +198,42 @@ public final class TransactBench {
             }
         });
         return new Stats("pipelined" + clients + "x" + window, clients * (double) perClient / took[0],
-                Arrays.stream(lat).flatMapToLong(Arrays::stream).toArray(), new long[0], took[1] / 1e3 / (clients * (double) perClient));
+                Arrays.stream(lat).flatMapToLong(Arrays::stream).toArray(), new long[0], took[1] / 1e3 / (clients * (double) perClient), round);
+    }
+
+    /** Medians over the rounds after the first: tx/s sequential, concurrent, pipelined; CPU us/tx concurrent, pipelined. */
+    static double[] summary(List<Stats> stats) {
+        return new double[] {median(stats, "sequential", true), median(stats, "concurrent", true), median(stats, "pipelined", true),
+                median(stats, "concurrent", false), median(stats, "pipelined", false)};
+    }
+
+    static double median(List<Stats> stats, String phase, boolean rate) {
+        double[] v = stats.stream().filter(s -> s.phase().startsWith(phase) && s.round() > 0)
+                .mapToDouble(s -> rate ? s.txPerSec() : s.cpuMicrosPerTx()).sorted().toArray();
+        if (v.length == 0) {
+            return 0;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** Local profiling hook (-Dbench.profile=PHASE, async-profiler's jar on the classpath): profiles PHASE of the last round. */
+    static String profiling;
+
+    static void profile(boolean lastRound, String phase, String system) throws Exception {
+        String want = System.getProperty("bench.profile", "");
+        if (want.isEmpty() || !lastRound) {
+            return;
+        }
+        Class<?> ap = Class.forName("one.profiler.AsyncProfiler");
+        Object prof = ap.getMethod("getInstance", String.class).invoke(null, System.getProperty("bench.profile.lib"));
+        if (profiling != null) {
+            ap.getMethod("execute", String.class).invoke(prof, "stop,file=/tmp/prof-" + profiling + ".collapsed,collapsed");
+            profiling = null;
+        }
+        if (phase.equals(want)) {
+            ap.getMethod("execute", String.class).invoke(prof, "start,event=" + System.getProperty("bench.profile.event", "cpu") + ",interval=1ms" + System.getProperty("bench.profile.extra", ""));
+            profiling = system + "-" + phase;
+        }
     }
 
     static List<Stats> run(String system, Target target) throws Exception {
@@ -205,10 +242,16 @@ public final class TransactBench {
         sequential(target, Math.max(500, SEQ / 3), false);
         concurrent(target, CLIENTS, Math.max(100, PER_CLIENT / 4), false);
         List<Stats> all = new ArrayList<>();
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int r = 0; r < ROUNDS; r++) {
+            round = r;
+            boolean last = r == ROUNDS - 1;
+            profile(last, "sequential", system);
             Stats s = sequential(target, SEQ, false);
+            profile(last, "concurrent", system);
             Stats c = concurrent(target, CLIENTS, PER_CLIENT, false);
+            profile(last, "pipelined", system);
             Stats p = pipelined(target, CLIENTS, PER_CLIENT, WINDOW);
+            profile(last, "", system);
             System.out.println(s.line(system));
             System.out.println(c.line(system));
             System.out.println(p.line(system));
@@ -216,6 +259,7 @@ public final class TransactBench {
             all.add(c);
             all.add(p);
         }
+        round = -1;
         Stats sv = sequential(target, SEQ / 2, true);
         Stats cv = concurrent(target, CLIENTS, PER_CLIENT / 2, true);
         if (sv.visNanos().length > 0 && sv.visNanos()[0] >= 0) {
@@ -407,17 +451,24 @@ public final class TransactBench {
                 ? runChronon("chronon-file-nofsync", "file", false, dir.resolve("nofsync")) : List.of();
         List<Stats> mem = only.isEmpty() || only.equals("memory") ? runChronon("chronon-memory", "memory", true, dir.resolve("mem")) : List.of();
         System.out.println();
-        System.out.println("Best round, tx/s (sequential / concurrent " + CLIENTS + " / pipelined " + CLIENTS + "x" + WINDOW
-                + "), and the least CPU per transaction (all threads of the process):");
+        System.out.println("Median of rounds 2.." + ROUNDS + " (round 1 warms up), tx/s: sequential / concurrent " + CLIENTS
+                + " / pipelined " + CLIENTS + "x" + WINDOW + "; in brackets the same phase's median for Datomic, x = ratio;"
+                + " then the median CPU per transaction (all threads of the process), concurrent / pipelined:");
+        double[] reference = summary(datomic);
         for (var e : List.of(Map.entry("chronon-file-fsync", file), Map.entry("datomic-mem-peer", datomic),
                 Map.entry("chronon-file-nofsync", nofsync), Map.entry("chronon-memory", mem))) {
-            double seq = e.getValue().stream().filter(s -> s.phase().equals("sequential")).mapToDouble(Stats::txPerSec).max().orElse(0);
-            double conc = e.getValue().stream().filter(s -> s.phase().startsWith("concurrent")).mapToDouble(Stats::txPerSec).max().orElse(0);
-            double pipe = e.getValue().stream().filter(s -> s.phase().startsWith("pipelined")).mapToDouble(Stats::txPerSec).max().orElse(0);
-            double cpuSeq = e.getValue().stream().filter(s -> s.phase().equals("sequential")).mapToDouble(Stats::cpuMicrosPerTx).min().orElse(0);
-            double cpuConc = e.getValue().stream().filter(s -> s.phase().startsWith("concurrent")).mapToDouble(Stats::cpuMicrosPerTx).min().orElse(0);
-            System.out.printf(Locale.ROOT, "  %-22s %8.0f / %8.0f / %8.0f tx/s   cpu %5.0f / %5.0f us/tx%n", e.getKey(), seq, conc, pipe,
-                    cpuSeq, cpuConc);
+            double[] m = summary(e.getValue());
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-22s", e.getKey()));
+            for (int i = 0; i < 3; i++) {
+                line.append(String.format(Locale.ROOT, " %8.0f", m[i]));
+                if (reference[i] > 0 && e.getValue() != datomic) {
+                    line.append(String.format(Locale.ROOT, " (%.2fx)", m[i] / reference[i]));
+                } else {
+                    line.append("         ");
+                }
+            }
+            line.append(String.format(Locale.ROOT, "   cpu %5.0f / %5.0f us/tx", m[3], m[4]));
+            System.out.println(line);
         }
         Peer.shutdown(true);
         System.exit(0);

@@ -61,7 +61,7 @@ public final class ChrononCluster implements Extension {
                         ctx -> Transactor.create(ctx.getEntityId(), ctx.getShard(), catalog, settings, localWriters))
                 .withRole(settings.transactorRole())
                 .withStopMessage(Transactor.Stop.INSTANCE)
-                .withEntityProps(DispatcherSelector.fromConfig("chronon.transactor-dispatcher"))
+                .withEntityProps(DispatcherSelector.fromConfig("chronon.transactor-dispatcher").withMailboxFromConfig("chronon.transactor-mailbox"))
                 // a writer stays up while its node does: it owns the heartbeat peers rely on
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
         this.routing = new PeerRouting(system, sharding, catalog, settings);

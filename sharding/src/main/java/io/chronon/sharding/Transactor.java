@@ -159,7 +159,21 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private record Looked(DatabaseInfo info, Throwable failure) implements Command, NoSerializationVerificationNeeded {
     }
 
+    /** What the log tells this writer. */
     private record FromLog(TxLog.Reply reply) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    /**
+     * What the log tells this writer after a slow journal write (an fsync, a Cassandra round
+     * trip): a control message, which the writer's control-aware mailbox
+     * ({@code chronon.transactor-mailbox}) hands over before the transactions waiting there,
+     * so the next write starts at once and its latency overlaps the processing of what
+     * arrived meanwhile. After a fast write (memory, no fsync) the reply waits its turn: the
+     * transactions ahead of it are processed first and go out together in the next write,
+     * which keeps groups large when writes cost little.
+     */
+    private record FromSlowLog(TxLog.Reply reply) implements Command, NoSerializationVerificationNeeded,
+            org.apache.pekko.dispatch.ControlMessage {
     }
 
     private record LogStopped(long generation) implements Command, NoSerializationVerificationNeeded {
@@ -212,7 +226,12 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private final ChrononSettings settings;
     private final TxOptions txOptions;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
-    private final ActorRef<TxLog.Reply> logReplies;
+    /** A journal write that takes longer is slow (see {@link FromSlowLog}): more than processing a few transactions. */
+    private static final long SLOW_WRITE_NANOS = 150_000;
+    /** When the journal write under way started (written here, read on the log's thread). */
+    private volatile long writeStartNanos;
+    /** Tells this writer what its log says, straight into its mailbox (no adapter, so the mailbox sees the message's type). */
+    private final java.util.function.Consumer<TxLog.Reply> logReplies;
     private final LocalWriters localWriters;
 
     private Phase phase = Phase.LOOKING_UP;
@@ -268,7 +287,9 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         this.shard = shard;
         this.settings = settings;
         this.txOptions = new TxOptions(System::currentTimeMillis, settings.txFunctions());
-        this.logReplies = ctx.messageAdapter(TxLog.Reply.class, FromLog::new);
+        ActorRef<Command> self = ctx.getSelf();
+        this.logReplies = reply -> self.tell(System.nanoTime() - writeStartNanos >= SLOW_WRITE_NANOS
+                ? new FromSlowLog(reply) : new FromLog(reply));
         ctx.askWithStatus(DatabaseInfo.class, catalog, settings.defaultTimeout(),
                 replyTo -> new Catalog.GetDatabase(name, replyTo), Looked::new);
     }
@@ -297,7 +318,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 .onMessage(GetLatestT.class, this::onGetLatestT)
                 .onMessage(Retire.class, this::onRetire)
                 .onMessage(Looked.class, this::onLooked)
-                .onMessage(FromLog.class, this::onFromLog)
+                .onMessage(FromLog.class, m -> onFromLog(m.reply()))
+                .onMessage(FromSlowLog.class, m -> onFromLog(m.reply()))
                 .onMessage(LogStopped.class, this::onLogStopped)
                 .onMessage(RestartLog.class, this::onRestartLog)
                 .onMessage(WindowRead.class, this::onWindowRead)
@@ -369,11 +391,11 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         ctx.watchWith(log, new LogStopped(logGeneration));
     }
 
-    private Behavior<Command> onFromLog(FromLog m) {
-        if (m.reply() instanceof TxLog.Recovered r) {
+    private Behavior<Command> onFromLog(TxLog.Reply reply) {
+        if (reply instanceof TxLog.Recovered r) {
             return onRecovered(r);
         }
-        if (m.reply() instanceof TxLog.Written w) {
+        if (reply instanceof TxLog.Written w) {
             return onWritten(w);
         }
         return this;
@@ -574,6 +596,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             entries.add(p.entry());
         }
         queued.subList(0, n).clear();
+        writeStartNanos = System.nanoTime();
         log.tell(new TxLog.Append(entries));
     }
 

@@ -76,7 +76,7 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
 
     private final ActorContext<Command> ctx;
     private final DatabaseStorage storage;
-    private final ActorRef<Reply> owner;
+    private final java.util.function.Consumer<Reply> owner;
     private final long snapshotMinDatoms;
     private final double snapshotGrowth;
     /** Datoms applied since the last snapshot (replayed ones included); only decides when to snapshot. */
@@ -88,7 +88,7 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
     private long replayed;
     private final ArrayDeque<RequestIdAt> replayedIds = new ArrayDeque<>();
 
-    private TxLog(ActorContext<Command> ctx, DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner,
+    private TxLog(ActorContext<Command> ctx, DatabaseInfo db, DatabaseStorage storage, java.util.function.Consumer<Reply> owner,
                   long snapshotMinDatoms, double snapshotGrowth, int requestIdWindow) {
         super(PersistenceId.ofUniqueId(db.persistenceId()));
         this.ctx = ctx;
@@ -99,15 +99,16 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
         this.requestIdWindow = requestIdWindow;
     }
 
-    /** The writer's log of {@code db}. */
-    static Behavior<Command> writer(DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner, ChrononSettings settings) {
+    /** The writer's log of {@code db}; {@code owner} is told its replies (from this actor's thread). */
+    static Behavior<Command> writer(DatabaseInfo db, DatabaseStorage storage, java.util.function.Consumer<Reply> owner,
+                                    ChrononSettings settings) {
         return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner, settings.snapshotMinDatoms(), settings.snapshotGrowth(),
                 settings.requestIdWindow()));
     }
 
     /** A loader of {@code db}: recovers, tells {@link Recovered}, and must never be sent {@link Append}. */
     static Behavior<Command> reader(DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner) {
-        return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner, Long.MAX_VALUE, Double.MAX_VALUE, 0));
+        return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner::tell, Long.MAX_VALUE, Double.MAX_VALUE, 0));
     }
 
     /** The entries of {@code db} with sequence numbers {@code from} to {@code to} (inclusive) that are in the log. */
@@ -152,7 +153,7 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
     public CommandHandler<Command, TxLogEntry, DbValue> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Append.class, (db, append) -> Effect().persist(append.entries())
-                        .thenRun(after -> owner.tell(new Written(lastSequenceNumber(ctx)))))
+                        .thenRun(after -> owner.accept(new Written(lastSequenceNumber(ctx)))))
                 .build();
     }
 
@@ -182,7 +183,7 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
                         ids.add(new RequestIdAt(id.requestId(), offset + id.seqNr()));
                     }
                     replayedIds.clear();
-                    owner.tell(new Recovered(db, last, offset + 1, List.copyOf(ids)));
+                    owner.accept(new Recovered(db, last, offset + 1, List.copyOf(ids)));
                 })
                 .build();
     }
