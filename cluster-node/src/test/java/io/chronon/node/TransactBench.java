@@ -221,7 +221,7 @@ public final class TransactBench {
 
     static void profile(boolean lastRound, String phase, String system) throws Exception {
         String want = System.getProperty("bench.profile", "");
-        if (want.isEmpty() || !lastRound) {
+        if (want.isEmpty() || !(lastRound || Boolean.getBoolean("bench.profile.all-rounds"))) {
             return;
         }
         Class<?> ap = Class.forName("one.profiler.AsyncProfiler");
@@ -232,7 +232,7 @@ public final class TransactBench {
         }
         if (phase.equals(want)) {
             ap.getMethod("execute", String.class).invoke(prof, "start,event=" + System.getProperty("bench.profile.event", "cpu") + ",interval=1ms" + System.getProperty("bench.profile.extra", ""));
-            profiling = system + "-" + phase;
+            profiling = system + "-" + phase + "-r" + round;
         }
     }
 

@@ -47,7 +47,9 @@ import java.util.zip.CRC32C;
  * acknowledged once the operating system has them (they survive the process, not the
  * machine). A torn or corrupt tail
  * (a crash in the middle of a write) is cut off when the log is opened; a record that was
- * acknowledged was synced, so it is never part of that tail.
+ * acknowledged was synced, so it is never part of that tail. With fsync on, the active
+ * segment is preallocated ahead of its data with zeros ({@link #PREALLOCATE}); a record
+ * never has length 0, so readers and the open-time scan stop at the first zero header.
  *
  * <p>The directory is locked ({@code LOCK} file) so two processes never write one store.
  */
@@ -58,6 +60,15 @@ final class FileLogStore implements LogStore {
     private static final Pattern SEGMENT = Pattern.compile("\\d{20}\\.log");
     private static final String DELETED_TO = "deleted-to";
     private static final Object POISON = new Object();
+    /**
+     * With fsync on, the active segment is extended with zeros this far ahead of its data
+     * (and the extension synced with the next write): appends then overwrite blocks the file
+     * already has, so the {@code fdatasync} after each group commit flushes only data, not
+     * the file's size and block map as well (a journal commit of the file system's own).
+     * The zeros are cut off when the segment is closed or rolled, and at open.
+     */
+    static final long PREALLOCATE = 1 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
     private final Path root;
     private final long segmentBytes;
@@ -287,6 +298,9 @@ final class FileLogStore implements LogStore {
             while (pos + 8 <= limit) {
                 int len = in.readInt();
                 int crc = in.readInt();
+                if (len == 0 && crc == 0) {
+                    break; // preallocated space: the end of the data
+                }
                 if (len <= 0 || len > MAX_RECORD || pos + 8 + len > limit) {
                     throw new IOException("Corrupt journal record at " + seg.path + ":" + pos);
                 }
@@ -354,6 +368,8 @@ final class FileLogStore implements LogStore {
         // writer thread only
         private FileChannel out;
         private long writePos;
+        /** The size of the active segment's file: {@link #writePos} plus the preallocated zeros. */
+        private long allocatedEnd;
         private long pendingHighest;
         private boolean dirty;
 
@@ -470,6 +486,9 @@ final class FileLogStore implements LogStore {
             ByteBuffer buf = encode(records);
             long start = writePos;
             try {
+                if (store.fsync && writePos + buf.remaining() > allocatedEnd) {
+                    preallocate(writePos + buf.remaining() + PREALLOCATE);
+                }
                 while (buf.hasRemaining()) {
                     writePos += out.write(buf, writePos);
                 }
@@ -477,6 +496,7 @@ final class FileLogStore implements LogStore {
                 writePos = start;
                 try {
                     out.truncate(start);
+                    allocatedEnd = start;
                 } catch (IOException ignored) {
                     // the record stays unacknowledged and is cut off at the next open
                 }
@@ -486,10 +506,33 @@ final class FileLogStore implements LogStore {
             dirty = true;
         }
 
+        /** Extends the active segment with zeros up to {@code end} (synced with the next write). */
+        private void preallocate(long end) throws IOException {
+            long p = Math.max(allocatedEnd, writePos);
+            while (p < end) {
+                ByteBuffer z = ZEROS.duplicate();
+                z.limit((int) Math.min(z.capacity(), end - p));
+                p += out.write(z, p);
+            }
+            allocatedEnd = p;
+        }
+
+        /** Cuts the preallocated zeros off the active segment (and makes that durable). */
+        private void trimPreallocation() throws IOException {
+            if (out != null && allocatedEnd > writePos) {
+                out.truncate(writePos);
+                if (store.fsync) {
+                    out.force(true);
+                }
+            }
+            allocatedEnd = writePos;
+        }
+
         private void openForAppend(long firstSeq) throws IOException {
             if (out != null && writePos >= store.segmentBytes && writePos == durableLength && !dirty) {
                 // roll only when everything in the current segment is synced, so that older
-                // segments are always complete for readers
+                // segments are always complete for readers (and end at their last record)
+                trimPreallocation();
                 out.close();
                 out = null;
                 newSegment(firstSeq);
@@ -507,6 +550,7 @@ final class FileLogStore implements LogStore {
             } else {
                 out = FileChannel.open(last.getValue(), StandardOpenOption.WRITE);
                 writePos = durableLength;
+                allocatedEnd = out.size();
             }
         }
 
@@ -530,6 +574,7 @@ final class FileLogStore implements LogStore {
             }
             out = ch;
             writePos = HEADER;
+            allocatedEnd = HEADER;
         }
 
         private static void writeHeader(FileChannel ch) throws IOException {
@@ -564,6 +609,7 @@ final class FileLogStore implements LogStore {
                 // cut off at the next open
             }
             writePos = durableLength;
+            allocatedEnd = durableLength;
             pendingHighest = highest;
             dirty = false;
         }
@@ -604,6 +650,9 @@ final class FileLogStore implements LogStore {
         void closeChannel() {
             if (out != null) {
                 try {
+                    if (!dirty) {
+                        trimPreallocation();
+                    }
                     out.close();
                 } catch (IOException ignored) {
                     // closing

@@ -144,6 +144,46 @@ class FileLogStoreTest {
     }
 
     @Test
+    void theActiveSegmentIsPreallocatedAndTheZerosAreCutAtOpenAsAfterAKill() throws Exception {
+        Path copy = dir.resolve("copy");
+        long dataEnd;
+        try (FileLogStore store = new FileLogStore(dir.resolve("live"), 1 << 20, true)) {
+            write(store, "p", 1, 3);
+            Path seg = segmentOf(dir.resolve("live"), "p");
+            long size = Files.size(seg);
+            assertTrue(size >= FileLogStore.PREALLOCATE, "preallocated ahead of the data: " + size);
+            // reads stop at the zeros
+            assertEquals(range(1, 3), seqs(store, "p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+            // what a kill -9 leaves: the file as it is now, zeros and all
+            Files.createDirectories(copy.resolve("p"));
+            Files.copy(seg, copy.resolve("p").resolve(seg.getFileName()));
+            write(store, "p", 4, 4);
+        }
+        // closing cuts the zeros off
+        Path seg = segmentOf(dir.resolve("live"), "p");
+        try (FileLogStore store = new FileLogStore(dir.resolve("live"), 1 << 20, true)) {
+            assertEquals(4, store.highestSequenceNr("p"));
+        }
+        dataEnd = Files.size(seg);
+        assertTrue(dataEnd < FileLogStore.PREALLOCATE, "closed segments end at their last record: " + dataEnd);
+        try (FileLogStore store = new FileLogStore(copy, 1 << 20, true)) {
+            assertEquals(3, store.highestSequenceNr("p"));
+            assertTrue(Files.size(segmentOf(copy, "p")) < FileLogStore.PREALLOCATE, "the zeros were cut off at open");
+            write(store, "p", 4, 6);
+            assertEquals(range(1, 6), seqs(store, "p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+        }
+        try (FileLogStore store = new FileLogStore(copy, 1 << 20, true)) {
+            assertEquals(range(1, 6), seqs(store, "p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+        }
+    }
+
+    private static Path segmentOf(Path root, String pid) throws IOException {
+        try (Stream<Path> files = Files.list(root.resolve(PathNames.encode(pid)))) {
+            return files.filter(p -> p.toString().endsWith(".log")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    @Test
     void aCorruptLastRecordIsCutOff() throws Exception {
         try (FileLogStore store = new FileLogStore(dir, 1 << 20, true)) {
             write(store, "p", 1, 3);
