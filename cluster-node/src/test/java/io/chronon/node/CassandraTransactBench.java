@@ -24,14 +24,17 @@ import java.util.concurrent.TimeUnit;
  * own Cassandra (cassandra-dev harness, 1 GB heap, commit log synced before each
  * acknowledgement; {@code -Dbench.periodic-commitlog=true} for Cassandra's default, synced every
  * 10 s) on the same machine, or uses {@code -Dbench.cassandra=HOST:PORT}.
- * Options: {@code -Dbench.seq}, {@code -Dbench.conc.per-client}, {@code -Dbench.rounds},
- * {@code -Dbench.preload} (as in TransactBench), {@code -Dbench.wide=64}.
+ * Options: {@code -Dbench.seq} (2000), {@code -Dbench.conc.per-client} (1000),
+ * {@code -Dbench.rounds} and {@code -Dbench.preload} (as in TransactBench), {@code -Dbench.wide=64}.
  */
 public final class CassandraTransactBench {
     private CassandraTransactBench() {
     }
 
     static final int WIDE = Integer.getInteger("bench.wide", 64);
+    /** Smaller than TransactBench's defaults: Cassandra is slower, and the whole value stays in the node's heap. */
+    static final int SEQ = Integer.getInteger("bench.seq", 2000);
+    static final int PER_CLIENT = Integer.getInteger("bench.conc.per-client", 1000);
 
     public static void main(String[] args) throws Exception {
         String external = System.getProperty("bench.cassandra", "");
@@ -51,7 +54,7 @@ public final class CassandraTransactBench {
         }
         String keyspace = "chronon_bench_" + UUID.randomUUID().toString().substring(0, 8);
         System.out.printf(Locale.ROOT, "CassandraTransactBench: %d sequential, 16 and %d clients x %d, preload %d, %d rounds; %d cores; keyspace %s%n",
-                TransactBench.SEQ, WIDE, TransactBench.PER_CLIENT, TransactBench.PRELOAD, TransactBench.ROUNDS,
+                SEQ, WIDE, PER_CLIENT, TransactBench.PRELOAD, TransactBench.ROUNDS,
                 Runtime.getRuntime().availableProcessors(), keyspace);
         ChrononNode node = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString(
                 "chronon.storage.default-kind = cassandra\n"
@@ -74,14 +77,14 @@ public final class CassandraTransactBench {
             String system = "chronon-cassandra";
             for (int round = 0; round < TransactBench.ROUNDS; round++) {
                 for (TransactBench.Stats s : List.of(
-                        TransactBench.sequential(target, TransactBench.SEQ, false),
-                        TransactBench.concurrent(target, 16, TransactBench.PER_CLIENT, false),
-                        TransactBench.concurrent(target, WIDE, TransactBench.PER_CLIENT, false))) {
+                        TransactBench.sequential(target, SEQ, false),
+                        TransactBench.concurrent(target, 16, PER_CLIENT, false),
+                        TransactBench.concurrent(target, WIDE, PER_CLIENT, false))) {
                     System.out.println(s.line(system));
                     all.add(s);
                 }
             }
-            TransactBench.Stats visible = TransactBench.concurrent(target, 16, TransactBench.PER_CLIENT / 4, true);
+            TransactBench.Stats visible = TransactBench.concurrent(target, 16, PER_CLIENT / 4, true);
             System.out.println(visible.line(system));
         } finally {
             node.close();

@@ -43,6 +43,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>System properties: {@code bench.seq} (default 5000), {@code bench.conc.per-client}
  * (3000), {@code bench.clients} (16), {@code bench.preload} (5000), {@code bench.rounds} (4; the first warms up),
  * {@code bench.window} (8), {@code bench.request-ids} (false; true: every transaction carries a random request id), {@code bench.only} ({@code file}, {@code datomic}, {@code nofsync} or {@code memory}: run just that one).
+ * The summary is the median of rounds 2..N (round 1 warms up), for Datomic the same way,
+ * with the ratio Chronon / Datomic per phase. {@code -Dbench.profile=PHASE} (sequential,
+ * concurrent or pipelined) with async-profiler's jar on the classpath and
+ * {@code -Dbench.profile.lib=<libasyncProfiler.so>} writes a collapsed CPU profile of that
+ * phase of the last round (every round with {@code -Dbench.profile.all-rounds=true}) to
+ * /tmp; {@code -Dbench.profile.extra=,threads} splits it by thread.
  * {@code chronon-file-fsync} syncs every group commit to disk (survives power loss);
  * {@code chronon-file-nofsync} writes it to the OS before acknowledging (survives kill -9 of
  * the process, not of the machine), the guarantee of H2 with {@code WRITE_DELAY=0}.
