@@ -201,8 +201,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * durable, then only the publisher reads it).
      */
     private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
-                           Map<String, Long> tempids, long basisBefore, boolean runEnd,
-                           List<ActorRef<StatusReply<TxResult>>> retries) {
+                           Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries) {
         Pending sealedAs(TxLogEntry hinted, boolean end) {
             return new Pending(txData, replyTo, hinted, tempids, basisBefore, end, retries);
         }
@@ -213,8 +212,40 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
         void fail(ChrononError error) {
             replyTo.tell(StatusReply.error(error));
-            for (ActorRef<StatusReply<TxResult>> r : retries) {
-                r.tell(StatusReply.error(error));
+            if (retries != null) {
+                retries.answer(StatusReply.error(error));
+            }
+        }
+    }
+
+    /**
+     * The callers that sent a request id again while its transaction waits, answered with it
+     * (a success as a duplicate). The writer adds to it; the publisher answers it as soon as
+     * the write is durable, possibly before the writer has heard so: a caller added after
+     * that is answered at once with the same outcome.
+     */
+    static final class Retries {
+        private List<ActorRef<StatusReply<TxResult>>> waiting;
+        private StatusReply<TxResult> outcome;
+
+        synchronized void add(ActorRef<StatusReply<TxResult>> caller) {
+            if (outcome != null) {
+                caller.tell(outcome);
+                return;
+            }
+            if (waiting == null) {
+                waiting = new ArrayList<>(1);
+            }
+            waiting.add(caller);
+        }
+
+        synchronized void answer(StatusReply<TxResult> reply) {
+            outcome = reply;
+            if (waiting != null) {
+                for (ActorRef<StatusReply<TxResult>> caller : waiting) {
+                    caller.tell(reply);
+                }
+                waiting = null;
             }
         }
     }
@@ -270,7 +301,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private final LinkedHashMap<String, Long> recentIds = new LinkedHashMap<>();
     private long idsKnownFrom = 1;
     /** The request ids of queued and in-flight transactions, with the retries waiting for them. */
-    private final Map<String, List<ActorRef<StatusReply<TxResult>>>> pendingIds = new HashMap<>();
+    private final Map<String, Retries> pendingIds = new HashMap<>();
     /** Transactions with a request id that wait for the window to be read from the log. */
     private final List<Transact> awaitingWindow = new ArrayList<>();
     private boolean readingWindow;
@@ -504,7 +535,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                     c.replyTo().tell(StatusReply.error(ChrononError.busy("chronon.error/busy",
                             "The transactor of " + name + " has " + settings.maxPending() + " transactions waiting; retry later")));
                 } else {
-                    process(c.txData(), requestId, c.replyTo(), requestId == null ? List.of() : new ArrayList<>());
+                    process(c.txData(), requestId, c.replyTo(), requestId == null ? null : new Retries());
                 }
                 return this;
             case RETIRED:
@@ -518,10 +549,9 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     /**
      * Processes {@code txData} into the queue; {@code retries} are the callers of the same
-     * request id waiting with {@code replyTo} (a mutable list when there is a request id).
+     * request id waiting with {@code replyTo} (null without a request id).
      */
-    private void process(Object txData, String requestId, ActorRef<StatusReply<TxResult>> replyTo,
-                         List<ActorRef<StatusReply<TxResult>>> retries) {
+    private void process(Object txData, String requestId, ActorRef<StatusReply<TxResult>> replyTo, Retries retries) {
         TxReport report;
         DbValue base = speculative.inEditingRun() ? speculative : speculative.editingRun();
         try {
@@ -597,7 +627,14 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         }
         queued.subList(0, n).clear();
         writeStartNanos = System.nanoTime();
-        log.tell(new TxLog.Append(entries));
+        // one write in flight: its first entry follows the last durable one. Once it is durable
+        // the log tells this writer and then hands the write to the publisher itself (no detour
+        // through this writer's mailbox): anything a caller does after its answer reaches this
+        // writer's mailbox after the log's answer, so this writer has counted the write
+        // committed by then (sync() includes it, and it no longer counts as pending)
+        Publisher.Committed committed = new Publisher.Committed(name, committedSeqNr + 1, List.copyOf(inFlight));
+        ActorRef<Publisher.Command> outbox = publisher;
+        log.tell(new TxLog.Append(entries, () -> outbox.tell(committed)));
     }
 
     private Behavior<Command> onWritten(TxLog.Written w) {
@@ -613,7 +650,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             return this;
         }
         List<Pending> written = List.copyOf(inFlight);
-        // from now on a retry is answered from the log; the publisher alone reads the retries lists
+        // the log has handed the write to the publisher already; from now on a retry is answered from the log
         long seq = committedSeqNr;
         for (Pending p : written) {
             seq++;
@@ -622,7 +659,6 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 remember(p.requestId(), seq);
             }
         }
-        publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, written));
         lastPublishNanos = System.nanoTime();
         TxLogEntry last = written.get(written.size() - 1).entry();
         committed = last.dbAfterHint();
@@ -676,8 +712,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                             TxResult result = new TxResult(c.database(), p.entry().t(), p.basisBefore(), seq,
                                     p.tempids(), p.entry().txData());
                             p.replyTo().tell(StatusReply.success(result));
-                            for (ActorRef<StatusReply<TxResult>> retry : p.retries()) {
-                                retry.tell(StatusReply.success(result.asDuplicate()));
+                            if (p.retries() != null) {
+                                p.retries().answer(StatusReply.success(result.asDuplicate()));
                             }
                             seq++;
                         }
@@ -738,7 +774,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             answerFromLog(seqNr, c.replyTo());
             return true;
         }
-        List<ActorRef<StatusReply<TxResult>>> waiting = pendingIds.get(c.requestId());
+        Retries waiting = pendingIds.get(c.requestId());
         if (waiting != null) {
             waiting.add(c.replyTo());
             return true;
@@ -863,14 +899,13 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         }
     }
 
-    private void failRejected(String requestId, ActorRef<StatusReply<TxResult>> replyTo,
-                              List<ActorRef<StatusReply<TxResult>>> retries, ChrononError error) {
+    private void failRejected(String requestId, ActorRef<StatusReply<TxResult>> replyTo, Retries retries, ChrononError error) {
         if (requestId != null) {
             pendingIds.remove(requestId);
         }
         replyTo.tell(StatusReply.error(error));
-        for (ActorRef<StatusReply<TxResult>> r : retries) {
-            r.tell(StatusReply.error(error));
+        if (retries != null) {
+            retries.answer(StatusReply.error(error));
         }
     }
 

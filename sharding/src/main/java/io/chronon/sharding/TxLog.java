@@ -49,8 +49,12 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
     sealed interface Command extends NoSerializationVerificationNeeded {
     }
 
-    /** Appends entries in one journal write; answered with {@link Written} once durable. */
-    record Append(List<TxLogEntry> entries) implements Command {
+    /**
+     * Appends entries in one journal write; once it is durable, answers {@link Written} and
+     * then runs {@code onDurable} (null: nothing; it must only tell actors: the writer hands
+     * the write to its publisher this way, without a detour through itself).
+     */
+    record Append(List<TxLogEntry> entries, Runnable onDurable) implements Command {
     }
 
     /** What this actor tells its owner. */
@@ -153,7 +157,13 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
     public CommandHandler<Command, TxLogEntry, DbValue> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Append.class, (db, append) -> Effect().persist(append.entries())
-                        .thenRun(after -> owner.accept(new Written(lastSequenceNumber(ctx)))))
+                        .thenRun(after -> {
+                            // the owner first: whatever onDurable sets off reaches the owner after this
+                            owner.accept(new Written(lastSequenceNumber(ctx)));
+                            if (append.onDurable() != null) {
+                                append.onDurable().run();
+                            }
+                        }))
                 .build();
     }
 

@@ -256,6 +256,33 @@ class ChrononProtocolTest {
     }
 
     @Test
+    void syncToTheLatestAfterAnAcknowledgementSeesTheTransaction() throws Exception {
+        // the publisher answers a transaction as soon as its write is durable, possibly before
+        // the writer has handled the log's answer: sync() right after must still include it
+        newDb("ryw", null);
+        int clients = 16;
+        int perClient = 25;
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            final int client = c;
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int i = 0; i < perClient; i++) {
+                final long id = 1000L * client + i;
+                chain = chain.thenCompose(v -> chronon.transact("ryw", List.of(person(id, "R" + id, 1))).toCompletableFuture())
+                        .thenCompose(r -> chronon.sync("ryw").toCompletableFuture()
+                                .thenAccept(synced -> assertTrue(synced.basisT() >= r.t(),
+                                        "sync() after the ack of t " + r.t() + " gave basis " + synced.basisT())));
+            }
+            all.add(chain);
+        }
+        for (CompletableFuture<Void> f : all) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(List.of((long) clients * perClient)).toString(),
+                q("ryw", "[:find (count ?e) :where [?e :person/id]]").toString());
+    }
+
+    @Test
     void aFullQueueAnswersBusy() throws Exception {
         newDb("busy", "slow");
         int n = 64 + 40;
