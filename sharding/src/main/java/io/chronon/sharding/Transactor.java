@@ -197,8 +197,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * A processed transaction waiting for its write. {@code runEnd}: its value ends an
      * editing run (sealed); a journal write always ends at one, so that every hint it
      * carries is a value that the write makes durable. {@code retries}: the callers of the
-     * same request id that arrived while it waits (the writer adds to it until the write is
-     * durable, then only the publisher reads it).
+     * same request id that arrive while it waits (null without a request id; see
+     * {@link Retries}).
      */
     private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
                            Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries) {
