@@ -201,9 +201,19 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * {@link Retries}).
      */
     private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
-                           Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries) {
+                           Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries, int attempt) {
         Pending sealedAs(TxLogEntry hinted, boolean end) {
-            return new Pending(txData, replyTo, hinted, tempids, basisBefore, end, retries);
+            return new Pending(txData, replyTo, hinted, tempids, basisBefore, end, retries, attempt);
+        }
+
+        /** This transaction as a durable entry read back from the log: without the db value hint. */
+        Pending withoutHint() {
+            return new Pending(txData, replyTo, entry.withoutHint(), tempids, basisBefore, runEnd, retries, attempt);
+        }
+
+        /** The transaction, to be processed again against another value (its entry was not stored). */
+        Submission again() {
+            return new Submission(txData, requestId(), replyTo, retries, attempt + 1);
         }
 
         String requestId() {
@@ -216,6 +226,34 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 retries.answer(StatusReply.error(error));
             }
         }
+    }
+
+    /**
+     * A transaction to process: one a caller sent ({@code attempt} 0), or one processed before
+     * whose entry did not reach the log and that is processed again against the value read
+     * back from it ({@code attempt} counts those times). {@code retries}: the callers of the
+     * same request id joined to it (null without a request id).
+     */
+    private record Submission(Object txData, String requestId, ActorRef<StatusReply<TxResult>> replyTo, Retries retries,
+                              int attempt) {
+        void answer(StatusReply<TxResult> reply) {
+            replyTo.tell(reply);
+            if (retries != null) {
+                retries.answer(reply.isSuccess() ? StatusReply.success(reply.getValue().asDuplicate()) : reply);
+            }
+        }
+    }
+
+    /** A {@link Submission} waiting for this writer to be ready (stashed) or for its request-id window. */
+    private record Resubmit(Submission submission) implements Command, NoSerializationVerificationNeeded {
+    }
+
+    /**
+     * The entries {@code from}.. of the log as read back after a recovery, to learn which of
+     * the transactions that were in flight when the log failed are in it (null with a failure).
+     */
+    private record Verified(long generation, long from, List<EventEnvelope> entries, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {
     }
 
     /**
@@ -237,6 +275,14 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 waiting = new ArrayList<>(1);
             }
             waiting.add(caller);
+        }
+
+        /** Hands the callers waiting here to {@code other} (this one is no longer answered). */
+        synchronized void forwardTo(Retries other) {
+            if (waiting != null) {
+                waiting.forEach(other::add);
+                waiting = null;
+            }
         }
 
         synchronized void answer(StatusReply<TxResult> reply) {
@@ -303,7 +349,9 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     /** The request ids of queued and in-flight transactions, with the retries waiting for them. */
     private final Map<String, Retries> pendingIds = new HashMap<>();
     /** Transactions with a request id that wait for the window to be read from the log. */
-    private final List<Transact> awaitingWindow = new ArrayList<>();
+    private final List<Submission> awaitingWindow = new ArrayList<>();
+    /** A recovery whose in-flight transactions are being looked up in the log ({@link Verified}). */
+    private TxLog.Recovered recovered;
     private boolean readingWindow;
 
     private Transactor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
@@ -346,6 +394,11 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Transact.class, this::onTransact)
+                .onMessage(Resubmit.class, m -> {
+                    submit(m.submission());
+                    return this;
+                })
+                .onMessage(Verified.class, this::onVerified)
                 .onMessage(GetLatestT.class, this::onGetLatestT)
                 .onMessage(Retire.class, this::onRetire)
                 .onMessage(Looked.class, this::onLooked)
@@ -397,6 +450,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                     c.replyTo().tell(StatusReply.error(error));
                     return Behaviors.same();
                 })
+                .onMessage(Resubmit.class, c -> {
+                    c.submission().answer(StatusReply.error(error));
+                    return Behaviors.same();
+                })
                 .onMessage(GetLatestT.class, c -> {
                     c.replyTo().tell(StatusReply.error(error));
                     return Behaviors.same();
@@ -432,30 +489,88 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         return this;
     }
 
+    /**
+     * The log has recovered (at start, or after a failed write). Transactions that were in
+     * flight when it failed may or may not be in the log, and the log may also hold entries of
+     * another writer of this database (one that ran at the same time for a while: a node that
+     * rejoined, a partition, a paused node). Their sequence numbers say nothing about whose
+     * they are, so the entries where they would be are read back first ({@link #onVerified}).
+     */
     private Behavior<Command> onRecovered(TxLog.Recovered r) {
         if (phase != Phase.RECOVERING) {
             return this;
         }
-        // after a failed write: the in-flight transactions that reached the log are committed
+        if (!inFlight.isEmpty() && r.seqNr() > committedSeqNr) {
+            long from = committedSeqNr + 1;
+            long to = Math.min(r.seqNr(), committedSeqNr + inFlight.size());
+            long generation = logGeneration;
+            recovered = r;
+            ctx.pipeToSelf(TxLog.read(ctx.getSystem(), info, storage, from, to),
+                    (entries, failure) -> new Verified(generation, from, entries, failure));
+            return this;
+        }
+        return recoveryDone(r, Map.of(), false);
+    }
+
+    private Behavior<Command> onVerified(Verified v) {
+        TxLog.Recovered r = recovered;
+        if (v.generation() != logGeneration || phase != Phase.RECOVERING || r == null) {
+            return this; // the log failed again meanwhile: its next recovery reads again
+        }
+        Map<Long, TxLogEntry> stored = new HashMap<>();
+        if (v.entries() != null) {
+            for (EventEnvelope env : v.entries()) {
+                if (env.event() instanceof TxLogEntry e) {
+                    stored.put(env.sequenceNr(), e);
+                }
+            }
+        } else {
+            ctx.getLog().warn("Reading back the entries of {} from {} after a failed write failed: {}", name, v.from(),
+                    String.valueOf(v.failure()));
+        }
+        return recoveryDone(r, stored, v.entries() == null);
+    }
+
+    /**
+     * Ends a recovery: the in-flight transactions whose entries {@code stored} holds (by
+     * sequence number, as read back from the log) are committed and acknowledged; those whose
+     * place holds another writer's entry were certainly not stored and are processed again;
+     * for the others the outcome is unknown (a write that timed out may still land) and they
+     * fail {@code unavailable}. Then what was queued is processed again, against the value read
+     * back, request ids checked again (another writer may have committed them meanwhile).
+     */
+    private Behavior<Command> recoveryDone(TxLog.Recovered r, Map<Long, TxLogEntry> stored, boolean readFailed) {
+        recovered = null;
         List<Pending> wereInFlight = new ArrayList<>(inFlight);
         inFlight.clear();
         long seq = committedSeqNr;
         List<Pending> reached = new ArrayList<>();
+        List<Submission> again = new ArrayList<>();
+        InFlightOutcome outcome = InFlightOutcome.STORED;
         for (Pending p : wereInFlight) {
             seq++;
-            if (seq <= r.seqNr()) {
-                reached.add(p);
-            } else {
-                forget(p);
-                p.fail(ChrononError.unavailable("chronon.error/write-failed",
-                        "The transaction log of " + name + " could not be written; the transaction was not committed"));
+            forget(p);
+            if (outcome == InFlightOutcome.STORED) {
+                outcome = readFailed ? InFlightOutcome.UNKNOWN : InFlightOutcome.of(p.entry(), stored.get(seq), seq <= r.seqNr());
+            }
+            switch (outcome) {
+                // a stored write is published without hints: a partly stored write's hint is a value the log never reached
+                case STORED -> reached.add(p.withoutHint());
+                // the batches of one write go to the store one after the other, each all or nothing, and
+                // the next only after the one before was stored: after a batch another writer's entry
+                // fenced off, no later entry of the write was stored either
+                case TAKEN -> again.add(p.again());
+                case UNKNOWN -> p.fail(ChrononError.unavailable("chronon.error/write-outcome-unknown",
+                        "The transaction log of " + name + " failed while this transaction was being written, and whether it "
+                                + "was stored is not known yet; retry it with the same request id, which commits it at most once"));
             }
         }
         if (!reached.isEmpty()) {
             publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, reached));
         }
-        for (Pending p : reached) {
-            forget(p);
+        if (!again.isEmpty()) {
+            ctx.getLog().warn("Another writer of {} stored entries {}..{} while this one wrote them: {} transaction(s) are "
+                            + "processed again", name, committedSeqNr + 1 + reached.size(), Math.min(r.seqNr(), seq), again.size());
         }
         long knownTo = committedSeqNr;
         committed = r.db();
@@ -464,18 +579,51 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         speculative = committed;
         runLength = 0;
         phase = Phase.READY;
-        localWriters.register(name, ctx.getSelf());
         logFailures = 0;
         lastPublishNanos = System.nanoTime();
         timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
         publishHeartbeat();
         // what was queued was processed against a value that included the failed write: redo it
-        List<Pending> redo = queued;
+        for (Pending p : queued) {
+            forget(p);
+            again.add(new Submission(p.txData(), p.requestId(), p.replyTo(), p.retries(), p.attempt()));
+        }
         queued = new ArrayList<>();
-        for (Pending p : redo) {
-            process(p.txData(), p.requestId(), p.replyTo(), p.retries());
+        if (stopAfterWrite) {
+            // asked to stop while the write was under way: stop now, and let the next writer take these
+            ChrononError stopping = unavailable("The transactor of " + name + " is stopping; retry");
+            again.forEach(s -> s.answer(StatusReply.error(stopping)));
+            return drainAndStop();
+        }
+        localWriters.register(name, ctx.getSelf());
+        for (Submission s : again) {
+            submit(s);
         }
         return stash.unstashAll(this);
+    }
+
+    /** What became of an in-flight transaction's entry when the log failed under it. */
+    private enum InFlightOutcome {
+        /** It is in the log at its place. */
+        STORED,
+        /** Another entry is in its place: it was not stored, and never will be. */
+        TAKEN,
+        /** Its place is empty, or could not be read: a write that timed out may still land. */
+        UNKNOWN;
+
+        static InFlightOutcome of(TxLogEntry mine, TxLogEntry there, boolean placeTaken) {
+            if (there != null && there.equals(mine)) {
+                return STORED;
+            }
+            if (there == null || !placeTaken) {
+                return UNKNOWN;
+            }
+            // another writer's transaction differs at least in its txInstant or its datoms; an entry
+            // alike in all but equality (a value that reads back unlike itself) is not taken for another's
+            boolean alike = there.t() == mine.t() && there.txInstant() == mine.txInstant() && there.nextT() == mine.nextT()
+                    && there.txData().size() == mine.txData().size() && java.util.Objects.equals(there.requestId(), mine.requestId());
+            return alike ? UNKNOWN : TAKEN;
+        }
     }
 
     private Behavior<Command> onLogStopped(LogStopped m) {
@@ -523,46 +671,56 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                     "A request id is 1 to " + MAX_REQUEST_ID_LENGTH + " characters, not " + requestId.length(), null)));
             return this;
         }
+        submit(new Submission(c.txData(), requestId, c.replyTo(), requestId == null ? null : new Retries(), 0));
+        return this;
+    }
+
+    /** How often a transaction is processed again when another writer's entries took its place in the log. */
+    static final int MAX_ATTEMPTS = 5;
+
+    /** Processes a transaction now, or answers it, or keeps it until this writer is ready. */
+    private void submit(Submission s) {
         switch (phase) {
             case READY:
                 if (retireReplyTo != null) {
-                    c.replyTo().tell(StatusReply.error(retiredError()));
+                    s.answer(StatusReply.error(retiredError()));
                 } else if (stopAfterWrite) {
-                    c.replyTo().tell(StatusReply.error(unavailable("The transactor of " + name + " is stopping; retry")));
-                } else if (requestId != null && answeredAsRetry(c)) {
-                    return this;
-                } else if (inFlight.size() + queued.size() >= settings.maxPending()) {
-                    c.replyTo().tell(StatusReply.error(ChrononError.busy("chronon.error/busy",
+                    s.answer(StatusReply.error(unavailable("The transactor of " + name + " is stopping; retry")));
+                } else if (s.requestId() != null && answeredAsRetry(s)) {
+                    return;
+                } else if (s.attempt() > MAX_ATTEMPTS) {
+                    s.answer(StatusReply.error(unavailable("Another writer of " + name + " stored its entries where this "
+                            + "transaction's were to go " + MAX_ATTEMPTS + " times (two writers overlap while the cluster "
+                            + "settles); it was not committed; retry")));
+                } else if (s.attempt() == 0 && inFlight.size() + queued.size() >= settings.maxPending()) {
+                    s.answer(StatusReply.error(ChrononError.busy("chronon.error/busy",
                             "The transactor of " + name + " has " + settings.maxPending() + " transactions waiting; retry later")));
                 } else {
-                    process(c.txData(), requestId, c.replyTo(), requestId == null ? null : new Retries());
+                    process(s);
                 }
-                return this;
+                return;
             case RETIRED:
-                c.replyTo().tell(StatusReply.error(retiredError()));
-                return this;
+                s.answer(StatusReply.error(retiredError()));
+                return;
             default:
-                stashOrBusy(c);
-                return this;
+                stashOrBusy(new Resubmit(s));
         }
     }
 
-    /**
-     * Processes {@code txData} into the queue; {@code retries} are the callers of the same
-     * request id waiting with {@code replyTo} (null without a request id).
-     */
-    private void process(Object txData, String requestId, ActorRef<StatusReply<TxResult>> replyTo, Retries retries) {
+    /** Processes the transaction of {@code s} into the queue. */
+    private void process(Submission s) {
+        String requestId = s.requestId();
         TxReport report;
         DbValue base = speculative.inEditingRun() ? speculative : speculative.editingRun();
         try {
-            report = TxProcessor.transact(base, txForms(txData), txOptions);
+            report = TxProcessor.transact(base, txForms(s.txData()), txOptions);
         } catch (ChrononException e) {
             // rejected before any index was touched: the run is as it was; the id is not remembered
-            failRejected(requestId, replyTo, retries, ChrononError.of(e));
+            failRejected(s, ChrononError.of(e));
             return;
         } catch (RuntimeException e) {
             ctx.getLog().error("Transaction processing failed unexpectedly in " + name + "; recovering from the log", e);
-            failRejected(requestId, replyTo, retries, ChrononError.of(e));
+            failRejected(s, ChrononError.of(e));
             // it may have failed half-way through editing the run's indexes: rebuild from the
             // log, then redo the queued transactions (as after a failed write)
             if (log != null) {
@@ -571,10 +729,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             return;
         }
         speculative = report.dbAfter();
-        queued.add(new Pending(txData, replyTo, TxLogEntry.withoutHint(report.dbAfter(), report.txData(), requestId, report.tempids()),
-                report.tempids(), report.dbBefore().basisT(), false, retries));
+        queued.add(new Pending(s.txData(), s.replyTo(), TxLogEntry.withoutHint(report.dbAfter(), report.txData(), requestId,
+                report.tempids()), report.tempids(), report.dbBefore().basisT(), false, s.retries(), s.attempt()));
         if (requestId != null) {
-            pendingIds.put(requestId, retries);
+            pendingIds.put(requestId, s.retries());
         }
         runLength++;
         if (runLength >= settings.maxBatch()) {
@@ -646,6 +804,9 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             // cannot happen with one writer; recover from the log to learn the truth
             ctx.getLog().error("The log of {} reported sequence number {} where {} was expected; recovering", name,
                     w.lastSeqNr(), expected);
+            // the write is durable and was answered already: the recovery must not answer it again
+            inFlight.forEach(this::forget);
+            inFlight.clear();
             ctx.stop(log);
             return this;
         }
@@ -754,29 +915,32 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     // ------------------------------------------------------------------ request ids
 
     /**
-     * Answers {@code c} if its request id was seen: committed (from the log), queued or in
+     * Answers {@code s} if its request id was seen: committed (from the log), queued or in
      * flight (with the first one's answer), or not known yet because the window is still
      * being read (then it waits). False: a new id, to be processed.
      */
-    private boolean answeredAsRetry(Transact c) {
+    private boolean answeredAsRetry(Submission s) {
         if (!windowComplete()) {
             if (awaitingWindow.size() >= settings.maxPending()) {
-                c.replyTo().tell(StatusReply.error(ChrononError.busy("chronon.error/busy",
+                s.answer(StatusReply.error(ChrononError.busy("chronon.error/busy",
                         "The transactor of " + name + " is still reading its recent request ids; retry later")));
             } else {
-                awaitingWindow.add(c);
+                awaitingWindow.add(s);
                 readWindow();
             }
             return true;
         }
-        Long seqNr = recentIds.get(c.requestId());
+        Long seqNr = recentIds.get(s.requestId());
         if (seqNr != null) {
-            answerFromLog(seqNr, c.replyTo());
+            answerFromLog(seqNr, s);
             return true;
         }
-        Retries waiting = pendingIds.get(c.requestId());
-        if (waiting != null) {
-            waiting.add(c.replyTo());
+        Retries waiting = pendingIds.get(s.requestId());
+        if (waiting != null && waiting != s.retries()) {
+            waiting.add(s.replyTo());
+            if (s.retries() != null) {
+                s.retries().forwardTo(waiting);
+            }
             return true;
         }
         return false;
@@ -859,16 +1023,16 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             readWindow(); // the log grew past a snapshot meanwhile? read what is still missing
             return this;
         }
-        List<Transact> waiting = List.copyOf(awaitingWindow);
+        List<Submission> waiting = List.copyOf(awaitingWindow);
         awaitingWindow.clear();
-        for (Transact c : waiting) {
-            onTransact(c);
+        for (Submission s : waiting) {
+            submit(s);
         }
         return this;
     }
 
     /** Answers a retry of the committed entry {@code seqNr} with its result, read back from the log. */
-    private void answerFromLog(long seqNr, ActorRef<StatusReply<TxResult>> replyTo) {
+    private void answerFromLog(long seqNr, Submission s) {
         String database = name;
         TxLog.read(ctx.getSystem(), info, storage, Math.max(1, seqNr - 1), seqNr).whenComplete((envelopes, failure) -> {
             TxLogEntry entry = null;
@@ -883,10 +1047,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 }
             }
             if (entry == null) {
-                replyTo.tell(StatusReply.error(unavailable("The transaction with this request id was committed as entry " + seqNr
+                s.answer(StatusReply.error(unavailable("The transaction with this request id was committed as entry " + seqNr
                         + " of " + database + ", which cannot be read now" + (failure == null ? "" : " (" + failure + ")") + "; retry")));
             } else {
-                replyTo.tell(StatusReply.success(new TxResult(database, entry.t(), basisBefore, seqNr, entry.tempids(),
+                s.answer(StatusReply.success(new TxResult(database, entry.t(), basisBefore, seqNr, entry.tempids(),
                         entry.txData(), true)));
             }
         });
@@ -899,19 +1063,16 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         }
     }
 
-    private void failRejected(String requestId, ActorRef<StatusReply<TxResult>> replyTo, Retries retries, ChrononError error) {
-        if (requestId != null) {
-            pendingIds.remove(requestId);
+    private void failRejected(Submission s, ChrononError error) {
+        if (s.requestId() != null) {
+            pendingIds.remove(s.requestId());
         }
-        replyTo.tell(StatusReply.error(error));
-        if (retries != null) {
-            retries.answer(StatusReply.error(error));
-        }
+        s.answer(StatusReply.error(error));
     }
 
     private void rejectAwaitingWindow(ChrononError error) {
-        for (Transact c : awaitingWindow) {
-            c.replyTo().tell(StatusReply.error(error));
+        for (Submission s : awaitingWindow) {
+            s.answer(StatusReply.error(error));
         }
         awaitingWindow.clear();
     }
@@ -1021,6 +1182,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private static void reject(Command c, ChrononError error) {
         if (c instanceof Transact t) {
             t.replyTo().tell(StatusReply.error(error));
+        } else if (c instanceof Resubmit r) {
+            r.submission().answer(StatusReply.error(error));
         } else if (c instanceof GetLatestT g) {
             g.replyTo().tell(StatusReply.error(error));
         }

@@ -406,6 +406,28 @@ class ChrononProtocolTest {
     }
 
     @Test
+    void aWriterAskedToStopWhileItsWriteFailsStopsAndANewOneTakesOver() throws Exception {
+        // a writer is asked to stop (a shard hand-off, a node leaving) while a journal write is
+        // under way, and that write fails: it must still stop, not stay up refusing everything
+        newDb("stopping", "flaky");
+        Transactor.TxResult before = await(chronon.transact("stopping", List.of(person(1, "A", 1))));
+        FailingJournal.FAIL_AFTER_MS.set(500);
+        FailingJournal.FAIL_WRITES.set(1);
+        try {
+            CompletionStage<Transactor.TxResult> failing = chronon.transact("stopping", List.of(person(2, "lost", 1)));
+            Thread.sleep(150);
+            chronon.transactor("stopping").tell(Transactor.Stop.INSTANCE);
+            assertEquals(ErrorCategory.UNAVAILABLE, failure(failing).category());
+        } finally {
+            FailingJournal.FAIL_AFTER_MS.set(0);
+        }
+        Transactor.TxResult after = await(chronon.transact("stopping", List.of(person(3, "C", 1))));
+        assertEquals(before.seqNr() + 1, after.seqNr());
+        await(chronon.sync("stopping", after.t()));
+        assertEquals(Set.of(List.of("A"), List.of("C")), new HashSet<>(q("stopping", "[:find ?n :where [?e :person/name ?n]]")));
+    }
+
+    @Test
     void aQueryThatTimesOutIsStopped() {
         newDb("slowq", null);
         List<Object> people = new ArrayList<>();
