@@ -10,6 +10,7 @@ import io.chronon.node.http.HttpSettings;
 import io.chronon.sharding.ChrononCluster;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -48,14 +49,17 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp ... io.chronon.node.ChrononNode [--port N] [--cluster-port N] [--cluster-host ADDR]
  *      [--seed HOST:PORT]... [--roles LIST] [--data-dir DIR] [--config FILE] [--access-key KEY:SECRET]...
- *      [--storage KIND] [--cassandra HOST:PORT] [--keyspace NAME]
+ *      [--storage KIND] [--cassandra HOST:PORT] [--keyspace NAME] [--new-cluster]
  * </pre>
  *
  * With no seed nodes the node forms a one-node cluster. With seed nodes ({@code --seed},
  * {@code chronon.node.seed-nodes}) it joins them; the first seed of the list forms the
  * cluster when it starts and no other seed answers. A node that joins other nodes must keep
  * its data in shared storage ({@code --storage cassandra}): it refuses to start on the
- * node-local file store (docs/operations.md).
+ * node-local file store (docs/operations.md). A node remembers the members of its cluster in
+ * its data directory and refuses to start when it has been a member of a cluster of several
+ * nodes and its seed list names no node but itself, which would form a second cluster
+ * ({@link ClusterMembership}; {@code --new-cluster} overrides).
  *
  * Configuration comes from {@code -D} system properties, then the command line's options,
  * then the {@code --config} file, then {@code chronon-node.conf} (defaults) and the modules'
@@ -70,6 +74,9 @@ public final class ChrononNode implements AutoCloseable {
     private ChrononNode(Config config) {
         String name = config.getString("chronon.node.system-name");
         Optional<String> storageWarning = checkSharedStorage(config);
+        // refuses a node that would form a second cluster (docs/operations.md, "Seeds when a node restarts")
+        ClusterMembership.Start membership = ClusterMembership.check(config);
+        CompletableFuture<List<String>> seedProbe = ClusterMembership.warnIfFormingAlone(membership);
         boolean httpEnabled = config.getBoolean("chronon.http.enabled");
         HttpSettings httpSettings = HttpSettings.from(config);
         if (httpEnabled && httpSettings.accessKeys().isEmpty()) {
@@ -81,6 +88,9 @@ public final class ChrononNode implements AutoCloseable {
         HttpSettings finalHttpSettings = httpSettings;
         this.system = ActorSystem.create(Behaviors.setup(ctx -> {
             Cluster cluster = Cluster.get(ctx.getSystem());
+            // the file write is small but blocking
+            ctx.spawn(ClusterMembership.recorder(config, membership, seedProbe), "chronon-cluster-membership",
+                    DispatcherSelector.blocking());
             ctx.spawnAnonymous(Behaviors.<SelfUp>setup(up -> {
                 cluster.subscriptions().tell(Subscribe.create(up.getSelf(), SelfUp.class));
                 return Behaviors.receiveMessage(m -> {
@@ -233,7 +243,8 @@ public final class ChrononNode implements AutoCloseable {
      * {@code chronon.http.enabled = false} it serves only the actor protocol.
      *
      * @throws IllegalArgumentException when the node would join other nodes while keeping its
-     *         data on node-local files (see {@link #checkSharedStorage})
+     *         data on node-local files (see {@link #checkSharedStorage}), or would form a second
+     *         cluster (see {@link ClusterMembership#check})
      */
     public static ChrononNode start(Config config) {
         return new ChrononNode(config);
@@ -304,8 +315,7 @@ public final class ChrononNode implements AutoCloseable {
      * @throws IllegalArgumentException for the {@code file} kind in a cluster of several nodes
      */
     static Optional<String> checkSharedStorage(Config config) {
-        String self = "pekko://" + config.getString("chronon.node.system-name") + "@"
-                + config.getString("chronon.node.hostname") + ":" + config.getInt("chronon.node.port");
+        String self = ClusterMembership.selfAddress(config);
         List<String> others = config.getStringList("pekko.cluster.seed-nodes").stream().filter(s -> !s.equals(self)).toList();
         if (others.isEmpty()) {
             return Optional.empty();
@@ -371,11 +381,22 @@ public final class ChrononNode implements AutoCloseable {
             "  --seed HOST:PORT        a seed node of the cluster; repeatable, or a comma list.",
             "                          The first seed forms the cluster, so list the same seeds in the",
             "                          same order on every node (the first lists itself too).",
-            "                          Without seeds: a one-node cluster.",
+            "                          Without seeds: a one-node cluster. A node that has been a member",
+            "                          of a cluster with other nodes (it remembers them in",
+            "                          DIR/cluster-membership) refuses to start (status 2) when its",
+            "                          seeds name no node but itself: it would form a second cluster,",
+            "                          two writers of the same databases. Give it the other nodes as",
+            "                          seeds. As the first seed of its list it warns when no other seed",
+            "                          accepts a connection at start-up (docs/operations.md).",
+            "  --new-cluster           start a new cluster even though this node was a member of another",
+            "                          (chronon.node.allow-new-cluster = on): only when every node of",
+            "                          the old cluster is stopped for good. Needed once: the node then",
+            "                          forgets the old members.",
             "  --roles LIST            comma list of roles: transactor (writers and the catalog), query",
             "                          (peers of the default query group), query-group:NAME (peers of",
             "                          query group NAME). Default: transactor,query",
-            "  --data-dir DIR          where the embedded store keeps its data (default ./data)",
+            "  --data-dir DIR          where the embedded store keeps its data, and the node the",
+            "                          members of its cluster (default ./data)",
             "  --config FILE           a HOCON file of settings (chronon.*, pekko.*)",
             "  --access-key KEY:SECRET an accepted HTTP access key; repeatable (rotation).",
             "                          Without one, a key is generated and printed once.",
@@ -401,6 +422,10 @@ public final class ChrononNode implements AutoCloseable {
             String a = args[i];
             if (a.equals("--no-http")) {
                 flags = flags.withValue("chronon.http.enabled", ConfigValueFactory.fromAnyRef(false));
+                continue;
+            }
+            if (a.equals("--new-cluster")) {
+                flags = flags.withValue(ClusterMembership.ALLOW_NEW_CLUSTER, ConfigValueFactory.fromAnyRef(true));
                 continue;
             }
             if (i + 1 >= args.length) {
