@@ -49,9 +49,16 @@ import java.util.Map;
  * each as its own entry with its own t. <b>Back-pressure:</b> at most
  * {@code chronon.transactor.max-pending} transactions wait (in flight or queued); beyond
  * that a transaction is answered {@code busy} at once. <b>A failed write</b> stops the log;
- * the transactor recovers it from storage, acknowledges the in-flight transactions that did
- * reach the log, fails the others ({@code unavailable}, not committed) and re-processes the
- * queued ones against the recovered value.
+ * the transactor recovers it from storage and reads back the entries where the in-flight
+ * transactions were to go: those found there are acknowledged; those whose place holds
+ * another writer's entry (two writers overlap for a moment when the cluster moves a writer
+ * while its old node still runs: the conditional writes of the Cassandra journal fence
+ * them) were not committed and are processed again; those whose place is empty fail
+ * {@code unavailable} (outcome unknown). The queued ones are processed again against the
+ * recovered value. A writer fenced while its node's membership is unsettled holds its
+ * transactions back until it settles (at most {@link #FENCED_WAIT}), so that the writer the
+ * cluster chose goes on undisturbed. <b>An acknowledgement always means the transaction's
+ * entry is in the log.</b>
  *
  * <p>Once a write is durable the writer hands its transactions to a child, the publisher,
  * which publishes their reports and answers their callers in log order while the writer
@@ -183,6 +190,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     }
 
     private enum Tick implements Command, NoSerializationVerificationNeeded {
+        INSTANCE
+    }
+
+    private enum FencedCheck implements Command, NoSerializationVerificationNeeded {
         INSTANCE
     }
 
@@ -352,6 +363,9 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private final List<Submission> awaitingWindow = new ArrayList<>();
     /** A recovery whose in-flight transactions are being looked up in the log ({@link Verified}). */
     private TxLog.Recovered recovered;
+    /** Transactions a writer fenced by another one holds back until its node's membership settles. */
+    private final List<Submission> held = new ArrayList<>();
+    private long fencedSinceNanos;
     private boolean readingWindow;
 
     private Transactor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
@@ -408,6 +422,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 .onMessage(RestartLog.class, this::onRestartLog)
                 .onMessage(WindowRead.class, this::onWindowRead)
                 .onMessage(Tick.class, t -> onTick())
+                .onMessage(FencedCheck.class, t -> onFencedCheck())
                 .onMessage(Stop.class, s -> onStop())
                 .onMessage(PublisherStopped.class, s -> onPublisherStopped())
                 .onSignal(PostStop.class, s -> {
@@ -545,7 +560,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         inFlight.clear();
         long seq = committedSeqNr;
         List<Pending> reached = new ArrayList<>();
-        List<Submission> again = new ArrayList<>();
+        // transactions held back while this writer waited after being fenced come first
+        List<Submission> again = new ArrayList<>(held);
+        held.clear();
+        int taken = 0;
         InFlightOutcome outcome = InFlightOutcome.STORED;
         for (Pending p : wereInFlight) {
             seq++;
@@ -559,7 +577,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                 // the batches of one write go to the store one after the other, each all or nothing, and
                 // the next only after the one before was stored: after a batch another writer's entry
                 // fenced off, no later entry of the write was stored either
-                case TAKEN -> again.add(p.again());
+                case TAKEN -> {
+                    again.add(p.again());
+                    taken++;
+                }
                 case UNKNOWN -> p.fail(ChrononError.unavailable("chronon.error/write-outcome-unknown",
                         "The transaction log of " + name + " failed while this transaction was being written, and whether it "
                                 + "was stored is not known yet; retry it with the same request id, which commits it at most once"));
@@ -568,9 +589,9 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         if (!reached.isEmpty()) {
             publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, reached));
         }
-        if (!again.isEmpty()) {
+        if (taken > 0) {
             ctx.getLog().warn("Another writer of {} stored entries {}..{} while this one wrote them: {} transaction(s) are "
-                            + "processed again", name, committedSeqNr + 1 + reached.size(), Math.min(r.seqNr(), seq), again.size());
+                            + "processed again", name, committedSeqNr + 1 + reached.size(), Math.min(r.seqNr(), seq), taken);
         }
         long knownTo = committedSeqNr;
         committed = r.db();
@@ -578,17 +599,30 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         rememberReplayed(r, knownTo);
         speculative = committed;
         runLength = 0;
-        phase = Phase.READY;
-        logFailures = 0;
-        lastPublishNanos = System.nanoTime();
-        timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
-        publishHeartbeat();
         // what was queued was processed against a value that included the failed write: redo it
         for (Pending p : queued) {
             forget(p);
             again.add(new Submission(p.txData(), p.requestId(), p.replyTo(), p.retries(), p.attempt()));
         }
         queued = new ArrayList<>();
+        if (taken > 0 && !stopAfterWrite && !membershipSettled()) {
+            // Fenced by another writer while this node's membership is in question (it sees members
+            // unreachable, or is itself no longer up): it is most likely the stale one of the two, on
+            // a node cut off, paused or being downed. It stops writing until its view settles, so that
+            // the writer the cluster chose is not fenced in turn; then it reads the log again.
+            held.addAll(again);
+            fencedSinceNanos = System.nanoTime();
+            ctx.getLog().warn("The writer of {} was fenced by another writer while this node's cluster membership is unsettled; it "
+                    + "holds {} transaction(s) and writes again once this node is up with every member reachable (at most {} ms)",
+                    name, held.size(), FENCED_WAIT.toMillis());
+            timers.startSingleTimer(FencedCheck.INSTANCE, Duration.ofMillis(100));
+            return this;
+        }
+        phase = Phase.READY;
+        logFailures = 0;
+        lastPublishNanos = System.nanoTime();
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
+        publishHeartbeat();
         if (stopAfterWrite) {
             // asked to stop while the write was under way: stop now, and let the next writer take these
             ChrononError stopping = unavailable("The transactor of " + name + " is stopping; retry");
@@ -600,6 +634,40 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             submit(s);
         }
         return stash.unstashAll(this);
+    }
+
+    /** The longest a fenced writer holds its transactions back while its node's membership is unsettled. */
+    static final Duration FENCED_WAIT = Duration.ofSeconds(5);
+
+    /** True when this node is up and sees every member reachable: a writer fenced here is not on a cut-off node. */
+    private boolean membershipSettled() {
+        org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
+        return cluster.selfMember().status() == org.apache.pekko.cluster.MemberStatus.up()
+                && cluster.state().getUnreachable().isEmpty();
+    }
+
+    /** A fenced writer checks whether it may write again: its view settled, or it waited {@link #FENCED_WAIT}. */
+    private Behavior<Command> onFencedCheck() {
+        if (phase != Phase.RECOVERING || held.isEmpty() || log == null || recovered != null) {
+            return this;
+        }
+        if (membershipSettled() || System.nanoTime() - fencedSinceNanos >= FENCED_WAIT.toNanos()) {
+            // the other writer may have written more meanwhile: read the log again, then process what was held
+            ctx.unwatch(log);
+            ctx.stop(log);
+            startLog();
+        } else {
+            timers.startSingleTimer(FencedCheck.INSTANCE, Duration.ofMillis(100));
+        }
+        return this;
+    }
+
+    /** Answers the transactions a fenced writer holds back with {@code error}. */
+    private void failHeld(ChrononError error) {
+        for (Submission s : held) {
+            s.answer(StatusReply.error(error));
+        }
+        held.clear();
     }
 
     /** What became of an in-flight transaction's entry when the log failed under it. */
@@ -650,6 +718,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             stash.forEach(c -> reject(c, error));
             stash.clear();
             rejectAwaitingWindow(error);
+            failHeld(error);
         }
         timers.startSingleTimer(new RestartLog(logGeneration), backoff);
         return this;
@@ -1105,6 +1174,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         retireReplyTo = c.replyTo();
         unregister();
         rejectAwaitingWindow(retiredError());
+        failHeld(retiredError());
         failAll(queued, retiredError());
         queued = new ArrayList<>();
         runLength = 0;
@@ -1153,6 +1223,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         stash.forEach(c -> reject(c, stopping));
         stash.clear();
         rejectAwaitingWindow(stopping);
+        failHeld(stopping);
         if (!inFlight.isEmpty() && phase == Phase.READY) {
             // let the write that is under way finish and be acknowledged first
             stopAfterWrite = true;

@@ -421,7 +421,20 @@ class ChrononProtocolTest {
         } finally {
             FailingJournal.FAIL_AFTER_MS.set(0);
         }
-        Transactor.TxResult after = await(chronon.transact("stopping", List.of(person(3, "C", 1))));
+        // the stopping writer answers "stopping; retry" until it is gone; then a new one serves
+        Transactor.TxResult after = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (after == null) {
+            try {
+                after = chronon.transact("stopping", List.of(person(3, "C", 1))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof ChrononError ce) || ce.category() != ErrorCategory.UNAVAILABLE
+                        || System.nanoTime() > deadline) {
+                    throw new AssertionError("no new writer took over within 10 s", e);
+                }
+                Thread.sleep(50);
+            }
+        }
         assertEquals(before.seqNr() + 1, after.seqNr());
         await(chronon.sync("stopping", after.t()));
         assertEquals(Set.of(List.of("A"), List.of("C")), new HashSet<>(q("stopping", "[:find ?n :where [?e :person/name ?n]]")));
