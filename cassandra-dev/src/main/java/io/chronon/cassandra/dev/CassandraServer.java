@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Apache Cassandra 5.0 server (Maven Central's {@code org.apache.cassandra:cassandra-all}
- * jars) in its own JVM on 127.0.0.1, for tests, benchmarks and development.
+ * jars) in its own JVM on 127.0.0.1 (or another address of this machine, {@link Options#withHost}),
+ * for tests, benchmarks and development.
  *
  * <p>{@link #start(Options)} writes a {@code cassandra.yaml} into the data directory, launches
  * the server and returns once it answers the CQL handshake on {@link #port()}. {@link #stop()}
@@ -56,29 +57,39 @@ public final class CassandraServer implements AutoCloseable {
      *                     its commit log is on disk, so no acknowledged write is lost when the
      *                     server is killed; false ({@code periodic}, Cassandra's default): the
      *                     commit log is synced every 10 s, and a kill loses what came since
+     * @param host        the address the server binds: CQL (native transport, {@code rpc_address}),
+     *                     the storage port ({@code listen_address}) and its seed; an address of this
+     *                     machine (or of the network namespace the server runs in). JMX stays on
+     *                     loopback whatever it is (Cassandra binds JMX to loopback or to every
+     *                     interface, and JMX has no authentication here): run nodetool on the same host
      */
     public record Options(Path dataDir, int nativePort, String heap, boolean foreground, Duration startTimeout,
-                          boolean syncedCommitLog) {
-        /** A server in {@code dataDir} on a free port, 512 MB heap, synced commit log, logging to a file. */
+                          boolean syncedCommitLog, String host) {
+        /** A server in {@code dataDir} on 127.0.0.1, a free port, 512 MB heap, synced commit log, logging to a file. */
         public static Options in(Path dataDir) {
-            return new Options(dataDir, 0, "512m", false, Duration.ofMinutes(3), true);
+            return new Options(dataDir, 0, "512m", false, Duration.ofMinutes(3), true, "127.0.0.1");
+        }
+
+        /** Binds CQL and the storage port to {@code address} (an IP address of this machine) instead of 127.0.0.1. */
+        public Options withHost(String address) {
+            return new Options(dataDir, nativePort, heap, foreground, startTimeout, syncedCommitLog, address);
         }
 
         public Options withNativePort(int port) {
-            return new Options(dataDir, port, heap, foreground, startTimeout, syncedCommitLog);
+            return new Options(dataDir, port, heap, foreground, startTimeout, syncedCommitLog, host);
         }
 
         public Options withHeap(String heapSize) {
-            return new Options(dataDir, nativePort, heapSize, foreground, startTimeout, syncedCommitLog);
+            return new Options(dataDir, nativePort, heapSize, foreground, startTimeout, syncedCommitLog, host);
         }
 
         public Options inForeground() {
-            return new Options(dataDir, nativePort, heap, true, startTimeout, syncedCommitLog);
+            return new Options(dataDir, nativePort, heap, true, startTimeout, syncedCommitLog, host);
         }
 
         /** Cassandra's default commit log: synced every 10 s (faster; a kill loses the writes since the last sync). */
         public Options withPeriodicCommitLog() {
-            return new Options(dataDir, nativePort, heap, foreground, startTimeout, false);
+            return new Options(dataDir, nativePort, heap, foreground, startTimeout, false, host);
         }
     }
 
@@ -100,8 +111,9 @@ public final class CassandraServer implements AutoCloseable {
 
     /** Starts a server and waits until it accepts CQL connections. */
     public static CassandraServer start(Options options) throws IOException {
-        int port = options.nativePort() == 0 ? freePort() : options.nativePort();
-        CassandraServer server = new CassandraServer(options, port, freePort(), freePort());
+        InetAddress address = bindAddress(options.host());
+        int port = options.nativePort() == 0 ? freePort(address) : options.nativePort();
+        CassandraServer server = new CassandraServer(options, port, freePort(address), freePort(InetAddress.getLoopbackAddress()));
         server.start();
         return server;
     }
@@ -158,9 +170,14 @@ public final class CassandraServer implements AutoCloseable {
         }
     }
 
-    /** "127.0.0.1:port", the value of {@code chronon.storage.cassandra.contact-point}. */
+    /** "host:port" (e.g. "127.0.0.1:9042"), the value of {@code chronon.storage.cassandra.contact-point}. */
     public String contactPoint() {
-        return "127.0.0.1:" + nativePort;
+        return (options.host().contains(":") ? "[" + options.host() + "]" : options.host()) + ":" + nativePort;
+    }
+
+    /** The address CQL and the storage port are bound to ({@link Options#host}). */
+    public String host() {
+        return options.host();
     }
 
     /** The CQL (native transport) port. */
@@ -319,7 +336,7 @@ public final class CassandraServer implements AutoCloseable {
 
     private boolean answersCql() {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), nativePort), 1000);
+            s.connect(new InetSocketAddress(InetAddress.getByName(options.host()), nativePort), 1000);
             s.setSoTimeout(5000);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             // protocol v4 frame header: version, flags, stream id, opcode OPTIONS (5), body length 0
@@ -380,9 +397,29 @@ public final class CassandraServer implements AutoCloseable {
         return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    private static int freePort(InetAddress address) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, address)) {
             return s.getLocalPort();
+        }
+    }
+
+    /**
+     * {@code host} as an address this process can bind.
+     *
+     * @throws IOException naming the address when it is unknown or no interface has it
+     */
+    private static InetAddress bindAddress(String host) throws IOException {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new IOException("Cannot bind Cassandra to " + host + ": unknown host", e);
+        }
+        try (ServerSocket s = new ServerSocket(0, 1, address)) {
+            return address;
+        } catch (IOException e) {
+            throw new IOException("Cannot bind Cassandra to " + host + " (" + e.getMessage()
+                    + "): it must be an address of this machine (or of the network namespace it runs in)", e);
         }
     }
 
@@ -406,9 +443,9 @@ public final class CassandraServer implements AutoCloseable {
                 "seed_provider:",
                 "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
                 "    parameters:",
-                "      - seeds: \"127.0.0.1:" + storagePort + "\"",
-                "listen_address: 127.0.0.1",
-                "rpc_address: 127.0.0.1",
+                "      - seeds: \"" + options.host() + ":" + storagePort + "\"",
+                "listen_address: " + options.host(),
+                "rpc_address: " + options.host(),
                 "start_native_transport: true",
                 "native_transport_port: " + nativePort,
                 "storage_port: " + storagePort,
