@@ -1,0 +1,49 @@
+package io.chronon.multijvm;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@link NetworkFaults} for as many rounds as asked: each fault ({@code a} partition from the
+ * other nodes, {@code b} cut from Cassandra, {@code c} one-way partition, {@code d} SIGSTOP,
+ * {@code e} SIGKILL and restart) {@code rounds} times, in turn, on the node hosting the
+ * writer, with Cassandra and three nodes each in its own network namespace. Prints (and writes
+ * to {@code target/netns/report.txt}) acknowledged / present / lost / committed twice /
+ * present but unacknowledged, per round the failover time and the stale-writer lines of the
+ * nodes' logs. Exits 1 if an acknowledged transaction is lost or one is committed twice.
+ * Needs root.
+ *
+ * <pre>
+ * mvn -B -o -pl multi-jvm-tests -am test-compile exec:exec@network-faults-bench -Dnetwork-faults.args="rounds=10"
+ * </pre>
+ *
+ * Arguments: {@code rounds=N} (default 10), {@code faults=abcde} (which, in this order),
+ * {@code clients=12}. Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}.
+ */
+public final class NetworkFaultsBench {
+    private NetworkFaultsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>(Map.of("rounds", "10", "faults", "abcde", "clients", "12"));
+        for (String a : args) {
+            for (String kv : a.trim().split("\\s+")) {
+                if (kv.contains("=")) {
+                    opts.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
+        }
+        if (!NetnsTopology.available()) {
+            System.err.println("NetworkFaultsBench needs root and iproute2 (ip netns)");
+            System.exit(2);
+        }
+        int rounds = Integer.parseInt(opts.get("rounds"));
+        int clients = Integer.parseInt(opts.get("clients"));
+        System.out.println("NetworkFaultsBench: faults " + opts.get("faults") + " x " + rounds + ", " + clients + " clients; node JVM "
+                + TestCluster.NODE_JVM + "; " + Runtime.getRuntime().availableProcessors() + " cores");
+        NetworkFaults.Result r = NetworkFaults.run(Path.of("target", "netns").toAbsolutePath(),
+                NetworkFaults.faults(opts.get("faults")), rounds, clients);
+        System.exit(r.total().lost() > 0 || r.total().doubled() > 0 ? 1 : 0);
+    }
+}

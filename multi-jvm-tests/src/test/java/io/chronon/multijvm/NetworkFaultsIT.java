@@ -1,0 +1,35 @@
+package io.chronon.multijvm;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Network faults on the writer's node with every process in its own network namespace
+ * ({@link NetworkFaults}: Cassandra and three nodes, 12 HTTP clients retrying with their request
+ * ids), one round of each fault: partition from the other nodes, cut from Cassandra, a one-way
+ * partition, SIGSTOP, SIGKILL and restart. No acknowledged transaction may be lost, none
+ * committed twice, and every node must hold the same. Needs root (network namespaces; CI runs
+ * as root): skipped for other users. Logs and the report in {@code target/netns}.
+ *
+ * <pre>
+ * mvn -B -o -pl multi-jvm-tests -am verify -Dit.test=NetworkFaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+class NetworkFaultsIT {
+    static final int CLIENTS = 12;
+
+    @Test
+    void noAcknowledgedTransactionIsLostOrDoubledUnderNetworkFaults() throws Exception {
+        Assumptions.assumeTrue(NetnsTopology.available(), "needs root and iproute2 (ip netns) to create network namespaces");
+        NetworkFaults.Result r = NetworkFaults.run(Path.of("target", "netns").toAbsolutePath(),
+                List.of(NetworkFaults.Fault.values()), 1, CLIENTS);
+        assertEquals(List.of(), r.problems(), r.report());
+        assertTrue(r.total().acked() >= 500, "too few acknowledged transactions to tell: " + r.total().line());
+    }
+}
