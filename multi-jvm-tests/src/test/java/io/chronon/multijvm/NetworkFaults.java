@@ -252,8 +252,11 @@ final class NetworkFaults {
         out.append("total: ").append(total.line()).append('\n');
 
         List<String> allLog = new ArrayList<>();
-        out.append(String.format("%-5s %-6s %-4s %7s %5s %7s %6s %9s %8s %6s %s%n", "round", "fault", "node", "acked", "lost",
+        out.append(String.format("%-5s %-6s %-4s %7s %5s %7s %6s %9s %8s %9s %s%n", "round", "fault", "node", "acked", "lost",
                 "doubled", "unackP", "failover", "maxGap", "stale", "events"));
+        out.append("(failover: fault -> first acknowledgement of a transaction submitted after it; maxGap: longest time without any"
+                + " acknowledgement until healthy; stale: \"this writer is stale\" log lines (distinct failures); unackP: present"
+                + " but unacknowledged)\n");
         Map<Fault, long[]> byFault = new LinkedHashMap<>();
         for (int i = 0; i < rounds.size(); i++) {
             Round r = rounds.get(i);
@@ -267,16 +270,20 @@ final class NetworkFaults {
             long gapMs = maxAckGap(txs, from, r.healthyNanos()) / 1_000_000;
             List<String> lines = cluster.logLines(r.logStart(), logTo);
             long stale = lines.stream().filter(l -> l.contains("this writer is stale")).count();
+            // one failure is logged on several lines (the exception and its causes): count each writer and entry once
+            long staleFailures = lines.stream().filter(l -> l.contains("this writer is stale"))
+                    .map(l -> STALE.matcher(l)).filter(java.util.regex.Matcher::find).map(m -> l(m)).distinct().count();
             List<String> events = lines.stream().filter(l -> INTERESTING.matcher(l).find()).toList();
             writeEvents(r, events);
             allLog.addAll(events);
             long restarts = r.events().stream().filter(e -> e.contains("supervisor:")).count();
             long unstuck = r.events().stream().filter(e -> e.contains("harness:")).count();
-            out.append(String.format("%-5d %-6s %-4s %7d %5d %7d %6d %7d ms %5d ms %6d %s%n", r.number(), r.fault(), r.writer(),
-                    c.acked(), c.lost(), c.doubled(), c.presentUnacked(), failoverMs, gapMs, stale,
+            out.append(String.format("%-5d %-6s %-4s %7d %5d %7d %6d %7d ms %5d ms %4d (%2d) %s%n", r.number(), r.fault(), r.writer(),
+                    c.acked(), c.lost(), c.doubled(), c.presentUnacked(), failoverMs, gapMs, stale, staleFailures,
                     restarts + " restarts" + (unstuck > 0 ? ", " + unstuck + " islands killed" : "")
                             + ", healthy " + (r.healthyNanos() - r.healedNanos()) / 1_000_000 + " ms after the fault"));
-            long[] f = byFault.computeIfAbsent(r.fault(), k -> new long[6]);
+            long[] f = byFault.computeIfAbsent(r.fault(), k -> new long[7]);
+            f[6] += staleFailures;
             f[0] += c.acked();
             f[1] += c.lost();
             f[2] += c.doubled();
@@ -293,8 +300,8 @@ final class NetworkFaults {
         }
         out.append("per fault:\n");
         byFault.forEach((f, v) -> out.append(String.format("  %s %-50s %2d rounds: %6d acknowledged, %3d lost, %2d doubled, "
-                        + "failover mean %5d ms, %4d stale-writer lines%n", f, "(" + f.description + ")", v[4], v[0], v[1], v[2],
-                v[4] == 0 ? 0 : v[5] / v[4], v[3])));
+                        + "failover mean %5d ms, %4d stale-writer lines (%d failures)%n", f, "(" + f.description + ")", v[4], v[0], v[1],
+                v[2], v[4] == 0 ? 0 : v[5] / v[4], v[3], v[6])));
         Counts warmUp = counts(txs, first.copies(), Long.MIN_VALUE, rounds.isEmpty() ? Long.MAX_VALUE : rounds.get(0).faultNanos());
         out.append("before the first fault: ").append(warmUp.line()).append('\n');
         out.append("client errors (attempts, by node and kind): ").append(workload.errorCounts()).append('\n');
@@ -322,6 +329,12 @@ final class NetworkFaults {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final Pattern STALE = Pattern.compile("n\\d (?:.*)Another writer \\(([^)]*)\\) stored entry (\\d+) of ([^:]+)");
+
+    private static String l(java.util.regex.Matcher m) {
+        return m.group(0).substring(0, 2) + " " + m.group(1) + " " + m.group(2) + " " + m.group(3);
     }
 
     private static final Pattern INTERESTING = Pattern.compile("(?i)sbr|downing|\\bdown\\b|quarantin|unreachable|removing|"

@@ -15,7 +15,8 @@ import java.util.Map;
  * Needs root.
  *
  * <pre>
- * mvn -B -o -pl multi-jvm-tests -am test-compile exec:exec@network-faults-bench -Dnetwork-faults.args="rounds=10"
+ * mvn -B -o -pl multi-jvm-tests -am test-compile exec:exec@network-faults-bench -Dexec.skip -Dnetwork-faults.args="rounds=10"
+ * (-Dexec.skip: only this module runs exec:exec)
  * </pre>
  *
  * Arguments: {@code rounds=N} (default 10), {@code faults=abcde} (which, in this order),
