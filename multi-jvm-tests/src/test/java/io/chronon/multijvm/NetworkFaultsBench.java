@@ -15,8 +15,15 @@ import java.util.Map;
  * Needs root.
  *
  * <pre>
- * mvn -B -o -pl multi-jvm-tests -am test-compile exec:exec@network-faults-bench -Dexec.skip -Dnetwork-faults.args="rounds=10"
- * (-Dexec.skip: only this module runs exec:exec)
+ * mvn -B -o -pl multi-jvm-tests test-compile exec:exec@network-faults-bench -Dnetwork-faults.args="rounds=10"
+ * </pre>
+ *
+ * (after installing the other modules), or on the reactor's modules with nothing installed
+ * (the other modules skip exec:exec):
+ *
+ * <pre>
+ * mvn -B -o -pl multi-jvm-tests -am test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec@network-faults-bench \
+ *     -Dexec.skip -Dexec.executable=java -Dnetwork-faults.args="rounds=10"
  * </pre>
  *
  * Arguments: {@code rounds=N} (default 10), {@code faults=abcde} (which, in this order),
