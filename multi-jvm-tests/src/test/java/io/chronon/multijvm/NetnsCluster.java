@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * node as a seed, HTTP on port {@link #HTTP_PORT} and Pekko on {@link #CLUSTER_PORT} of its own
  * address. The test process reaches them from the root namespace.
  *
- * <p>A supervisor thread starts again, after {@link #RESTART_DELAY}, every node process that
+ * <p>A supervisor thread starts again, after a delay ({@link #RESTART_DELAY} by default), every node process that
  * ended without the harness asking for it (a node the split-brain resolver downed exits with
  * status 255, as docs/operations.md says; an operator's systemd would start it again), unless
  * the node is {@link #hold held}. Everything goes to {@code target/netns}: one log per process,
@@ -77,10 +77,12 @@ final class NetnsCluster implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
     private final long startedNanos = System.nanoTime();
     private final Thread supervisor;
+    private final Duration restartDelay;
     private volatile boolean closed;
 
-    private NetnsCluster(Path dir, NetnsTopology topology, List<Node> nodes, Process cassandra) {
+    private NetnsCluster(Path dir, NetnsTopology topology, List<Node> nodes, Process cassandra, Duration restartDelay) {
         this.dir = dir;
+        this.restartDelay = restartDelay;
         this.topology = topology;
         this.nodes = List.copyOf(nodes);
         this.cassandra = cassandra;
@@ -91,9 +93,10 @@ final class NetnsCluster implements AutoCloseable {
     /**
      * Cleans up what an earlier run left ({@code target/netns}, namespaces, processes), creates
      * the topology, starts Cassandra in {@code nf-cas} and three nodes, waits until all three
-     * see each other up, and starts the supervisor.
+     * see each other up, and starts the supervisor (which starts a node that exited again after
+     * {@code restartDelay}).
      */
-    static NetnsCluster start(Path dir) throws IOException {
+    static NetnsCluster start(Path dir, Duration restartDelay) throws IOException {
         NetnsTopology.cleanUp();
         deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -123,7 +126,7 @@ final class NetnsCluster implements AutoCloseable {
                 Path log = dir.resolve(h.name() + ".log");
                 nodes.add(new Node(h, new NodeProcess(h.name(), CLUSTER_PORT, cmd, log), log));
             }
-            NetnsCluster cluster = new NetnsCluster(dir, topology, nodes, cassandra);
+            NetnsCluster cluster = new NetnsCluster(dir, topology, nodes, cassandra, restartDelay);
             try {
                 long t1 = System.nanoTime();
                 nodes.forEach(n -> n.process().start());
@@ -253,7 +256,7 @@ final class NetnsCluster implements AutoCloseable {
                     continue;
                 }
                 long since = deadSince.computeIfAbsent(n.name(), k -> System.nanoTime());
-                if (System.nanoTime() - since >= RESTART_DELAY.toNanos()) {
+                if (System.nanoTime() - since >= restartDelay.toNanos()) {
                     synchronized (this) {
                         if (!closed && !held.contains(n.name()) && !n.process().isAlive()) {
                             event("supervisor: " + n.name() + " exited (" + lastLine(n) + "); starting it again");

@@ -51,19 +51,30 @@ import java.util.regex.Pattern;
  */
 final class NetworkFaults {
     static final String DB = "nf";
-    static final Duration PARTITION = Duration.ofSeconds(12);
-    static final Duration PAUSE = Duration.ofSeconds(8);
-    static final Duration KILL_DOWN = Duration.ofSeconds(3);
+
+    /**
+     * How long the faults last.
+     *
+     * @param partition    faults a, b and c
+     * @param pause        fault d (SIGSTOP to SIGCONT)
+     * @param killDown     fault e (SIGKILL to the start)
+     * @param restartDelay how long after a node exited by itself the supervisor starts it again
+     */
+    record Settings(Duration partition, Duration pause, Duration killDown, Duration restartDelay) {
+        /** The issue's faults: 12 s, 8 s, 3 s; restarts after 1 s. */
+        static final Settings DEFAULTS = new Settings(Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(3),
+                NetnsCluster.RESTART_DELAY);
+    }
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(100);
     static final Duration SETTLE = Duration.ofSeconds(3);
 
     /** The faults, by the letter of the issue. */
     enum Fault {
-        a("partition from the other nodes 12 s"),
-        b("cut from Cassandra 12 s"),
-        c("one-way: receives nothing from the other nodes 12 s"),
-        d("SIGSTOP 8 s"),
-        e("SIGKILL, restart after 3 s");
+        a("partition from the other nodes"),
+        b("cut from Cassandra"),
+        c("one-way: receives nothing from the other nodes"),
+        d("SIGSTOP, then SIGCONT"),
+        e("SIGKILL, then started again");
 
         final String description;
 
@@ -98,12 +109,14 @@ final class NetworkFaults {
     private final NetnsCluster cluster;
     private final NetWorkload workload;
     private final int clients;
+    private final Settings settings;
     private final List<Round> rounds = new ArrayList<>();
 
-    private NetworkFaults(NetnsCluster cluster, NetWorkload workload, int clients) {
+    private NetworkFaults(NetnsCluster cluster, NetWorkload workload, int clients, Settings settings) {
         this.cluster = cluster;
         this.workload = workload;
         this.clients = clients;
+        this.settings = settings;
     }
 
     /**
@@ -111,14 +124,14 @@ final class NetworkFaults {
      * {@code repeat} times, in turn: a b c d e a b c d e ...) under {@code clients} clients,
      * checks, reports, and removes everything again.
      */
-    static Result run(Path dir, List<Fault> faults, int repeat, int clients) throws IOException {
+    static Result run(Path dir, List<Fault> faults, int repeat, int clients, Settings settings) throws IOException {
         long started = System.nanoTime();
-        try (NetnsCluster cluster = NetnsCluster.start(dir)) {
+        try (NetnsCluster cluster = NetnsCluster.start(dir, settings.restartDelay())) {
             cluster.createDatabase(DB, Workload.SCHEMA);
             NetworkFaults run;
             Map<String, Long> logEnd;
             try (NetWorkload workload = new NetWorkload(cluster, DB, clients).start()) {
-                run = new NetworkFaults(cluster, workload, clients);
+                run = new NetworkFaults(cluster, workload, clients, settings);
                 String reason = null;
                 try {
                     for (int i = 0; i < repeat; i++) {
@@ -163,30 +176,31 @@ final class NetworkFaults {
         int eventsStart = cluster.eventCount();
         Map<String, Long> errorsBefore = workload.errorCounts();
         long faultAt = System.nanoTime();
-        cluster.event("round " + number + ": fault " + fault + " (" + fault.description + ") on " + w.name() + ", the writer's node");
+        cluster.event("round " + number + ": fault " + fault + " (" + fault.description + ", " + duration(fault).toMillis()
+                + " ms) on " + w.name() + ", the writer's node");
         switch (fault) {
             case a -> {
                 others.forEach(o -> topology.partition(w.host(), o.host()));
-                sleep(PARTITION);
+                sleep(settings.partition());
             }
             case b -> {
                 topology.partition(w.host(), cassandra);
-                sleep(PARTITION);
+                sleep(settings.partition());
             }
             case c -> {
                 others.forEach(o -> topology.cut(o.host(), w.host()));
-                sleep(PARTITION);
+                sleep(settings.partition());
             }
             case d -> {
                 w.process().pause();
-                sleep(PAUSE);
+                sleep(settings.pause());
                 w.process().resume();
             }
             case e -> {
                 cluster.hold(w);
                 try {
                     cluster.kill(w);
-                    sleep(KILL_DOWN);
+                    sleep(settings.killDown());
                     cluster.startAgain(w);
                 } finally {
                     cluster.release(w);
@@ -201,6 +215,14 @@ final class NetworkFaults {
         cluster.event("round " + number + ": healthy again " + (healthyAt - healedAt) / 1_000_000 + " ms after the fault ended");
         rounds.add(new Round(number, fault, w.name(), faultAt, healedAt, healthyAt, logStart,
                 cluster.eventsSince(eventsStart), errorsBefore));
+    }
+
+    private Duration duration(Fault f) {
+        return switch (f) {
+            case a, b, c -> settings.partition();
+            case d -> settings.pause();
+            case e -> settings.killDown();
+        };
     }
 
     private void awaitRecovered(long since) {
@@ -242,8 +264,8 @@ final class NetworkFaults {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format("NetworkFaults: %d rounds in %d s, %d clients; highest acknowledged t %d%n",
-                rounds.size(), seconds, clients, maxT));
+        out.append(String.format("NetworkFaults: %d rounds in %d s, %d clients, %s; highest acknowledged t %d%n",
+                rounds.size(), seconds, clients, settings, maxT));
         for (NodeRead r : reads) {
             out.append("  ").append(r.node()).append(" at basis ").append(r.basisT()).append(": ")
                     .append(counts(txs, r.copies(), Long.MIN_VALUE, Long.MAX_VALUE).line()).append('\n');

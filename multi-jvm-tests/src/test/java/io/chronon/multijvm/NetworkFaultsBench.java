@@ -1,6 +1,7 @@
 package io.chronon.multijvm;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,14 +28,17 @@ import java.util.Map;
  * </pre>
  *
  * Arguments: {@code rounds=N} (default 10), {@code faults=abcde} (which, in this order),
- * {@code clients=12}. Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}.
+ * {@code clients=12}, {@code partition=12} (seconds, faults a-c), {@code pause=8} (seconds, d),
+ * {@code kill-down=3} (seconds, e), {@code restart-delay=1000} (milliseconds before the
+ * supervisor starts a node that exited). Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}.
  */
 public final class NetworkFaultsBench {
     private NetworkFaultsBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>(Map.of("rounds", "10", "faults", "abcde", "clients", "12"));
+        Map<String, String> opts = new HashMap<>(Map.of("rounds", "10", "faults", "abcde", "clients", "12", "partition", "12",
+                "pause", "8", "kill-down", "3", "restart-delay", "1000"));
         for (String a : args) {
             for (String kv : a.trim().split("\\s+")) {
                 if (kv.contains("=")) {
@@ -50,8 +54,12 @@ public final class NetworkFaultsBench {
         int clients = Integer.parseInt(opts.get("clients"));
         System.out.println("NetworkFaultsBench: faults " + opts.get("faults") + " x " + rounds + ", " + clients + " clients; node JVM "
                 + TestCluster.NODE_JVM + "; " + Runtime.getRuntime().availableProcessors() + " cores");
+        NetworkFaults.Settings settings = new NetworkFaults.Settings(Duration.ofMillis((long) (Double.parseDouble(opts.get("partition")) * 1000)),
+                Duration.ofMillis((long) (Double.parseDouble(opts.get("pause")) * 1000)),
+                Duration.ofMillis((long) (Double.parseDouble(opts.get("kill-down")) * 1000)),
+                Duration.ofMillis(Long.parseLong(opts.get("restart-delay"))));
         NetworkFaults.Result r = NetworkFaults.run(Path.of("target", "netns").toAbsolutePath(),
-                NetworkFaults.faults(opts.get("faults")), rounds, clients);
+                NetworkFaults.faults(opts.get("faults")), rounds, clients, settings);
         System.exit(r.total().lost() > 0 || r.total().doubled() > 0 ? 1 : 0);
     }
 }

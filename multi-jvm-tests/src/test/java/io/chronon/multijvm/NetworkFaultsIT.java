@@ -28,7 +28,7 @@ class NetworkFaultsIT {
     void noAcknowledgedTransactionIsLostOrDoubledUnderNetworkFaults() throws Exception {
         Assumptions.assumeTrue(NetnsTopology.available(), "needs root and iproute2 (ip netns) to create network namespaces");
         NetworkFaults.Result r = NetworkFaults.run(Path.of("target", "netns").toAbsolutePath(),
-                List.of(NetworkFaults.Fault.values()), 1, CLIENTS);
+                List.of(NetworkFaults.Fault.values()), 1, CLIENTS, NetworkFaults.Settings.DEFAULTS);
         assertEquals(List.of(), r.problems(), r.report());
         assertTrue(r.total().acked() >= 500, "too few acknowledged transactions to tell: " + r.total().line());
     }
