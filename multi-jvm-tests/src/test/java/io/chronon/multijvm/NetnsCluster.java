@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -328,53 +329,58 @@ final class NetnsCluster implements AutoCloseable {
         return true;
     }
 
+    /** How long a node may run as a cluster of its own before {@link #awaitHealthy} kills it. */
+    static final Duration ISLAND_GRACE = Duration.ofSeconds(20);
+
     /**
-     * Waits until {@link #healthy}. With {@code unstick}: a node that still does not see the
-     * others after half of {@code timeout} (a cluster of its own formed while it was cut off,
-     * or a node that hangs) is killed, for the supervisor to start it again, as an operator
-     * would; noted as an event.
+     * Waits until {@link #healthy}. With {@code unstick}: a node that has run as a cluster of
+     * its own (an island: it and a larger group of nodes do not see each other) for
+     * {@link #ISLAND_GRACE} is killed, for the supervisor to start it again, as an operator
+     * would once the alarms ring; noted as an event.
      *
      * @throws AssertionError when {@code timeout} passes first
      */
     void awaitHealthy(Duration timeout, boolean unstick) {
         long start = System.nanoTime();
-        boolean unstuck = false;
+        Map<String, Long> islandSince = new HashMap<>();
         while (!healthy()) {
-            long waited = System.nanoTime() - start;
-            if (waited > timeout.toNanos()) {
+            if (System.nanoTime() - start > timeout.toNanos()) {
                 throw new AssertionError("The cluster is not healthy within " + timeout.toSeconds() + " s: " + describe());
             }
-            if (unstick && !unstuck && waited > timeout.toNanos() / 2) {
-                unstuck = true;
-                for (Node n : stuck()) {
-                    event("harness: " + n.name() + " still not in one cluster with the others (" + describe()
-                            + "); killing it for the supervisor to start it again");
-                    n.process().destroy();
+            if (unstick) {
+                List<Node> islands = islands();
+                islandSince.keySet().retainAll(islands.stream().map(Node::name).toList());
+                for (Node n : islands) {
+                    long since = islandSince.computeIfAbsent(n.name(), k -> System.nanoTime());
+                    if (System.nanoTime() - since > ISLAND_GRACE.toNanos()) {
+                        event("harness: " + n.name() + " has run as a cluster of its own for " + ISLAND_GRACE.toSeconds() + " s ("
+                                + describe() + "); killing it for the supervisor to start it again");
+                        n.process().destroy();
+                        islandSince.remove(n.name());
+                    }
                 }
             }
             Poll.pause();
         }
     }
 
-    /** Nodes that run but whose view lacks another running node (islands), or that do not answer. */
-    private List<Node> stuck() {
-        List<Node> out = new ArrayList<>();
-        Map<Node, Optional<NodeHttp.ClusterView>> views = new java.util.LinkedHashMap<>();
+    /** Nodes that answer and form a cluster apart from a larger one: they and its nodes do not see each other. */
+    List<Node> islands() {
+        Map<Node, List<String>> up = new java.util.LinkedHashMap<>();
         for (Node n : nodes) {
             if (n.process().isAlive()) {
-                views.put(n, view(n));
+                view(n).ifPresent(v -> up.put(n, v.upAndReachable()));
             }
         }
-        // the largest group of nodes that see each other is the cluster; the others are stuck
-        int best = views.values().stream().mapToInt(v -> v.map(x -> x.upAndReachable().size()).orElse(0)).max().orElse(0);
-        for (Map.Entry<Node, Optional<NodeHttp.ClusterView>> e : views.entrySet()) {
-            if (e.getValue().isEmpty() || e.getValue().get().upAndReachable().size() < best
-                    || !e.getValue().get().upAndReachable().contains(e.getKey().clusterAddress())) {
-                out.add(e.getKey());
+        List<Node> out = new ArrayList<>();
+        for (Map.Entry<Node, List<String>> x : up.entrySet()) {
+            for (Map.Entry<Node, List<String>> y : up.entrySet()) {
+                if (x.getKey() != y.getKey() && !x.getValue().contains(y.getKey().clusterAddress())
+                        && !y.getValue().contains(x.getKey().clusterAddress()) && y.getValue().size() > x.getValue().size()) {
+                    out.add(x.getKey());
+                    break;
+                }
             }
-        }
-        if (out.size() == views.size()) {
-            return List.of();
         }
         return out;
     }

@@ -33,7 +33,14 @@ import java.util.regex.Pattern;
  *   <li>{@code c} one-way: the writer's node receives nothing from the other nodes for 12 s,
  *       while they still receive what it sends (a blackhole route on their side only);</li>
  *   <li>{@code d} pause: SIGSTOP of the writer's node for 8 s, then SIGCONT;</li>
- *   <li>{@code e} kill: SIGKILL of the writer's node, started again 3 s later.</li>
+ *   <li>{@code e} kill: SIGKILL of the writer's node, started again 3 s later;</li>
+ *   <li>{@code f} long partition of the first seed: node n1, the first of every node's seed list,
+ *       and the other nodes cannot reach each other for 30 s. It downs itself, exits and is
+ *       started again while still cut off, and as the first seed it then forms a cluster of its
+ *       own (docs/operations.md, "Seed nodes"): two clusters over one Cassandra, each starting a
+ *       writer for the database as clients reach it, until the harness kills the island
+ *       {@link NetnsCluster#ISLAND_GRACE} after the partition (an operator's alarm). Whether n1
+ *       hosted the writer does not matter.</li>
  * </ul>
  *
  * After each fault the round waits until the cluster is healthy again (all three nodes up and
@@ -58,12 +65,13 @@ final class NetworkFaults {
      * @param partition    faults a, b and c
      * @param pause        fault d (SIGSTOP to SIGCONT)
      * @param killDown     fault e (SIGKILL to the start)
+     * @param longPartition fault f
      * @param restartDelay how long after a node exited by itself the supervisor starts it again
      */
-    record Settings(Duration partition, Duration pause, Duration killDown, Duration restartDelay) {
-        /** The faults: 12 s, 8 s, 3 s; restarts after 1 s. */
+    record Settings(Duration partition, Duration pause, Duration killDown, Duration longPartition, Duration restartDelay) {
+        /** The faults: 12 s, 8 s, 3 s; 30 s for f; restarts after 1 s. */
         static final Settings DEFAULTS = new Settings(Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(3),
-                NetnsCluster.RESTART_DELAY);
+                Duration.ofSeconds(30), NetnsCluster.RESTART_DELAY);
     }
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(100);
     static final Duration SETTLE = Duration.ofSeconds(3);
@@ -74,7 +82,8 @@ final class NetworkFaults {
         b("cut from Cassandra"),
         c("one-way: receives nothing from the other nodes"),
         d("SIGSTOP, then SIGCONT"),
-        e("SIGKILL, then started again");
+        e("SIGKILL, then started again"),
+        f("long partition of the first seed n1 from the other nodes");
 
         final String description;
 
@@ -167,7 +176,8 @@ final class NetworkFaults {
         cluster.awaitHealthy(HEALTH_TIMEOUT, true);
         awaitAck(System.nanoTime());
         sleep(SETTLE);
-        NetnsCluster.Node w = cluster.writerOf(DB, Duration.ofSeconds(60));
+        NetnsCluster.Node writer = cluster.writerOf(DB, Duration.ofSeconds(60));
+        NetnsCluster.Node w = fault == Fault.f ? cluster.nodes().get(0) : writer;
         List<NetnsCluster.Node> others = cluster.nodes().stream().filter(n -> n != w).toList();
         NetnsTopology topology = cluster.topology();
         NetnsTopology.Host cassandra = topology.host("cas");
@@ -177,11 +187,15 @@ final class NetworkFaults {
         Map<String, Long> errorsBefore = workload.errorCounts();
         long faultAt = System.nanoTime();
         cluster.event("round " + number + ": fault " + fault + " (" + fault.description + ", " + duration(fault).toMillis()
-                + " ms) on " + w.name() + ", the writer's node");
+                + " ms) on " + w.name() + (w == writer ? ", the writer's node" : "; the writer is on " + writer.name()));
         switch (fault) {
             case a -> {
                 others.forEach(o -> topology.partition(w.host(), o.host()));
                 sleep(settings.partition());
+            }
+            case f -> {
+                others.forEach(o -> topology.partition(w.host(), o.host()));
+                sleep(settings.longPartition());
             }
             case b -> {
                 topology.partition(w.host(), cassandra);
@@ -222,6 +236,7 @@ final class NetworkFaults {
             case a, b, c -> settings.partition();
             case d -> settings.pause();
             case e -> settings.killDown();
+            case f -> settings.longPartition();
         };
     }
 
@@ -304,6 +319,7 @@ final class NetworkFaults {
                     c.acked(), c.lost(), c.doubled(), c.presentUnacked(), failoverMs, gapMs, stale, staleFailures,
                     restarts + " restarts" + (unstuck > 0 ? ", " + unstuck + " islands killed" : "")
                             + ", healthy " + (r.healthyNanos() - r.healedNanos()) / 1_000_000 + " ms after the fault"));
+            int shown = 0;
             long[] f = byFault.computeIfAbsent(r.fault(), k -> new long[7]);
             f[6] += staleFailures;
             f[0] += c.acked();
@@ -313,11 +329,15 @@ final class NetworkFaults {
             f[4]++;
             f[5] += failoverMs;
             for (NetWorkload.Tx t : txs) {
-                if (t.acked() && t.submitted() >= from && t.submitted() < to && first.copies().getOrDefault(t.id(), 0) == 0) {
+                if (t.acked() && t.submitted() >= from && t.submitted() < to && first.copies().getOrDefault(t.id(), 0) == 0
+                        && shown++ < 10) {
                     out.append(String.format("      lost: id %d acknowledged by %s at t %d, %d ms after the fault (%d attempts%s)%n",
                             t.id(), t.node(), t.t(), (t.answered() - from) / 1_000_000, t.attempts(),
                             t.duplicate() ? ", answered as a duplicate" : ""));
                 }
+            }
+            if (shown > 10) {
+                out.append("      lost: ... and ").append(shown - 10).append(" more\n");
             }
         }
         out.append("per fault:\n");

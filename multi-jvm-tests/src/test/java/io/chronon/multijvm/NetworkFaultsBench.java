@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * {@link NetworkFaults} for as many rounds as asked: each fault ({@code a} partition from the
  * other nodes, {@code b} cut from Cassandra, {@code c} one-way partition, {@code d} SIGSTOP,
- * {@code e} SIGKILL and restart) {@code rounds} times, in turn, on the node hosting the
- * writer, with Cassandra and three nodes each in its own network namespace. Prints (and writes
+ * {@code e} SIGKILL and restart, on the node hosting the writer; {@code f} a partition of the
+ * first seed long enough for it to form a cluster of its own) {@code rounds} times, in turn,
+ * with Cassandra and three nodes each in its own network namespace. Prints (and writes
  * to {@code target/netns/report.txt}) acknowledged / present / lost / committed twice /
  * present but unacknowledged, per round the failover time and the stale-writer lines of the
  * nodes' logs. Exits 1 if an acknowledged transaction is lost or one is committed twice.
@@ -29,16 +30,16 @@ import java.util.Map;
  *
  * Arguments: {@code rounds=N} (default 10), {@code faults=abcde} (which, in this order),
  * {@code clients=12}, {@code partition=12} (seconds, faults a-c), {@code pause=8} (seconds, d),
- * {@code kill-down=3} (seconds, e), {@code restart-delay=1000} (milliseconds before the
- * supervisor starts a node that exited). Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}.
+ * {@code kill-down=3} (seconds, e), {@code long-partition=30} (seconds, f), {@code restart-delay=1000}
+ * (milliseconds before the supervisor starts a node that exited). Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}.
  */
 public final class NetworkFaultsBench {
     private NetworkFaultsBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>(Map.of("rounds", "10", "faults", "abcde", "clients", "12", "partition", "12",
-                "pause", "8", "kill-down", "3", "restart-delay", "1000"));
+        Map<String, String> opts = new HashMap<>(Map.of("rounds", "10", "faults", "abcdef", "clients", "12", "partition", "12",
+                "pause", "8", "kill-down", "3", "long-partition", "30", "restart-delay", "1000"));
         for (String a : args) {
             for (String kv : a.trim().split("\\s+")) {
                 if (kv.contains("=")) {
@@ -57,6 +58,7 @@ public final class NetworkFaultsBench {
         NetworkFaults.Settings settings = new NetworkFaults.Settings(Duration.ofMillis((long) (Double.parseDouble(opts.get("partition")) * 1000)),
                 Duration.ofMillis((long) (Double.parseDouble(opts.get("pause")) * 1000)),
                 Duration.ofMillis((long) (Double.parseDouble(opts.get("kill-down")) * 1000)),
+                Duration.ofMillis((long) (Double.parseDouble(opts.get("long-partition")) * 1000)),
                 Duration.ofMillis(Long.parseLong(opts.get("restart-delay"))));
         NetworkFaults.Result r = NetworkFaults.run(Path.of("target", "netns").toAbsolutePath(),
                 NetworkFaults.faults(opts.get("faults")), rounds, clients, settings);

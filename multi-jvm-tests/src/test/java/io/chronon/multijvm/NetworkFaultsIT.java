@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Network faults on the writer's node with every process in its own network namespace
- * ({@link NetworkFaults}: Cassandra and three nodes, 12 HTTP clients retrying with their request
- * ids), one round of each fault: partition from the other nodes, cut from Cassandra, a one-way
- * partition, SIGSTOP, SIGKILL and restart. No acknowledged transaction may be lost, none
+ * Network faults with every process in its own network namespace ({@link NetworkFaults}:
+ * Cassandra and three nodes, 12 HTTP clients retrying with their request ids), one round of
+ * each fault: on the writer's node a partition from the other nodes, a cut from Cassandra, a
+ * one-way partition, SIGSTOP, SIGKILL and restart; then a partition of the first seed long
+ * enough for it to be restarted and form a cluster of its own (two writers of the database
+ * until the island is killed). No acknowledged transaction may be lost, none
  * committed twice, and every node must hold the same. Needs root (network namespaces; CI runs
  * as root): skipped for other users. Logs and the report in {@code target/netns}.
  *
