@@ -94,7 +94,7 @@ final class NetworkFaults {
 
     /** One round as it ran. */
     record Round(int number, Fault fault, String writer, long faultNanos, long healedNanos, long healthyNanos,
-                 Map<String, Long> logStart, List<String> events, Map<String, Long> errorsBefore) {
+                 Map<String, Long> logStart, List<String> events) {
     }
 
     /** Counts over a set of transactions. */
@@ -184,42 +184,30 @@ final class NetworkFaults {
         int number = rounds.size() + 1;
         Map<String, Long> logStart = cluster.logOffsets();
         int eventsStart = cluster.eventCount();
-        Map<String, Long> errorsBefore = workload.errorCounts();
-        long faultAt = System.nanoTime();
+        long faultAt;
         cluster.event("round " + number + ": fault " + fault + " (" + fault.description + ", " + duration(fault).toMillis()
                 + " ms) on " + w.name() + (w == writer ? ", the writer's node" : "; the writer is on " + writer.name()));
-        switch (fault) {
-            case a -> {
-                others.forEach(o -> topology.partition(w.host(), o.host()));
-                sleep(settings.partition());
+        if (fault == Fault.e) {
+            cluster.hold(w);
+        }
+        try {
+            // the fault, then its time: it is in effect from here on
+            switch (fault) {
+                case a, f -> others.forEach(o -> topology.partition(w.host(), o.host()));
+                case b -> topology.partition(w.host(), cassandra);
+                case c -> others.forEach(o -> topology.cut(o.host(), w.host()));
+                case d -> w.process().pause();
+                case e -> cluster.kill(w);
             }
-            case f -> {
-                others.forEach(o -> topology.partition(w.host(), o.host()));
-                sleep(settings.longPartition());
+            faultAt = System.nanoTime();
+            sleep(duration(fault));
+            switch (fault) {
+                case d -> w.process().resume();
+                case e -> cluster.startAgain(w);
+                default -> topology.healAll();
             }
-            case b -> {
-                topology.partition(w.host(), cassandra);
-                sleep(settings.partition());
-            }
-            case c -> {
-                others.forEach(o -> topology.cut(o.host(), w.host()));
-                sleep(settings.partition());
-            }
-            case d -> {
-                w.process().pause();
-                sleep(settings.pause());
-                w.process().resume();
-            }
-            case e -> {
-                cluster.hold(w);
-                try {
-                    cluster.kill(w);
-                    sleep(settings.killDown());
-                    cluster.startAgain(w);
-                } finally {
-                    cluster.release(w);
-                }
-            }
+        } finally {
+            cluster.release(w);
         }
         topology.healAll();
         long healedAt = System.nanoTime();
@@ -228,7 +216,7 @@ final class NetworkFaults {
         long healthyAt = System.nanoTime();
         cluster.event("round " + number + ": healthy again " + (healthyAt - healedAt) / 1_000_000 + " ms after the fault ended");
         rounds.add(new Round(number, fault, w.name(), faultAt, healedAt, healthyAt, logStart,
-                cluster.eventsSince(eventsStart), errorsBefore));
+                cluster.eventsSince(eventsStart)));
     }
 
     private Duration duration(Fault f) {
@@ -288,7 +276,6 @@ final class NetworkFaults {
         Counts total = counts(txs, first.copies(), Long.MIN_VALUE, Long.MAX_VALUE);
         out.append("total: ").append(total.line()).append('\n');
 
-        List<String> allLog = new ArrayList<>();
         out.append(String.format("%-5s %-6s %-4s %7s %5s %7s %6s %9s %8s %9s %s%n", "round", "fault", "node", "acked", "lost",
                 "doubled", "unackP", "failover", "maxGap", "stale", "events"));
         out.append("(failover: fault -> first acknowledgement of a transaction submitted after it; maxGap: longest time without any"
@@ -312,7 +299,6 @@ final class NetworkFaults {
                     .map(l -> STALE.matcher(l)).filter(java.util.regex.Matcher::find).map(m -> l(m)).distinct().count();
             List<String> events = lines.stream().filter(l -> INTERESTING.matcher(l).find()).toList();
             writeEvents(r, events);
-            allLog.addAll(events);
             long restarts = r.events().stream().filter(e -> e.contains("supervisor:")).count();
             long unstuck = r.events().stream().filter(e -> e.contains("harness:")).count();
             out.append(String.format("%-5d %-6s %-4s %7d %5d %7d %6d %7d ms %5d ms %4d (%2d) %s%n", r.number(), r.fault(), r.writer(),
