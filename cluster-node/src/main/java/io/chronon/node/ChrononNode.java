@@ -57,9 +57,11 @@ import java.util.regex.Pattern;
  * cluster when it starts and no other seed answers. A node that joins other nodes must keep
  * its data in shared storage ({@code --storage cassandra}): it refuses to start on the
  * node-local file store (docs/operations.md). A node remembers the members of its cluster in
- * its data directory and refuses to start when it has been a member of a cluster of several
- * nodes and its seed list names no node but itself, which would form a second cluster
- * ({@link ClusterMembership}; {@code --new-cluster} overrides).
+ * its data directory. When it has been a member of a cluster of several nodes it refuses to
+ * start with a seed list naming no node but itself, and as the first seed of its list it
+ * waits (up to {@code chronon.node.rejoin-seed-wait}) for another seed to accept a connection
+ * and refuses to start when none does: either would form a second cluster
+ * ({@link ClusterMembership}; {@code --new-cluster} overrides both).
  *
  * Configuration comes from {@code -D} system properties, then the command line's options,
  * then the {@code --config} file, then {@code chronon-node.conf} (defaults) and the modules'
@@ -74,9 +76,10 @@ public final class ChrononNode implements AutoCloseable {
     private ChrononNode(Config config) {
         String name = config.getString("chronon.node.system-name");
         Optional<String> storageWarning = checkSharedStorage(config);
-        // refuses a node that would form a second cluster (docs/operations.md, "Seeds when a node restarts")
+        // refuses a node that would form a second cluster (docs/operations.md, "Seeds when a node restarts");
+        // a former member that is the first seed waits here, before its actor system starts, for another seed
         ClusterMembership.Start membership = ClusterMembership.check(config);
-        CompletableFuture<List<String>> seedProbe = ClusterMembership.warnIfFormingAlone(membership);
+        ClusterMembership.awaitOtherSeed(membership);
         boolean httpEnabled = config.getBoolean("chronon.http.enabled");
         HttpSettings httpSettings = HttpSettings.from(config);
         if (httpEnabled && httpSettings.accessKeys().isEmpty()) {
@@ -89,7 +92,7 @@ public final class ChrononNode implements AutoCloseable {
         this.system = ActorSystem.create(Behaviors.setup(ctx -> {
             Cluster cluster = Cluster.get(ctx.getSystem());
             // the file write is small but blocking
-            ctx.spawn(ClusterMembership.recorder(config, membership, seedProbe), "chronon-cluster-membership",
+            ctx.spawn(ClusterMembership.recorder(config, membership), "chronon-cluster-membership",
                     DispatcherSelector.blocking());
             ctx.spawnAnonymous(Behaviors.<SelfUp>setup(up -> {
                 cluster.subscriptions().tell(Subscribe.create(up.getSelf(), SelfUp.class));
@@ -244,7 +247,8 @@ public final class ChrononNode implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the node would join other nodes while keeping its
      *         data on node-local files (see {@link #checkSharedStorage}), or would form a second
-     *         cluster (see {@link ClusterMembership#check})
+     *         cluster (see {@link ClusterMembership#check} and {@link ClusterMembership#awaitOtherSeed};
+     *         a former member that is the first seed blocks here until another seed answers)
      */
     public static ChrononNode start(Config config) {
         return new ChrononNode(config);
@@ -386,12 +390,14 @@ public final class ChrononNode implements AutoCloseable {
             "                          DIR/cluster-membership) refuses to start (status 2) when its",
             "                          seeds name no node but itself: it would form a second cluster,",
             "                          two writers of the same databases. Give it the other nodes as",
-            "                          seeds. As the first seed of its list it warns when no other seed",
-            "                          accepts a connection at start-up (docs/operations.md).",
+            "                          seeds. As the FIRST seed of its list it waits up to 30 s",
+            "                          (chronon.node.rejoin-seed-wait) for another seed to accept a",
+            "                          connection, and refuses to start (status 2) if none does",
+            "                          (docs/operations.md, \"Seeds when a node restarts\").",
             "  --new-cluster           start a new cluster even though this node was a member of another",
-            "                          (chronon.node.allow-new-cluster = on): only when every node of",
-            "                          the old cluster is stopped for good. Needed once: the node then",
-            "                          forgets the old members.",
+            "                          (chronon.node.allow-new-cluster = on), at once, without waiting for",
+            "                          other seeds: only when every node of the old cluster is stopped",
+            "                          for good. Needed once: up alone, the node forgets the old members.",
             "  --roles LIST            comma list of roles: transactor (writers and the catalog), query",
             "                          (peers of the default query group), query-group:NAME (peers of",
             "                          query group NAME). Default: transactor,query",

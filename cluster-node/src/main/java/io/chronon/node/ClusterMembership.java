@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigValueFactory;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -31,6 +30,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,21 +42,30 @@ import java.util.regex.Pattern;
  *
  * <p>A node that has seen another Chronon node up in its cluster keeps the members it last
  * saw in {@code <chronon.storage.data-dir>/cluster-membership} (rewritten, atomically, when
- * they change; kept when the others leave). At start:
+ * they change; kept when the others leave). At start, before its actor system starts:
  * <ul>
  *   <li>if that file lists other members and the seed list names no node but this one (or
- *       is empty), the node would form a new cluster of its own while the others may still
- *       run theirs: it refuses to start, unless {@code chronon.node.allow-new-cluster} is on
- *       ({@code --new-cluster}), which also makes it forget the old members once it is up;</li>
+ *       is empty), the node would form a new cluster of its own at once while the others may
+ *       still run theirs: it refuses to start ({@link #check});</li>
  *   <li>if the file lists other members and this node is the first seed of a list naming
- *       others (Pekko lets the first seed form a new cluster when no other seed answers within
- *       {@code pekko.cluster.seed-node-timeout}), it tries TCP connections to the other seeds
- *       and warns loudly when none accepts one, and again if it then forms a cluster alone.</li>
+ *       others (the one node Pekko lets form a new cluster when no other seed answers within
+ *       {@code pekko.cluster.seed-node-timeout}), it waits up to
+ *       {@code chronon.node.rejoin-seed-wait} for another seed to accept a TCP connection, and
+ *       refuses to start when none does ({@link #awaitOtherSeed}): cut off from the others by
+ *       a partition, it would form a second cluster that never merges with theirs. In a
+ *       full-cluster restart the other seeds, which only ever join, open their ports at once,
+ *       so the first seed finds one and starts;</li>
+ *   <li>{@code chronon.node.allow-new-cluster} ({@code --new-cluster}) starts such a node at
+ *       once; if it is then up alone it forgets the old members.</li>
  * </ul>
+ * Every other node (no record of other members, or not the first seed) starts at once.
  */
 final class ClusterMembership {
     static final String FILE_NAME = "cluster-membership";
     static final String ALLOW_NEW_CLUSTER = "chronon.node.allow-new-cluster";
+    static final String REJOIN_SEED_WAIT = "chronon.node.rejoin-seed-wait";
+    /** How often each other seed is tried while a first seed waits. */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
 
     private static final Logger LOG = LoggerFactory.getLogger(ChrononNode.class);
     private static final Pattern ADDRESS = Pattern.compile("pekko://[^@/]+@(.+):(\\d+)");
@@ -75,17 +86,25 @@ final class ClusterMembership {
         }
     }
 
-    /** What the start-up check found, for the node that starts. */
+    /**
+     * What the start-up check found, for the node that starts. {@code newCluster}: it was a
+     * member and starts as {@code chronon.node.allow-new-cluster} asks, so it forgets the old
+     * members if it is then up alone.
+     */
     record Start(Path file, Optional<Record> previous, String self, List<String> otherSeeds, boolean firstSeed,
-                 boolean newCluster, Duration probeWithin) {
+                 boolean newCluster, Duration seedWait) {
         /** True when the node was a member of a cluster with other Chronon nodes. */
         boolean wasMember() {
             return previous.map(r -> !r.others().isEmpty()).orElse(false);
         }
 
-        /** True when Pekko may let this node form a new cluster while the other seeds do not answer. */
-        boolean mayFormAlone() {
-            return wasMember() && firstSeed && !otherSeeds.isEmpty();
+        /**
+         * True when the node must wait for another seed before it starts: it was a member, is
+         * the first seed of a list naming others (Pekko would let it form a cluster alone) and
+         * was not told to start a new cluster.
+         */
+        boolean mustWaitForSeed() {
+            return wasMember() && firstSeed && !otherSeeds.isEmpty() && !newCluster;
         }
     }
 
@@ -125,8 +144,9 @@ final class ClusterMembership {
         m.put("members", record.members());
         m.put("updated", record.updated());
         String text = "# Written by this Chronon node: the Chronon nodes it last saw up in its cluster (itself included).\n"
-                + "# While it lists other nodes, the node refuses to start with a seed list naming no other node,\n"
-                + "# which would form a second cluster (docs/operations.md, \"Seeds when a node restarts\").\n"
+                + "# While it lists other nodes, the node refuses to start with a seed list naming no other node, and\n"
+                + "# as the first seed of its list it waits for another seed and refuses to start when none answers:\n"
+                + "# either would form a second cluster (docs/operations.md, \"Seeds when a node restarts\").\n"
                 + ConfigFactory.parseMap(m).root().render(ConfigRenderOptions.defaults().setOriginComments(false)
                         .setComments(false).setJson(false));
         Path dir = file.toAbsolutePath().getParent();
@@ -141,11 +161,12 @@ final class ClusterMembership {
     }
 
     /**
-     * The start-up check (see the class comment).
+     * The start-up check (see the class comment); logs which case applies.
      *
      * @throws IllegalArgumentException when the node was a member of a cluster of several
      *         Chronon nodes, its seed list names none of them but itself, and
-     *         {@code chronon.node.allow-new-cluster} is off
+     *         {@code chronon.node.allow-new-cluster} is off; or for a bad
+     *         {@code chronon.node.rejoin-seed-wait}
      */
     static Start check(Config config) {
         String self = selfAddress(config);
@@ -153,6 +174,11 @@ final class ClusterMembership {
         List<String> otherSeeds = seeds.stream().filter(s -> !s.equals(self)).distinct().toList();
         boolean firstSeed = !seeds.isEmpty() && seeds.get(0).equals(self);
         boolean allowNew = config.getBoolean(ALLOW_NEW_CLUSTER);
+        Duration seedWait = config.getDuration(REJOIN_SEED_WAIT);
+        if (seedWait.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(REJOIN_SEED_WAIT + " must be at least 1s, not " + text(seedWait)
+                    + " (to start a new cluster without waiting, use --new-cluster)");
+        }
         Path file = file(config);
         Optional<Record> previous;
         try {
@@ -165,21 +191,47 @@ final class ClusterMembership {
                 throw e;
             }
         }
-        Duration probeWithin = config.getDuration("pekko.cluster.seed-node-timeout");
-        Start start = new Start(file, previous, self, otherSeeds, firstSeed, false, probeWithin);
-        if (!start.wasMember() || !otherSeeds.isEmpty()) {
+        boolean wasMember = previous.map(r -> !r.others().isEmpty()).orElse(false);
+        // only a node that may form a cluster alone starts a new one (a later seed only ever joins)
+        boolean newCluster = wasMember && allowNew && (otherSeeds.isEmpty() || firstSeed);
+        Start start = new Start(file, previous, self, otherSeeds, firstSeed, newCluster, seedWait);
+        if (!wasMember) {
+            LOG.info("Cluster start: no record of other members ({}), so this node starts at once; {}.",
+                    file.toAbsolutePath(), seeds.isEmpty() || otherSeeds.isEmpty() ? "it forms a one-node cluster"
+                            : firstSeed ? "as the first seed it forms the cluster if no other seed answers"
+                            : "it joins its cluster through the seeds");
             return start;
         }
         Record was = previous.orElseThrow();
-        String what = "This node was a member of a cluster of " + was.members().size() + " Chronon nodes ("
+        String member = "This node was a member of a cluster of " + was.members().size() + " Chronon nodes ("
                 + String.join(", ", was.members()) + "; last seen " + was.updated() + ", recorded in "
-                + file.toAbsolutePath() + "), but its seed list names no other node ("
+                + file.toAbsolutePath() + ")";
+        if (!otherSeeds.isEmpty() && !firstSeed) {
+            LOG.info("Cluster start: {} and is not the first seed of its list, so it starts at once and only joins"
+                    + " (through {}): it never forms a cluster alone.", member, String.join(", ", otherSeeds));
+            return start;
+        }
+        if (!otherSeeds.isEmpty() && !allowNew) {
+            LOG.info("Cluster start: {} and is the FIRST seed of its list, so it waits up to {} ({}) for another seed"
+                            + " ({}) to accept a TCP connection before it starts, and refuses to start if none does.",
+                    member, text(seedWait), REJOIN_SEED_WAIT, String.join(", ", otherSeeds));
+            return start;
+        }
+        if (!otherSeeds.isEmpty()) {
+            LOG.warn("{} and is the FIRST seed of its list. chronon.node.allow-new-cluster (--new-cluster) is on, so it"
+                    + " starts at once without waiting for another seed ({}): if none answers within"
+                    + " pekko.cluster.seed-node-timeout, it forms a NEW cluster and forgets the old members. If any node of"
+                    + " the old cluster still runs, there will be two clusters, each with its own writer of the same"
+                    + " databases.", member, String.join(", ", otherSeeds));
+            return start;
+        }
+        String what = member + ", but its seed list names no other node ("
                 + (seeds.isEmpty() ? "no seeds" : "seeds " + String.join(", ", seeds)) + ")";
         if (allowNew) {
             LOG.warn("{}. Starting a NEW cluster with it, as chronon.node.allow-new-cluster (--new-cluster) asks:"
                     + " if any node of the old cluster still runs, there will be two clusters, each with its own writer"
                     + " of the same databases. This node forgets the old members once it is up.", what);
-            return new Start(file, previous, self, otherSeeds, firstSeed, true, probeWithin);
+            return start;
         }
         throw new IllegalArgumentException(what + ". Started like this it would form a new cluster of its own at once,"
                 + " even while the others run theirs: two clusters, each with a writer of the same databases, and healthy"
@@ -188,6 +240,38 @@ final class ClusterMembership {
                 + " mean to start a new cluster with this node (every other node of the old cluster is stopped for good),"
                 + " start it once with --new-cluster (chronon.node.allow-new-cluster = on). See docs/operations.md,"
                 + " \"Seeds when a node restarts\".");
+    }
+
+    /**
+     * For a node that {@linkplain Start#mustWaitForSeed must wait}: blocks until another seed
+     * accepts a TCP connection, or refuses when none does within {@code start.seedWait()}.
+     * Answers at once for every other node.
+     *
+     * @throws IllegalArgumentException when no other seed accepted a connection in time
+     */
+    static void awaitOtherSeed(Start start) {
+        if (!start.mustWaitForSeed()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        Optional<String> accepted = firstToAccept(start.otherSeeds(), start.seedWait());
+        if (accepted.isPresent()) {
+            LOG.info("Cluster start: seed {} accepted a TCP connection after {} ms; starting.", accepted.get(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            return;
+        }
+        Record was = start.previous().orElseThrow();
+        throw new IllegalArgumentException("This node was a member of a cluster of " + was.members().size()
+                + " Chronon nodes (" + String.join(", ", was.members()) + "; last seen " + was.updated() + ", recorded in "
+                + start.file().toAbsolutePath() + ") and is the FIRST seed of its list, the one node that forms a new"
+                + " cluster when no other seed answers. None of the other seeds (" + String.join(", ", start.otherSeeds())
+                + ") accepted a TCP connection within " + text(start.seedWait()) + " (" + REJOIN_SEED_WAIT + "). Started"
+                + " now, it would form a cluster of its own: if the others run but cannot be reached (a network"
+                + " partition, a firewall, a wrong address), that is a SECOND cluster, with a second writer of every"
+                + " database, which never merges with the first. Restore connectivity to the other seeds (a supervisor"
+                + " that restarts this node retries), or start them if they are stopped: this node starts as soon as one"
+                + " of them runs. If the other nodes are gone for good, start this node once with --new-cluster"
+                + " (chronon.node.allow-new-cluster = on). See docs/operations.md, \"Seeds when a node restarts\".");
     }
 
     /** {@code HOST:PORT,...} of these addresses. */
@@ -201,36 +285,50 @@ final class ClusterMembership {
     }
 
     /**
-     * Tries TCP connections to {@code seeds} (Pekko addresses) until one accepts or
-     * {@code within} has passed; completes with the seeds that accepted (empty: none did). Runs
-     * on a thread of its own.
+     * Tries TCP connections to every one of {@code seeds} (Pekko addresses) at once, each
+     * again every {@link #PROBE_INTERVAL}, until one accepts or {@code within} has passed.
+     * Answers the first seed that accepted, or empty. Blocks the caller.
      */
-    static CompletableFuture<List<String>> probe(List<String> seeds, Duration within) {
-        CompletableFuture<List<String>> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            long deadline = System.nanoTime() + within.toNanos();
-            List<String> accepted = new ArrayList<>();
-            while (accepted.isEmpty()) {
-                for (String seed : seeds) {
-                    long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
-                    if (left > 0 && connects(seed, (int) Math.min(left, 1000))) {
-                        accepted.add(seed);
+    static Optional<String> firstToAccept(List<String> seeds, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        CompletableFuture<String> accepted = new CompletableFuture<>();
+        List<Thread> probes = new ArrayList<>();
+        for (String seed : seeds) {
+            Thread t = new Thread(() -> {
+                while (!accepted.isDone()) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        return;
+                    }
+                    if (connects(seed, (int) Math.min(left, 1000))) {
+                        accepted.complete(seed);
+                        return;
+                    }
+                    left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    try {
+                        Thread.sleep(Math.max(1, Math.min(PROBE_INTERVAL.toMillis(), left)));
+                    } catch (InterruptedException e) {
+                        return;
                     }
                 }
-                if (!accepted.isEmpty() || System.nanoTime() - deadline >= 0) {
-                    break;
-                }
-                try {
-                    Thread.sleep(Math.min(250, Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis())));
-                } catch (InterruptedException e) {
-                    break;
-                }
-            }
-            result.complete(List.copyOf(accepted));
-        }, "chronon-seed-probe");
-        t.setDaemon(true);
-        t.start();
-        return result;
+            }, "chronon-seed-probe");
+            t.setDaemon(true);
+            probes.add(t);
+            t.start();
+        }
+        try {
+            return Optional.of(accepted.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.ofNullable(accepted.getNow(null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.ofNullable(accepted.getNow(null));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            accepted.cancel(false);
+            probes.forEach(Thread::interrupt);
+        }
     }
 
     private static boolean connects(String seed, int timeoutMillis) {
@@ -250,34 +348,6 @@ final class ClusterMembership {
         }
     }
 
-    /**
-     * Starts the probe of a node that may form a cluster alone (see {@link Start#mayFormAlone});
-     * logs the warning when no other seed accepts a connection. Answers the probe, or null.
-     */
-    static CompletableFuture<List<String>> warnIfFormingAlone(Start start) {
-        if (!start.mayFormAlone()) {
-            return null;
-        }
-        Record was = start.previous().orElseThrow();
-        CompletableFuture<List<String>> probe = probe(start.otherSeeds(), start.probeWithin());
-        probe.thenAccept(accepted -> {
-            if (accepted.isEmpty()) {
-                LOG.warn("This node was a member of a cluster of {} Chronon nodes ({}; recorded in {}) and is the FIRST seed"
-                                + " of its list, so it forms a new cluster when no other seed answers within"
-                                + " pekko.cluster.seed-node-timeout ({}). None of the other seeds ({}) accepted a TCP"
-                                + " connection within {}. If they are all stopped (a full-cluster restart), that is right:"
-                                + " the others join this node when they start. If they are RUNNING but this node cannot reach"
-                                + " them (a network partition, a firewall, a wrong address), it forms a SECOND cluster: two"
-                                + " writers of the same databases, and healthy nodes downed when the clusters meet. Then stop"
-                                + " this node now and fix its network or its seeds (docs/operations.md, \"Seeds when a node"
-                                + " restarts\").",
-                        was.members().size(), String.join(", ", was.members()), start.file().toAbsolutePath(),
-                        text(start.probeWithin()), String.join(", ", start.otherSeeds()), text(start.probeWithin()));
-            }
-        });
-        return probe;
-    }
-
     /** {@code 5 s}, {@code 500 ms}. */
     private static String text(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
@@ -292,10 +362,10 @@ final class ClusterMembership {
      * Keeps the membership file up to date: whenever this node is up and sees at least one
      * other Chronon node up, the set of Chronon nodes up (itself included) is written if it
      * changed. A cluster that shrinks to this node alone keeps the last record. With
-     * {@code start.newCluster()}, the old record is forgotten (deleted) once this node is up
-     * alone.
+     * {@code start.newCluster()}, the old record is forgotten (deleted) when this node is
+     * first up alone.
      */
-    static Behavior<ClusterEvent.MemberEvent> recorder(Config config, Start start, CompletableFuture<List<String>> probe) {
+    static Behavior<ClusterEvent.MemberEvent> recorder(Config config, Start start) {
         return Behaviors.setup(ctx -> {
             org.apache.pekko.cluster.Cluster cluster = org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(ctx.getSystem()));
             cluster.subscribe(Adapter.toClassic(ctx.getSelf()), ClusterEvent.initialStateAsEvents(), ClusterEvent.MemberEvent.class);
@@ -320,26 +390,18 @@ final class ClusterMembership {
                         if (!selfWasUp[0]) {
                             selfWasUp[0] = true;
                             if (members.size() == 1 && start.newCluster()) {
+                                List<String> old = start.previous().orElseThrow().members();
                                 try {
                                     Files.deleteIfExists(start.file());
                                     written[0] = null;
-                                    LOG.warn("This node formed a new cluster (--new-cluster): it forgot the members"
-                                            + " of its old cluster ({})", String.join(", ", start.previous().orElseThrow().members()));
+                                    LOG.warn("This node FORMED A NEW CLUSTER ALONE, as chronon.node.allow-new-cluster"
+                                                    + " (--new-cluster) asked, and forgot the members of its old cluster ({})."
+                                                    + " If any of them still runs, there are now two clusters: stop this node"
+                                                    + " (docs/operations.md, \"Seeds when a node restarts\").",
+                                            String.join(", ", old));
                                 } catch (IOException e) {
                                     LOG.warn("Could not delete {}: {}", start.file().toAbsolutePath(), e.toString());
                                 }
-                            } else if (members.size() == 1 && probe != null) {
-                                probe.thenAccept(accepted -> {
-                                    if (accepted.isEmpty()) {
-                                        LOG.warn("This node FORMED A NEW CLUSTER ALONE: it was a member of a cluster of {} Chronon"
-                                                        + " nodes ({}) and none of the other seeds ({}) answered. If any of them"
-                                                        + " is running, there are now two clusters: stop this node"
-                                                        + " (docs/operations.md, \"Seeds when a node restarts\").",
-                                                start.previous().orElseThrow().members().size(),
-                                                String.join(", ", start.previous().orElseThrow().members()),
-                                                String.join(", ", start.otherSeeds()));
-                                    }
-                                });
                             }
                         }
                         if (members.size() < 2) {

@@ -135,6 +135,7 @@ class ChrononNodeArgsTest {
         assertFalse(ChrononNode.parseArgs(new String[]{"--no-http"}).getBoolean("chronon.http.enabled"));
         assertTrue(ChrononNode.parseArgs(new String[]{"--new-cluster", "--port", "0"}).getBoolean("chronon.node.allow-new-cluster"));
         assertFalse(nodeConfig().getBoolean("chronon.node.allow-new-cluster"), "off unless asked for");
+        assertEquals(java.time.Duration.ofSeconds(30), nodeConfig().getDuration("chronon.node.rejoin-seed-wait"));
         for (String[] bad : List.of(new String[]{"--port"}, new String[]{"--port", "x"}, new String[]{"--port", "70000"},
                 new String[]{"--bogus", "1"}, new String[]{"--access-key", "nocolon"}, new String[]{"--config", dir.resolve("none").toString()})) {
             assertThrows(IllegalArgumentException.class, () -> ChrononNode.parseArgs(bad), String.join(" ", bad));

@@ -1,5 +1,6 @@
 package io.chronon.node;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -36,27 +37,34 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A node that has been a member of a cluster of several nodes never forms a second cluster by
  * itself (issue 13): with real nodes on 127.0.0.1 (actor systems in this JVM, and node
  * processes for the exit status), it remembers its cluster's members in its data directory,
- * refuses to start when its seeds name no other node, starts with {@code --new-cluster}, and
- * warns as the first seed of its list when no other seed answers; a fresh node and a
- * full-cluster restart start as before.
+ * refuses to start when its seeds name no other node, and as the first seed of its list waits
+ * for another seed to accept a connection and refuses to start when none does;
+ * {@code --new-cluster} starts it at once; a fresh node and a full-cluster restart (in either
+ * order) start as before.
  */
 class SeedGuardTest {
-    private final List<ChrononNode> nodes = new ArrayList<>();
+    private final List<ChrononNode> nodes = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Process> processes = new ArrayList<>();
     private ListAppender<ILoggingEvent> log;
+    private Level level;
 
     @BeforeEach
-    void captureWarnings() {
+    void captureLog() {
         log = new ListAppender<>();
         log.start();
-        ((Logger) LoggerFactory.getLogger(ChrononNode.class)).addAppender(log);
+        Logger logger = (Logger) LoggerFactory.getLogger(ChrononNode.class);
+        level = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        logger.addAppender(log);
     }
 
     @AfterEach
     void stopAll() {
-        ((Logger) LoggerFactory.getLogger(ChrononNode.class)).detachAppender(log);
+        Logger logger = (Logger) LoggerFactory.getLogger(ChrononNode.class);
+        logger.detachAppender(log);
+        logger.setLevel(level);
         processes.forEach(Process::destroyForcibly);
-        for (ChrononNode n : nodes) {
+        for (ChrononNode n : List.copyOf(nodes)) {
             try {
                 n.close();
             } catch (RuntimeException ignored) {
@@ -65,9 +73,23 @@ class SeedGuardTest {
         }
     }
 
-    private List<String> warnings() {
+    /** The messages ChrononNode's logger logged (INFO and up). */
+    private List<String> logged() {
         synchronized (log) {
             return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    private List<String> warnings() {
+        synchronized (log) {
+            return log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    private void clearLog() {
+        synchronized (log) {
+            log.list.clear();
         }
     }
 
@@ -231,49 +253,185 @@ class SeedGuardTest {
     }
 
     /**
-     * Both nodes list both as seeds (the recommended configuration). A full-cluster restart
-     * forms the cluster as before, without a warning; the first seed restarted alone while the
-     * other is down warns, then forms a cluster alone (Pekko's behaviour: right for a full
-     * restart, a second cluster if the other were running out of reach).
+     * Forms a cluster of two nodes, A (first seed) and B, both listing both as seeds (the
+     * recommended configuration), and waits until both record it.
+     */
+    private List<ChrononNode> formClusterOfTwo(Path dirA, int portA, Path dirB, int portB) throws Exception {
+        String seeds = seeds(portA, portB);
+        ChrononNode a = start(config(dirA, portA, seeds, ""));
+        ChrononNode b = start(config(dirB, portB, seeds, ""));
+        ready(a, b);
+        List<String> both = List.of(address(portA), address(portB)).stream().sorted().toList();
+        until("both nodes record the cluster of two", 30, () -> record(dirA).map(r -> r.members().equals(both)).orElse(false)
+                && record(dirB).map(r -> r.members().equals(both)).orElse(false));
+        clearLog();
+        return List.of(a, b);
+    }
+
+    /**
+     * The issue's partition: the first seed of a list naming others, restarted while it
+     * cannot reach any other seed, would form a second cluster after seed-node-timeout. It
+     * waits chronon.node.rejoin-seed-wait, then refuses (exit status 2), without ever starting
+     * its actor system.
      */
     @Test
-    void theFirstSeedWarnsWhenNoOtherSeedAnswersAndAFullRestartStillForms(@TempDir Path tmp) throws Exception {
+    void aFormerMemberThatIsTheFirstSeedRefusesWhenNoOtherSeedAcceptsWithinTheWait(@TempDir Path tmp) throws Exception {
+        Path dirA = tmp.resolve("a");
+        Path dirB = tmp.resolve("b");
+        int portA = ChrononNodeIT.freePort();
+        int portB = ChrononNodeIT.freePort();
+        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
+        ab.get(1).close();
+        ab.get(0).close();
+        List<String> both = List.of(address(portA), address(portB)).stream().sorted().toList();
+
+        long t0 = System.nanoTime();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> start(config(dirA, portA, seeds(portA, portB), "chronon.node.rejoin-seed-wait = 2s")));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(waited >= 1900 && waited < 15_000, "waits the 2 s, then refuses: " + waited + " ms");
+        String m = e.getMessage();
+        assertTrue(m.startsWith("This node was a member of a cluster of 2 Chronon nodes (" + String.join(", ", both)), m);
+        assertTrue(m.contains("is the FIRST seed of its list"), m);
+        assertTrue(m.contains("None of the other seeds (" + address(portB) + ") accepted a TCP connection within 2 s"
+                + " (chronon.node.rejoin-seed-wait)"), m);
+        assertTrue(m.contains("a SECOND cluster, with a second writer of every database, which never merges with the first"), m);
+        assertTrue(m.contains("Restore connectivity to the other seeds"), m);
+        assertTrue(m.contains("start this node once with --new-cluster"), m);
+        assertTrue(logged().stream().anyMatch(l -> l.startsWith("Cluster start: This node was a member of a cluster of 2")
+                && l.contains("is the FIRST seed of its list, so it waits up to 2 s")), logged().toString());
+        assertEquals(Optional.empty(), ClusterMembership.firstToAccept(List.of(address(portA)), java.time.Duration.ofMillis(500)),
+                "its actor system never started");
+        assertEquals(both, record(dirA).orElseThrow().members(), "the record stays");
+
+        // the node as the operator runs it (the wait from a --config file): exit status 2 and the reason
+        Path conf = tmp.resolve("wait.conf");
+        Files.writeString(conf, "chronon.node.rejoin-seed-wait = 2s\n");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Process refused = process(tmp, lines, "--seed", "127.0.0.1:" + portA + ",127.0.0.1:" + portB,
+                "--cluster-port", String.valueOf(portA), "--no-http", "--storage", "memory", "--data-dir", dirA.toString(),
+                "--config", conf.toString());
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS), "the node exits");
+        String out = String.join("\n", lines);
+        assertEquals(2, refused.exitValue(), out);
+        assertTrue(out.contains("Chronon node not started: This node was a member of a cluster of 2 Chronon nodes"), out);
+        assertTrue(out.contains("None of the other seeds (" + address(portB) + ") accepted a TCP connection within 2 s"), out);
+        assertTrue(out.contains("start this node once with --new-cluster"), out);
+        assertEquals(both, record(dirA).orElseThrow().members(), "the record stays");
+    }
+
+    /**
+     * The first seed restarted while another seed runs starts as soon as that seed accepts a
+     * connection: a running node (it joins its cluster again), or a listener that opens only
+     * while the node waits.
+     */
+    @Test
+    void aFormerMemberThatIsTheFirstSeedStartsWhenAnotherSeedAccepts(@TempDir Path tmp) throws Exception {
         Path dirA = tmp.resolve("a");
         Path dirB = tmp.resolve("b");
         int portA = ChrononNodeIT.freePort();
         int portB = ChrononNodeIT.freePort();
         String seeds = seeds(portA, portB);
-        List<String> both = List.of(address(portA), address(portB)).stream().sorted().toList();
-        ChrononNode a = start(config(dirA, portA, seeds, ""));
-        ChrononNode b = start(config(dirB, portB, seeds, ""));
-        ready(a, b);
-        until("both nodes record the cluster of two", 30, () -> record(dirA).map(r -> r.members().equals(both)).orElse(false)
-                && record(dirB).map(r -> r.members().equals(both)).orElse(false));
+        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
+        ChrononNode b = ab.get(1);
+        ab.get(0).close();
+        until("B alone", 30, () -> upMembers(b) == 1);
+
+        ChrononNode a = start(config(dirA, portA, seeds, "chronon.node.rejoin-seed-wait = 10s"));
+        assertTrue(logged().stream().anyMatch(l -> l.startsWith("Cluster start: seed " + address(portB) + " accepted a TCP connection")),
+                logged().toString());
+        ready(a);
+        until("A is back in B's cluster", 30, () -> upMembers(a) == 2 && upMembers(b) == 2);
+        a.close();
         b.close();
+
+        // nothing listens when it starts; a listener opens a second later: it keeps trying and starts then
+        clearLog();
+        CompletableFuture<ChrononNode> later = CompletableFuture.supplyAsync(
+                () -> start(config(dirA, portA, seeds, "chronon.node.rejoin-seed-wait = 30s")));
+        Thread.sleep(1000);
+        assertFalse(later.isDone(), "it waits for another seed");
+        try (java.net.ServerSocket listening = new java.net.ServerSocket(portB, 50, java.net.InetAddress.getLoopbackAddress())) {
+            long t0 = System.nanoTime();
+            ChrononNode started = later.get(30, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "starts soon after the listener opens");
+            // the listener speaks no Pekko: after seed-node-timeout the first seed forms the cluster, as in a full restart
+            ready(started);
+            started.close();
+        }
+    }
+
+    /** --new-cluster: the first seed starts at once, without the wait, and forgets the old members once up alone. */
+    @Test
+    void aFormerMemberThatIsTheFirstSeedStartsAtOnceWithNewCluster(@TempDir Path tmp) throws Exception {
+        Path dirA = tmp.resolve("a");
+        Path dirB = tmp.resolve("b");
+        int portA = ChrononNodeIT.freePort();
+        int portB = ChrononNodeIT.freePort();
+        String seeds = seeds(portA, portB);
+        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
+        ab.get(1).close();
+        ab.get(0).close();
+
+        long t0 = System.nanoTime();
+        ChrononNode a = start(config(dirA, portA, seeds, "chronon.node.rejoin-seed-wait = 60s\nchronon.node.allow-new-cluster = on"));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "no wait");
+        assertTrue(logged().stream().anyMatch(l -> l.contains("is the FIRST seed of its list. chronon.node.allow-new-cluster"
+                + " (--new-cluster) is on, so it starts at once without waiting for another seed (" + address(portB) + ")")),
+                logged().toString());
+        ready(a);
+        assertEquals(1, upMembers(a));
+        until("the warning and the old members forgotten", 30, () -> record(dirA).isEmpty()
+                && logged().stream().anyMatch(l -> l.startsWith("This node FORMED A NEW CLUSTER ALONE, as chronon.node.allow-new-cluster")));
         a.close();
 
-        // a full-cluster restart: both start together, the first seed forms, the other joins
-        synchronized (log) {
-            log.list.clear();
-        }
-        ChrononNode a2 = start(config(dirA, portA, seeds, ""));
-        ChrononNode b2 = start(config(dirB, portB, seeds, ""));
-        ready(a2, b2);
-        until("both up in one cluster", 30, () -> upMembers(a2) == 2 && upMembers(b2) == 2);
+        // a fresh node again: it starts at once without the flag
+        clearLog();
+        t0 = System.nanoTime();
+        ChrononNode again = start(config(dirA, portA, seeds, ""));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "no wait");
+        assertTrue(logged().stream().anyMatch(l -> l.startsWith("Cluster start: no record of other members")), logged().toString());
+        ready(again);
+    }
+
+    /**
+     * A full-cluster restart still forms one cluster, in either order: the other seed (not
+     * the first) starts its actor system at once, so the waiting first seed finds it.
+     */
+    @Test
+    void aFullRestartStillFormsOneCluster(@TempDir Path tmp) throws Exception {
+        Path dirA = tmp.resolve("a");
+        Path dirB = tmp.resolve("b");
+        int portA = ChrononNodeIT.freePort();
+        int portB = ChrononNodeIT.freePort();
+        String seeds = seeds(portA, portB);
+        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
+        ab.get(1).close();
+        ab.get(0).close();
+
+        // the first seed first: it waits until B runs
+        clearLog();
+        CompletableFuture<ChrononNode> a = CompletableFuture.supplyAsync(() -> start(config(dirA, portA, seeds, "")));
+        until("A waits", 30, () -> logged().stream().anyMatch(l -> l.contains("is the FIRST seed of its list, so it waits up to 30 s")));
         Thread.sleep(1000);
-        assertTrue(warnings().stream().noneMatch(w -> w.contains("FIRST seed") || w.contains("ALONE")), warnings().toString());
-        b2.close();
+        assertFalse(a.isDone(), "A waits for another seed");
+        ChrononNode b = start(config(dirB, portB, seeds, ""));
+        assertTrue(logged().stream().anyMatch(l -> l.contains("is not the first seed of its list, so it starts at once and only joins")),
+                logged().toString());
+        ChrononNode a2 = a.get(60, TimeUnit.SECONDS);
+        ready(a2, b);
+        until("both up in one cluster", 30, () -> upMembers(a2) == 2 && upMembers(b) == 2);
+        assertEquals(List.of(), warnings().stream().filter(w -> !w.startsWith("Storage kind memory")).toList(),
+                "no warning but the test's memory storage");
+        b.close();
         a2.close();
 
-        // the first seed alone (B is stopped): it warns, names B, then forms a cluster by itself
-        ChrononNode alone = start(config(dirA, portA, seeds, ""));
-        until("the warning", 30, () -> warnings().stream().anyMatch(w -> w.contains("is the FIRST seed of its list")));
-        String warning = warnings().stream().filter(w -> w.contains("is the FIRST seed of its list")).findFirst().orElseThrow();
-        assertTrue(warning.contains("None of the other seeds (" + address(portB) + ") accepted a TCP connection"), warning);
-        assertTrue(warning.contains("it forms a SECOND cluster"), warning);
-        ready(alone);
-        until("the second warning", 30, () -> warnings().stream().anyMatch(w -> w.contains("FORMED A NEW CLUSTER ALONE")));
-        assertEquals(both, record(dirA).orElseThrow().members(), "still remembers the cluster of two");
+        // the other order: B first, then A, which finds B at once
+        ChrononNode b3 = start(config(dirB, portB, seeds, ""));
+        Thread.sleep(1000);
+        ChrononNode a3 = start(config(dirA, portA, seeds, ""));
+        ready(a3, b3);
+        until("both up in one cluster again", 30, () -> upMembers(a3) == 2 && upMembers(b3) == 2);
     }
 
     /** The probe itself: a listening port accepts, a closed one does not, within the time given. */
@@ -282,12 +440,29 @@ class SeedGuardTest {
         try (java.net.ServerSocket listening = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int closed = ChrononNodeIT.freePort();
             String open = address(listening.getLocalPort());
-            CompletableFuture<List<String>> found = ClusterMembership.probe(List.of(address(closed), open), java.time.Duration.ofSeconds(5));
-            assertEquals(List.of(open), found.get(10, TimeUnit.SECONDS));
+            assertEquals(Optional.of(open), ClusterMembership.firstToAccept(List.of(address(closed), open), java.time.Duration.ofSeconds(5)));
             long t0 = System.nanoTime();
-            assertEquals(List.of(), ClusterMembership.probe(List.of(address(closed), "pekko://chronon@[::1]:" + closed),
-                    java.time.Duration.ofMillis(1500)).get(10, TimeUnit.SECONDS));
-            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(1400), "it keeps trying until the deadline");
+            assertEquals(Optional.empty(), ClusterMembership.firstToAccept(List.of(address(closed), "pekko://chronon@[::1]:" + closed),
+                    java.time.Duration.ofMillis(1500)));
+            long took = System.nanoTime() - t0;
+            assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(1400) && took < TimeUnit.SECONDS.toNanos(5),
+                    "it keeps trying until the deadline, not longer: " + took / 1_000_000 + " ms");
         }
+        // a port that opens while it tries
+        int late = ChrononNodeIT.freePort();
+        CompletableFuture<Optional<String>> found = CompletableFuture.supplyAsync(
+                () -> ClusterMembership.firstToAccept(List.of(address(late)), java.time.Duration.ofSeconds(10)));
+        Thread.sleep(700);
+        assertFalse(found.isDone());
+        try (java.net.ServerSocket listening = new java.net.ServerSocket(late, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertEquals(Optional.of(address(late)), found.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theWaitIsAtLeastASecond(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClusterMembership.check(config(dir, 0, "[]", "chronon.node.rejoin-seed-wait = 0s")));
+        assertTrue(e.getMessage().startsWith("chronon.node.rejoin-seed-wait must be at least 1s"), e.getMessage());
     }
 }
