@@ -27,8 +27,11 @@ import java.util.concurrent.TimeUnit;
  * @param entities   entities with {@code :w/id}
  * @param logEntries entries of the log (all transactions, schema included)
  * @param problems   what is wrong; empty if all holds
+ * @param lostIds    the ids of the acknowledged transactions that are not in the database (all of them)
+ * @param doubled    ids (acknowledged or not) present as more than one entity: committed twice
  */
-record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, long entities, long logEntries, List<String> problems) {
+record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, long entities, long logEntries, List<String> problems,
+                     List<Long> lostIds, long doubled) {
 
     /** Reads the database's latest value through {@code c} (sync first) and checks it against {@code attempts}. */
     static WorkloadCheck of(Connection c, Collection<Workload.Attempt> attempts) throws Exception {
@@ -81,12 +84,16 @@ record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, l
         long unacked = 0;
         long unackedPresent = 0;
         long lost = 0;
+        List<Long> lostIds = new ArrayList<>();
         for (Workload.Attempt a : attempts) {
             attempted.add(a.id());
             int copies = entitiesById.getOrDefault(a.id(), List.of()).size();
             if (a.acked()) {
                 acked++;
                 lost += copies == 0 ? 1 : 0;
+                if (copies == 0) {
+                    lostIds.add(a.id());
+                }
                 if (copies != 1) {
                     problems.add("acknowledged id " + a.id() + " (t " + a.t() + " via " + a.node() + ") present " + copies + " times");
                 } else if (!Long.valueOf(a.t()).equals(tOfId.get(a.id()))) {
@@ -100,6 +107,7 @@ record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, l
                 unackedPresent += copies == 1 ? 1 : 0;
             }
         }
+        long doubled = entitiesById.values().stream().filter(es -> es.size() > 1).count();
         for (Long id : entitiesById.keySet()) {
             if (!attempted.contains(id)) {
                 problems.add("id " + id + " present but never sent");
@@ -110,7 +118,8 @@ record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, l
             first.add("... and " + (problems.size() - 50) + " more");
             problems = first;
         }
-        return new WorkloadCheck(acked, unacked, unackedPresent, lost, idOfEntity.size(), log.size(), List.copyOf(problems));
+        return new WorkloadCheck(acked, unacked, unackedPresent, lost, idOfEntity.size(), log.size(), List.copyOf(problems),
+                List.copyOf(lostIds), doubled);
     }
 
     /** One line for the test output. */
