@@ -9,6 +9,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * describes it, for {@link RejoinIT} and {@link RejoinBench}. A round stops one node, either
  * with SIGKILL (always the node whose {@code GET /cluster} lists the database's writer) or with
  * SIGTERM (a graceful leave: alternately the writer's node and another node), and starts it
- * again 3 s after it exited, on the same data directory and cluster port. Rounds come every
+ * again 3 s after it exited ({@link #restartAfter}), on the same data directory and cluster port. Rounds come every
  * 4-8 s (random, seeded) after the previous stop; the rounds go on while the node restarts,
  * but a round waits until the previous round's node is up in every node's view before it
  * stops the next one. The clients send to a node from the moment its HTTP API answers after
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
  * {@link WorkloadCheck}, after a {@code sync} to the highest acknowledged basis-t.
  */
 final class Rejoin implements AutoCloseable {
+    /** The default pause between a node's exit and its restart (issue 13's harness). */
     static final Duration RESTART_AFTER = Duration.ofSeconds(3);
     static final Duration MIN_GAP = Duration.ofSeconds(4);
     static final Duration MAX_GAP = Duration.ofSeconds(8);
@@ -73,7 +75,7 @@ final class Rejoin implements AutoCloseable {
             return (kind == Kind.KILL ? "kill " : "leave ") + n + " " + node.name() + (writer ? " (writer)" : "") + " at "
                     + clock(stopMillis) + ": first ack " + (failoverMillis < 0 ? "never" : failoverMillis + " ms")
                     + ", exited +" + (exitedMillis - stopMillis) + " ms, restarted " + clock(restartMillis)
-                    + ", HTTP +" + (httpMillis - restartMillis) + " ms, up +" + (upMillis - restartMillis) + " ms";
+                    + " (+" + (restartMillis - exitedMillis) + " ms), HTTP +" + (httpMillis - restartMillis) + " ms, up +" + (upMillis - restartMillis) + " ms";
         }
     }
 
@@ -83,9 +85,11 @@ final class Rejoin implements AutoCloseable {
      * @param checks   the check on each node, by node name
      * @param problems everything wrong: the checks' problems (per node), syncs that failed
      * @param details  a line per lost transaction with all its attempts (for the node logs)
+     * @param stale    the node log lines (node name first) of writes of the database that failed as
+     *                 "this writer is stale": another writer of it stored that entry first
      */
     record Result(String name, List<Round> rounds, long transactions, long maxAckedT, Map<String, WorkloadCheck> checks,
-                  List<String> problems, List<String> details) {
+                  List<String> problems, List<String> details, List<String> stale) {
         long acked() {
             return checks.values().stream().mapToLong(WorkloadCheck::acked).max().orElse(0);
         }
@@ -120,6 +124,7 @@ final class Rejoin implements AutoCloseable {
             return name + ": " + rounds.size() + " rounds, " + transactions + " transactions, acked " + acked() + ", present "
                     + (acked() - lost()) + ", lost " + lost() + ", committed twice " + doubled() + ", unacked " + unacked()
                     + " (" + unackedPresent() + " committed anyway), max acked t " + maxAckedT
+                    + "; stale-writer failures in the node logs " + stale.size()
                     + "; per node present/lost/doubled: " + perNode + "; stop -> first ack submitted after it (* = writer's node): "
                     + perRound;
         }
@@ -134,6 +139,9 @@ final class Rejoin implements AutoCloseable {
     private RejoinClients clients;
     private CompletableFuture<Void> rejoining = CompletableFuture.completedFuture(null);
     private long nextRoundNanos;
+    private final Map<NodeProcess, Integer> logLinesAtStart = new HashMap<>();
+    private long restartMinMillis = RESTART_AFTER.toMillis();
+    private long restartMaxMillis = RESTART_AFTER.toMillis();
 
     /** Rounds on {@code cluster}, all of whose nodes run and serve, with the writer of {@code db}; {@code name} names the output. */
     Rejoin(TestCluster cluster, String db, String name, long seed) {
@@ -144,6 +152,24 @@ final class Rejoin implements AutoCloseable {
         for (NodeProcess n : cluster.nodes()) {
             serving.put(n, n.httpPort());
         }
+    }
+
+    /**
+     * Restart a stopped node {@code minMillis} to {@code maxMillis} (random, seeded) after it
+     * exited instead of {@link #RESTART_AFTER}: on a slow machine a node takes longer to start
+     * and join, so a shorter pause makes it rejoin at the moment it would on a faster one
+     * (while the writer's failover completes).
+     */
+    Rejoin restartAfter(long minMillis, long maxMillis) {
+        this.restartMinMillis = minMillis;
+        this.restartMaxMillis = Math.max(minMillis, maxMillis);
+        return this;
+    }
+
+    /** Parses {@code "3000"} or {@code "0-3000"} (milliseconds) for {@link #restartAfter}. */
+    Rejoin restartAfter(String millis) {
+        String[] range = millis.trim().split("-");
+        return restartAfter(Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));
     }
 
     static String clock(long epochMillis) {
@@ -164,6 +190,13 @@ final class Rejoin implements AutoCloseable {
 
     /** Starts {@code n} client threads; request ids are {@code requestPrefix + id}. */
     Rejoin startClients(int n, String requestPrefix, AtomicLong ids, long seed) {
+        for (NodeProcess node : cluster.nodes()) {
+            try {
+                logLinesAtStart.put(node, java.nio.file.Files.readAllLines(node.log(), java.nio.charset.StandardCharsets.UTF_8).size());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         clients = new RejoinClients(cluster.http(), db, requestPrefix, this::targets, n, ids, seed).start();
         nextRoundNanos = System.nanoTime() + gap();
         event(n + " clients started on " + servingNodes());
@@ -184,7 +217,8 @@ final class Rejoin implements AutoCloseable {
             round.exitedMillis = System.currentTimeMillis();
             event("round " + round.n + ": SIGKILL " + writer.name() + " (writer of " + db + ")");
             rounds.add(round);
-            rejoining = CompletableFuture.runAsync(() -> restart(round));
+            long pause = restartPause();
+            rejoining = CompletableFuture.runAsync(() -> restart(round, pause));
             nextRoundNanos = round.stopNanos + gap();
         }
     }
@@ -204,13 +238,14 @@ final class Rejoin implements AutoCloseable {
             event("round " + round.n + ": SIGTERM " + leaving.name() + (ofWriter ? " (writer of " + db + ")" : " (writer on "
                     + writer.name() + ")"));
             rounds.add(round);
+            long pause = restartPause();
             rejoining = CompletableFuture.runAsync(() -> {
                 leaving.stop(TIMEOUT);
                 serving.remove(leaving);
                 round.exitedMillis = System.currentTimeMillis();
                 event("round " + round.n + ": " + leaving.name() + " exited " + (round.exitedMillis - round.stopMillis)
                         + " ms after SIGTERM");
-                restart(round);
+                restart(round, pause);
             });
             nextRoundNanos = round.stopNanos + gap();
         }
@@ -240,8 +275,12 @@ final class Rejoin implements AutoCloseable {
         }
     }
 
-    private void restart(Round round) {
-        sleep(Math.max(0, round.exitedMillis + RESTART_AFTER.toMillis() - System.currentTimeMillis()));
+    private long restartPause() {
+        return restartMinMillis + (long) (random.nextDouble() * (restartMaxMillis - restartMinMillis));
+    }
+
+    private void restart(Round round, long pauseMillis) {
+        sleep(Math.max(0, round.exitedMillis + pauseMillis - System.currentTimeMillis()));
         round.restartMillis = System.currentTimeMillis();
         round.node.start();
         int port = round.node.awaitHttp(TIMEOUT);
@@ -309,10 +348,12 @@ final class Rejoin implements AutoCloseable {
                     + clock(a.submittedMillis()) + " answered " + clock(a.answeredMillis()) + (a.acked() ? " t " + a.t()
                     + (a.duplicate() ? " (duplicate)" : "") : " error " + a.error())).collect(Collectors.joining("; ")));
         });
-        Result result = new Result(name, List.copyOf(rounds), txs.size(), maxT, checks, problems, details);
+        List<String> stale = staleWriterLines();
+        Result result = new Result(name, List.copyOf(rounds), txs.size(), maxT, checks, problems, details, stale);
         rounds.forEach(r -> System.out.println("  " + r));
         System.out.println("  unacknowledged attempts: " + errorSummary(txs));
         details.forEach(d -> System.out.println("  " + d));
+        stale.stream().limit(40).forEach(l -> System.out.println("  stale: " + l));
         System.out.println(result.summary());
         return result;
     }
@@ -323,6 +364,25 @@ final class Rejoin implements AutoCloseable {
         if (clients != null) {
             clients.halt();
         }
+    }
+
+    /**
+     * The lines of the nodes' logs since this scenario started that report a write of
+     * {@link #db} failing as stale (the Cassandra journal's fence: another writer stored the
+     * entry), node name first, in time order.
+     */
+    private List<String> staleWriterLines() throws java.io.IOException {
+        List<String> lines = new ArrayList<>();
+        for (NodeProcess n : cluster.nodes()) {
+            List<String> all = java.nio.file.Files.readAllLines(n.log(), java.nio.charset.StandardCharsets.UTF_8);
+            for (String line : all.subList(Math.min(logLinesAtStart.getOrDefault(n, 0), all.size()), all.size())) {
+                if (line.contains("this writer is stale") && line.contains(db)) {
+                    lines.add(n.name() + " " + (line.length() > 400 ? line.substring(0, 400) : line));
+                }
+            }
+        }
+        lines.sort(Comparator.comparing(l -> l.substring(l.indexOf(' ') + 1)));
+        return lines;
     }
 
     /** Failed attempts counted by error (the first 160 characters). */

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * mvn -o -pl multi-jvm-tests test-compile exec:exec@rejoin-bench -Drejoin.args="kills=30 rejoins=30 clients=12"
  * </pre>
  *
- * Other settings: {@code seed=N}. Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}
+ * Other settings: {@code seed=N}; {@code restart=MS} or {@code restart=MIN-MAX}, the pause in
+ * milliseconds (random in the range) between a node's exit and its restart (default 3000). Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}
  * (see {@link TestCluster#NODE_JVM}). Exits 1 if an acknowledged transaction is lost or doubled,
  * or anything else is wrong.
  */
@@ -31,7 +32,8 @@ public final class RejoinBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>(Map.of("kills", "30", "rejoins", "30", "clients", "12", "seed", "13"));
+        Map<String, String> opts = new HashMap<>(Map.of("kills", "30", "rejoins", "30", "clients", "12", "seed", "13",
+                "restart", String.valueOf(Rejoin.RESTART_AFTER.toMillis())));
         for (String a : args) {
             for (String kv : a.trim().split("\\s+")) {
                 if (kv.contains("=")) {
@@ -45,7 +47,7 @@ public final class RejoinBench {
         long seed = Long.parseLong(opts.get("seed"));
         String test = "rejoin_bench_" + System.currentTimeMillis() % 100_000;
         System.out.println("RejoinBench: " + kills + " kill rounds, " + rejoins + " graceful rejoin rounds, " + clients
-                + " clients, seed " + seed + "; node JVM " + TestCluster.NODE_JVM + "; " + Runtime.getRuntime().availableProcessors()
+                + " clients, seed " + seed + ", restart " + opts.get("restart") + " ms after exit; node JVM " + TestCluster.NODE_JVM + "; " + Runtime.getRuntime().availableProcessors()
                 + " cores; logs in target/multi-jvm/" + test + "-node*.log");
         List<Rejoin.Result> results = new ArrayList<>();
         Path dir = Path.of("target", "rejoin-bench-cassandra-" + ProcessHandle.current().pid()).toAbsolutePath();
@@ -54,14 +56,14 @@ public final class RejoinBench {
              TestCluster cluster = TestCluster.ofThreeWithWorkload(test, cassandra.contactPoint(), "rejoin_kill")) {
             TestCluster.createDatabase(cluster.node(0), "rejoin_leave", Workload.SCHEMA);
             if (kills > 0) {
-                try (Rejoin rejoin = new Rejoin(cluster, "rejoin_kill", test + "_kill", seed)) {
+                try (Rejoin rejoin = new Rejoin(cluster, "rejoin_kill", test + "_kill", seed).restartAfter(opts.get("restart"))) {
                     rejoin.startClients(clients, "rj-", new AtomicLong(), seed);
                     rejoin.killRounds(kills);
                     results.add(rejoin.finish());
                 }
             }
             if (rejoins > 0) {
-                try (Rejoin rejoin = new Rejoin(cluster, "rejoin_leave", test + "_leave", seed + 1)) {
+                try (Rejoin rejoin = new Rejoin(cluster, "rejoin_leave", test + "_leave", seed + 1).restartAfter(opts.get("restart"))) {
                     rejoin.startClients(clients, "rl-", new AtomicLong(), seed + 1);
                     rejoin.leaveRounds(rejoins);
                     results.add(rejoin.finish());
@@ -74,13 +76,19 @@ public final class RejoinBench {
             System.out.println(r.name() + ": acknowledged " + r.acked() + ", present " + (r.acked() - r.lost()) + ", lost " + r.lost()
                     + ", committed twice " + r.doubled() + ", unacknowledged " + r.unacked() + " (" + r.unackedPresent()
                     + " committed anyway)");
-            System.out.println("  SIGKILL of the writer's node -> first ack: " + Rejoin.medianAndMax(r.failovers(Rejoin.Kind.KILL)));
+            if (!r.failovers(Rejoin.Kind.KILL).isEmpty()) {
+                System.out.println("  SIGKILL of the writer's node -> first ack: " + Rejoin.medianAndMax(r.failovers(Rejoin.Kind.KILL)));
+            }
             List<Long> leaveWriter = r.rounds().stream().filter(x -> x.kind == Rejoin.Kind.LEAVE && x.writer && x.failoverMillis >= 0)
                     .map(x -> x.failoverMillis).toList();
             List<Long> leaveOther = r.rounds().stream().filter(x -> x.kind == Rejoin.Kind.LEAVE && !x.writer && x.failoverMillis >= 0)
                     .map(x -> x.failoverMillis).toList();
-            System.out.println("  SIGTERM of the writer's node -> first ack: " + Rejoin.medianAndMax(leaveWriter)
-                    + "; of another node: " + Rejoin.medianAndMax(leaveOther));
+            if (!leaveWriter.isEmpty() || !leaveOther.isEmpty()) {
+                System.out.println("  SIGTERM of the writer's node -> first ack: " + Rejoin.medianAndMax(leaveWriter)
+                        + "; of another node: " + Rejoin.medianAndMax(leaveOther));
+            }
+            System.out.println("  stale-writer failures in the node logs: " + r.stale().size() + " (target/multi-jvm/" + test
+                    + "-node*.log)");
             r.problems().forEach(p -> System.out.println("  PROBLEM: " + p));
             failed |= !r.problems().isEmpty() || r.lost() > 0 || r.doubled() > 0 || r.checks().size() != 3;
         }

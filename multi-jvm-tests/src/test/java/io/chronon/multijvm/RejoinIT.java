@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ol>
  * Then on every node, synced to the highest acknowledged basis-t: every acknowledged
  * transaction is present exactly once at its t, none is committed twice. Rounds and the
- * seed: {@code -Drejoin.kills=N -Drejoin.leaves=N -Drejoin.seed=N}. The attempts are written to
+ * seed: {@code -Drejoin.kills=N -Drejoin.leaves=N -Drejoin.seed=N}, the pause before a restart:
+ * {@code -Drejoin.restart-ms=MS} or {@code MIN-MAX}. The attempts are written to
  * {@code target/multi-jvm/rejoin_*-attempts.csv} for the node logs next to them.
  */
 @ExtendWith(SharedCassandra.class)
@@ -42,6 +43,7 @@ class RejoinIT {
 
     static TestCluster cluster;
     static long seed = Long.getLong("rejoin.seed", 13);
+    static final String RESTART = System.getProperty("rejoin.restart-ms", String.valueOf(Rejoin.RESTART_AFTER.toMillis()));
 
     @BeforeAll
     static void startCluster() {
@@ -60,7 +62,7 @@ class RejoinIT {
     @Order(1)
     void killingAndRestartingTheWritersNodeLosesNothing() throws Exception {
         int kills = Integer.getInteger("rejoin.kills", KILLS);
-        try (Rejoin rejoin = new Rejoin(cluster, KILL_DB, "rejoin_kill", seed)) {
+        try (Rejoin rejoin = new Rejoin(cluster, KILL_DB, "rejoin_kill", seed).restartAfter(RESTART)) {
             rejoin.startClients(CLIENTS, "rj-", new AtomicLong(), seed);
             rejoin.killRounds(kills);
             check(rejoin.finish(), kills);
@@ -71,7 +73,7 @@ class RejoinIT {
     @Order(2)
     void gracefulLeavesAndRejoinsLoseNothing() throws Exception {
         int leaves = Integer.getInteger("rejoin.leaves", LEAVES);
-        try (Rejoin rejoin = new Rejoin(cluster, LEAVE_DB, "rejoin_leave", seed + 1)) {
+        try (Rejoin rejoin = new Rejoin(cluster, LEAVE_DB, "rejoin_leave", seed + 1).restartAfter(RESTART)) {
             rejoin.startClients(CLIENTS, "rl-", new AtomicLong(), seed + 1);
             rejoin.leaveRounds(leaves);
             check(rejoin.finish(), leaves);
