@@ -54,7 +54,6 @@ public final class RejoinBench {
         long started = System.nanoTime();
         try (CassandraServer cassandra = CassandraServer.start(CassandraServer.Options.in(dir));
              TestCluster cluster = TestCluster.ofThreeWithWorkload(test, cassandra.contactPoint(), "rejoin_kill")) {
-            TestCluster.createDatabase(cluster.node(0), "rejoin_leave", Workload.SCHEMA);
             if (kills > 0) {
                 try (Rejoin rejoin = new Rejoin(cluster, "rejoin_kill", test + "_kill", seed).restartAfter(opts.get("restart"))) {
                     rejoin.startClients(clients, "rj-", new AtomicLong(), seed);
@@ -63,6 +62,8 @@ public final class RejoinBench {
                 }
             }
             if (rejoins > 0) {
+                // created only now: during the kill rounds the writer of rejoin_kill is the only one, as in the issue
+                TestCluster.createDatabase(cluster.node(0), "rejoin_leave", Workload.SCHEMA);
                 try (Rejoin rejoin = new Rejoin(cluster, "rejoin_leave", test + "_leave", seed + 1).restartAfter(opts.get("restart"))) {
                     rejoin.startClients(clients, "rl-", new AtomicLong(), seed + 1);
                     rejoin.leaveRounds(rejoins);

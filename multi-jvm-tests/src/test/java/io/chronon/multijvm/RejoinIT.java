@@ -47,8 +47,8 @@ class RejoinIT {
 
     @BeforeAll
     static void startCluster() {
+        // one database, as in the issue (a second one would hold a shard of its own and change where the writer goes)
         cluster = TestCluster.ofThreeWithWorkload("rejoin_it", SharedCassandra.server().contactPoint(), KILL_DB);
-        TestCluster.createDatabase(cluster.node(0), LEAVE_DB, Workload.SCHEMA);
     }
 
     @AfterAll
@@ -73,6 +73,7 @@ class RejoinIT {
     @Order(2)
     void gracefulLeavesAndRejoinsLoseNothing() throws Exception {
         int leaves = Integer.getInteger("rejoin.leaves", LEAVES);
+        TestCluster.createDatabase(cluster.node(0), LEAVE_DB, Workload.SCHEMA);
         try (Rejoin rejoin = new Rejoin(cluster, LEAVE_DB, "rejoin_leave", seed + 1).restartAfter(RESTART)) {
             rejoin.startClients(CLIENTS, "rl-", new AtomicLong(), seed + 1);
             rejoin.leaveRounds(leaves);
