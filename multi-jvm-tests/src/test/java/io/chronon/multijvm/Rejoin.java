@@ -87,9 +87,11 @@ final class Rejoin implements AutoCloseable {
      * @param details  a line per lost transaction with all its attempts (for the node logs)
      * @param stale    the node log lines (node name first) of writes of the database that failed as
      *                 "this writer is stale": another writer of it stored that entry first
+     * @param overlaps the times {@code GET /cluster} of two or more nodes listed the database's writer at
+     *                 once (polled every {@link #MONITOR_INTERVAL}), one line per such period
      */
     record Result(String name, List<Round> rounds, long transactions, long maxAckedT, Map<String, WorkloadCheck> checks,
-                  List<String> problems, List<String> details, List<String> stale) {
+                  List<String> problems, List<String> details, List<String> stale, List<String> overlaps) {
         long acked() {
             return checks.values().stream().mapToLong(WorkloadCheck::acked).max().orElse(0);
         }
@@ -124,7 +126,8 @@ final class Rejoin implements AutoCloseable {
             return name + ": " + rounds.size() + " rounds, " + transactions + " transactions, acked " + acked() + ", present "
                     + (acked() - lost()) + ", lost " + lost() + ", committed twice " + doubled() + ", unacked " + unacked()
                     + " (" + unackedPresent() + " committed anyway), max acked t " + maxAckedT
-                    + "; stale-writer failures in the node logs " + stale.size()
+                    + "; stale-writer failures in the node logs " + stale.size() + ", periods with two writers listed "
+                    + overlaps.size()
                     + "; per node present/lost/doubled: " + perNode + "; stop -> first ack submitted after it (* = writer's node): "
                     + perRound;
         }
@@ -137,6 +140,9 @@ final class Rejoin implements AutoCloseable {
     private final Map<NodeProcess, Integer> serving = new ConcurrentHashMap<>();
     private final List<Round> rounds = new ArrayList<>();
     private RejoinClients clients;
+    private Thread monitor;
+    private volatile boolean monitoring;
+    private final List<String> overlaps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private CompletableFuture<Void> rejoining = CompletableFuture.completedFuture(null);
     private long nextRoundNanos;
     private final Map<NodeProcess, Integer> logLinesAtStart = new HashMap<>();
@@ -198,6 +204,10 @@ final class Rejoin implements AutoCloseable {
             }
         }
         clients = new RejoinClients(cluster.http(), db, requestPrefix, this::targets, n, ids, seed).start();
+        monitoring = true;
+        monitor = new Thread(this::monitorWriters, "rejoin-writer-monitor-" + name);
+        monitor.setDaemon(true);
+        monitor.start();
         nextRoundNanos = System.nanoTime() + gap();
         event(n + " clients started on " + servingNodes());
         return this;
@@ -316,6 +326,7 @@ final class Rejoin implements AutoCloseable {
             sleep(SETTLE.toMillis());
         }
         clients.stop();
+        stopMonitor();
         event("clients stopped");
         List<RejoinClients.Tx> txs = clients.transactions();
         RejoinClients.writeCsv(txs, Path.of("target", "multi-jvm", name + "-attempts.csv"));
@@ -349,7 +360,8 @@ final class Rejoin implements AutoCloseable {
                     + (a.duplicate() ? " (duplicate)" : "") : " error " + a.error())).collect(Collectors.joining("; ")));
         });
         List<String> stale = staleWriterLines();
-        Result result = new Result(name, List.copyOf(rounds), txs.size(), maxT, checks, problems, details, stale);
+        Result result = new Result(name, List.copyOf(rounds), txs.size(), maxT, checks, problems, details, stale, List.copyOf(overlaps));
+        overlaps.forEach(o -> System.out.println("  two writers listed: " + o));
         rounds.forEach(r -> System.out.println("  " + r));
         System.out.println("  unacknowledged attempts: " + errorSummary(txs));
         details.forEach(d -> System.out.println("  " + d));
@@ -364,6 +376,7 @@ final class Rejoin implements AutoCloseable {
         if (clients != null) {
             clients.halt();
         }
+        monitoring = false;
     }
 
     /**
@@ -383,6 +396,62 @@ final class Rejoin implements AutoCloseable {
         }
         lines.sort(Comparator.comparing(l -> l.substring(l.indexOf(' ') + 1)));
         return lines;
+    }
+
+    /** How often {@link #monitorWriters} asks every serving node which writers it runs. */
+    static final Duration MONITOR_INTERVAL = Duration.ofMillis(250);
+
+    /**
+     * Until {@link #stopMonitor}: asks every serving node's {@code GET /cluster} which writers it
+     * runs, every {@link #MONITOR_INTERVAL}, and notes each period in which two or more nodes list
+     * the writer of {@link #db} (from the first to the last poll that saw it, and the nodes).
+     */
+    private void monitorWriters() {
+        long from = 0;
+        long last = 0;
+        java.util.Set<String> nodes = new java.util.TreeSet<>();
+        while (monitoring) {
+            long started = System.currentTimeMillis();
+            List<String> listing = new ArrayList<>();
+            for (Map.Entry<NodeProcess, Integer> e : serving.entrySet()) {
+                cluster.http().cluster(e.getValue()).filter(v -> v.writers().contains(db)).ifPresent(v -> listing.add(e.getKey().name()));
+            }
+            long now = System.currentTimeMillis();
+            if (listing.size() > 1) {
+                if (from == 0) {
+                    from = started;
+                }
+                last = now;
+                nodes.addAll(listing);
+            } else if (from != 0) {
+                overlaps.add(clock(from) + " to " + clock(last) + " on " + nodes);
+                event("two writers listed " + clock(from) + " to " + clock(last) + " on " + nodes);
+                from = 0;
+                nodes = new java.util.TreeSet<>();
+            }
+            long rest = MONITOR_INTERVAL.toMillis() - (System.currentTimeMillis() - started);
+            if (rest > 0) {
+                try {
+                    Thread.sleep(rest);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+        if (from != 0) {
+            overlaps.add(clock(from) + " to " + clock(last) + " on " + nodes);
+        }
+    }
+
+    private void stopMonitor() {
+        monitoring = false;
+        if (monitor != null) {
+            try {
+                monitor.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Failed attempts counted by error (the first 160 characters). */

@@ -89,7 +89,7 @@ public final class RejoinBench {
                         + "; of another node: " + Rejoin.medianAndMax(leaveOther));
             }
             System.out.println("  stale-writer failures in the node logs: " + r.stale().size() + " (target/multi-jvm/" + test
-                    + "-node*.log)");
+                    + "-node*.log); periods in which two nodes listed the writer: " + r.overlaps());
             r.problems().forEach(p -> System.out.println("  PROBLEM: " + p));
             failed |= !r.problems().isEmpty() || r.lost() > 0 || r.doubled() > 0 || r.checks().size() != 3;
         }
