@@ -45,7 +45,7 @@ final class Rejoin implements AutoCloseable {
     static final Duration SETTLE = Duration.ofSeconds(4);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
-    enum Kind { KILL, LEAVE }
+    enum Kind { KILL, LEAVE, PAUSE }
 
     /** One round: which node was stopped how, and when things happened (epoch ms, 0 = not yet). */
     static final class Round {
@@ -72,7 +72,7 @@ final class Rejoin implements AutoCloseable {
 
         @Override
         public String toString() {
-            return (kind == Kind.KILL ? "kill " : "leave ") + n + " " + node.name() + (writer ? " (writer)" : "") + " at "
+            return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + n + " " + node.name() + (writer ? " (writer)" : "") + " at "
                     + clock(stopMillis) + ": first ack " + (failoverMillis < 0 ? "never" : failoverMillis + " ms")
                     + ", exited +" + (exitedMillis - stopMillis) + " ms, restarted " + clock(restartMillis)
                     + " (+" + (restartMillis - exitedMillis) + " ms), HTTP +" + (httpMillis - restartMillis) + " ms, up +" + (upMillis - restartMillis) + " ms";
@@ -120,7 +120,7 @@ final class Rejoin implements AutoCloseable {
         String summary() {
             String perNode = checks.entrySet().stream().map(e -> e.getKey() + " " + (e.getValue().acked() - e.getValue().lost())
                     + "/" + e.getValue().lost() + "/" + e.getValue().doubled()).collect(Collectors.joining(", "));
-            String perRound = rounds.stream().map(r -> (r.kind == Kind.KILL ? "k" : "l") + r.n + ":" + r.node.name()
+            String perRound = rounds.stream().map(r -> r.kind.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT) + r.n + ":" + r.node.name()
                     + (r.writer ? "*" : "") + "=" + (r.failoverMillis < 0 ? "never" : r.failoverMillis + "ms"))
                     .collect(Collectors.joining(" "));
             return name + ": " + rounds.size() + " rounds, " + transactions + " transactions, acked " + acked() + ", present "
@@ -258,6 +258,42 @@ final class Rejoin implements AutoCloseable {
                 restart(round, pause);
             });
             nextRoundNanos = round.stopNanos + gap();
+        }
+    }
+
+    /**
+     * {@code n} rounds of SIGSTOP of the writer's node for {@code pause} (a long GC pause, a frozen
+     * VM; the issue's faults include SIGSTOP for 8 s) and SIGCONT: the clients' requests to it
+     * time out meanwhile and go to other nodes. A node paused for longer than the failure
+     * detector allows is downed and exits when it runs again; it is then started again like a
+     * killed one. One that was not downed simply goes on.
+     */
+    void pauseRounds(int n, Duration pause) {
+        for (int i = 0; i < n; i++) {
+            NodeProcess writer = awaitNextRound();
+            Round round = new Round(rounds.size() + 1, Kind.PAUSE, writer, true);
+            writer.pause();
+            event("round " + round.n + ": SIGSTOP " + writer.name() + " (writer of " + db + ") for " + pause.toMillis() + " ms");
+            rounds.add(round);
+            long restartPause = restartPause();
+            rejoining = CompletableFuture.runAsync(() -> {
+                sleep(pause.toMillis());
+                writer.resume();
+                event("round " + round.n + ": SIGCONT " + writer.name());
+                if (writer.awaitExit(Duration.ofSeconds(60))) {
+                    serving.remove(writer);
+                    round.exitedMillis = System.currentTimeMillis();
+                    event("round " + round.n + ": " + writer.name() + " exited " + (round.exitedMillis - round.stopMillis)
+                            + " ms after SIGSTOP (downed)");
+                    restart(round, restartPause);
+                } else {
+                    round.exitedMillis = round.restartMillis = round.httpMillis = System.currentTimeMillis();
+                    cluster.awaitUp(cluster.nodes(), TIMEOUT);
+                    round.upMillis = System.currentTimeMillis();
+                    event("round " + round.n + ": " + writer.name() + " still runs 60 s after SIGCONT (not downed)");
+                }
+            });
+            nextRoundNanos = round.stopNanos + pause.toNanos() + gap();
         }
     }
 

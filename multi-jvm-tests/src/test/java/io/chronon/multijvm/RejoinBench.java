@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * mvn -o -pl multi-jvm-tests test-compile exec:exec@rejoin-bench -Drejoin.args="kills=30 rejoins=30 clients=12"
  * </pre>
  *
- * Other settings: {@code seed=N}; {@code restart=MS} or {@code restart=MIN-MAX}, the pause in
+ * Other settings: {@code pauses=N} adds N rounds of SIGSTOP of the writer's node for
+ * {@code pause=MS} (default 8000) and SIGCONT, the node restarted once it exits (database
+ * {@code rejoin_pause}, between the two parts); {@code seed=N}; {@code restart=MS} or {@code restart=MIN-MAX}, the pause in
  * milliseconds (random in the range) between a node's exit and its restart (default 3000). Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}
  * (see {@link TestCluster#NODE_JVM}). Exits 1 if an acknowledged transaction is lost or doubled,
  * or anything else is wrong.
@@ -33,7 +35,7 @@ public final class RejoinBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>(Map.of("kills", "30", "rejoins", "30", "clients", "12", "seed", "13",
-                "restart", String.valueOf(Rejoin.RESTART_AFTER.toMillis())));
+                "restart", String.valueOf(Rejoin.RESTART_AFTER.toMillis()), "pauses", "0", "pause", "8000"));
         for (String a : args) {
             for (String kv : a.trim().split("\\s+")) {
                 if (kv.contains("=")) {
@@ -61,6 +63,15 @@ public final class RejoinBench {
                     results.add(rejoin.finish());
                 }
             }
+            int pauses = Integer.parseInt(opts.get("pauses"));
+            if (pauses > 0) {
+                TestCluster.createDatabase(cluster.node(0), "rejoin_pause", Workload.SCHEMA);
+                try (Rejoin rejoin = new Rejoin(cluster, "rejoin_pause", test + "_pause", seed + 2).restartAfter(opts.get("restart"))) {
+                    rejoin.startClients(clients, "rp-", new AtomicLong(), seed + 2);
+                    rejoin.pauseRounds(pauses, java.time.Duration.ofMillis(Long.parseLong(opts.get("pause"))));
+                    results.add(rejoin.finish());
+                }
+            }
             if (rejoins > 0) {
                 // created only now: during the kill rounds the writer of rejoin_kill is the only one, as in the issue
                 TestCluster.createDatabase(cluster.node(0), "rejoin_leave", Workload.SCHEMA);
@@ -84,6 +95,9 @@ public final class RejoinBench {
                     .map(x -> x.failoverMillis).toList();
             List<Long> leaveOther = r.rounds().stream().filter(x -> x.kind == Rejoin.Kind.LEAVE && !x.writer && x.failoverMillis >= 0)
                     .map(x -> x.failoverMillis).toList();
+            if (!r.failovers(Rejoin.Kind.PAUSE).isEmpty()) {
+                System.out.println("  SIGSTOP of the writer's node -> first ack: " + Rejoin.medianAndMax(r.failovers(Rejoin.Kind.PAUSE)));
+            }
             if (!leaveWriter.isEmpty() || !leaveOther.isEmpty()) {
                 System.out.println("  SIGTERM of the writer's node -> first ack: " + Rejoin.medianAndMax(leaveWriter)
                         + "; of another node: " + Rejoin.medianAndMax(leaveOther));
