@@ -415,79 +415,36 @@ final class Rejoin implements AutoCloseable {
         monitoring = false;
     }
 
+    private static final java.util.regex.Pattern LOG_TIME = java.util.regex.Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
+    private static final java.util.regex.Pattern STALE = java.util.regex.Pattern.compile(
+            "Another writer(?: \\(([^)]*)\\))? stored entry (\\d+) of (\\S+): this writer is stale");
+
     /**
-     * The lines of the nodes' logs since this scenario started that report a write of
-     * {@link #db} failing as stale (the Cassandra journal's fence: another writer stored the
-     * entry), node name first, in time order.
+     * The stale-writer failures of {@link #db} in the nodes' logs since this scenario started
+     * (the Cassandra journal's fence: another writer stored the entry first), once per node and
+     * entry (a failure is logged several times, also as stack trace lines without a time),
+     * each as "node time (of its log line or the latest timed line before it) entry N, other
+     * writer W", in time order.
      */
     private List<String> staleWriterLines() throws java.io.IOException {
         List<String> lines = new ArrayList<>();
         for (NodeProcess n : cluster.nodes()) {
             List<String> all = java.nio.file.Files.readAllLines(n.log(), java.nio.charset.StandardCharsets.UTF_8);
+            String time = "--:--:--.---";
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (String line : all.subList(Math.min(logLinesAtStart.getOrDefault(n, 0), all.size()), all.size())) {
-                if (line.contains("this writer is stale") && line.contains(db)) {
-                    lines.add(n.name() + " " + (line.length() > 400 ? line.substring(0, 400) : line));
+                java.util.regex.Matcher t = LOG_TIME.matcher(line);
+                if (t.find()) {
+                    time = t.group(1);
+                }
+                java.util.regex.Matcher m = STALE.matcher(line);
+                if (m.find() && m.group(3).contains("|" + db + "|") && seen.add(m.group(2))) {
+                    lines.add(time + " " + n.name() + " entry " + m.group(2) + ", other writer " + m.group(1));
                 }
             }
         }
-        lines.sort(Comparator.comparing(l -> l.substring(l.indexOf(' ') + 1)));
+        lines.sort(Comparator.naturalOrder());
         return lines;
-    }
-
-    /** How often {@link #monitorWriters} asks every serving node which writers it runs. */
-    static final Duration MONITOR_INTERVAL = Duration.ofMillis(250);
-
-    /**
-     * Until {@link #stopMonitor}: asks every serving node's {@code GET /cluster} which writers it
-     * runs, every {@link #MONITOR_INTERVAL}, and notes each period in which two or more nodes list
-     * the writer of {@link #db} (from the first to the last poll that saw it, and the nodes).
-     */
-    private void monitorWriters() {
-        long from = 0;
-        long last = 0;
-        java.util.Set<String> nodes = new java.util.TreeSet<>();
-        while (monitoring) {
-            long started = System.currentTimeMillis();
-            List<String> listing = new ArrayList<>();
-            for (Map.Entry<NodeProcess, Integer> e : serving.entrySet()) {
-                cluster.http().cluster(e.getValue()).filter(v -> v.writers().contains(db)).ifPresent(v -> listing.add(e.getKey().name()));
-            }
-            long now = System.currentTimeMillis();
-            if (listing.size() > 1) {
-                if (from == 0) {
-                    from = started;
-                }
-                last = now;
-                nodes.addAll(listing);
-            } else if (from != 0) {
-                overlaps.add(clock(from) + " to " + clock(last) + " on " + nodes);
-                event("two writers listed " + clock(from) + " to " + clock(last) + " on " + nodes);
-                from = 0;
-                nodes = new java.util.TreeSet<>();
-            }
-            long rest = MONITOR_INTERVAL.toMillis() - (System.currentTimeMillis() - started);
-            if (rest > 0) {
-                try {
-                    Thread.sleep(rest);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-        if (from != 0) {
-            overlaps.add(clock(from) + " to " + clock(last) + " on " + nodes);
-        }
-    }
-
-    private void stopMonitor() {
-        monitoring = false;
-        if (monitor != null) {
-            try {
-                monitor.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** Failed attempts counted by error (the first 160 characters). */
