@@ -73,6 +73,32 @@ final class NodeHttp {
         }
     }
 
+    /**
+     * POST of the EDN text {@code edn} to {@code path} on the node at {@code httpPort}; the
+     * body of the answer is null when it is not EDN (e.g. a plain-text error of the server).
+     */
+    Answer post(int httpPort, String path, String edn, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(timeout).header("Authorization", authorization).header("Accept", "application/edn")
+                .header("Content-Type", "application/edn").POST(HttpRequest.BodyPublishers.ofString(edn, StandardCharsets.UTF_8))
+                .build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            Object body;
+            try {
+                body = r.body().isBlank() ? null : EdnReader.read(r.body());
+            } catch (RuntimeException notEdn) {
+                body = null;
+            }
+            return new Answer(r.statusCode(), r.headers().firstValue(SERVED_BY).orElse(null), body, r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code GET /dbs/{db}/q?query=...} plus extra query parameters (name, EDN value, ...). */
     Answer query(int httpPort, String db, String query, Duration timeout, List<String> params, String... headers) {
         StringBuilder path = new StringBuilder("/dbs/" + db + "/q?query=" + encode(query));

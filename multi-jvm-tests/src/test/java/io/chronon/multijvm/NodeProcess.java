@@ -169,6 +169,11 @@ final class NodeProcess {
         return name;
     }
 
+    /** The log file (every start of the node appends to it). */
+    Path log() {
+        return log;
+    }
+
     /** The node's cluster address as the HTTP API writes it ({@code /cluster :self}): {@code 127.0.0.1:PORT}. */
     String address() {
         return "127.0.0.1:" + clusterPort;

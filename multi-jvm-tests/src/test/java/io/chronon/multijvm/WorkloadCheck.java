@@ -27,8 +27,13 @@ import java.util.concurrent.TimeUnit;
  * @param entities   entities with {@code :w/id}
  * @param logEntries entries of the log (all transactions, schema included)
  * @param problems   what is wrong; empty if all holds
+ * @param lostIds    the ids of the acknowledged transactions that are not in the database (all of them)
+ * @param doubled    ids (acknowledged or not) present as more than one entity: committed twice
  */
-record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, long entities, long logEntries, List<String> problems) {
+record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, long entities, long logEntries, List<String> problems,
+                     List<Long> lostIds, long doubled) {
+    /** How many t's of the log one read asks for. */
+    static final long LOG_PAGE = 10_000;
 
     /** Reads the database's latest value through {@code c} (sync first) and checks it against {@code attempts}. */
     static WorkloadCheck of(Connection c, Collection<Workload.Attempt> attempts) throws Exception {
@@ -58,19 +63,23 @@ record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, l
             }
         }
 
-        List<LogEntry> log = c.txRange(null, null);
+        // the log in pages of LOG_PAGE t's: all of a long run's log in one answer is more than a small node's heap
         Map<Long, Long> tOfId = new HashMap<>();
         long previousT = -1;
-        for (LogEntry entry : log) {
-            if (entry.t() <= previousT) {
-                problems.add("log t " + entry.t() + " after t " + previousT + " (a t twice or out of order)");
-            }
-            previousT = entry.t();
-            for (Datom d : entry.data()) {
-                if (d.added() && d.v() instanceof Long id && idOfEntity.containsKey(d.e())) {
-                    Long before = tOfId.put(id, entry.t());
-                    if (before != null) {
-                        problems.add("id " + id + " in the log at t " + before + " and at t " + entry.t());
+        long logEntries = 0;
+        for (long from = 0; from <= db.basisT(); from += LOG_PAGE) {
+            for (LogEntry entry : c.txRange(from, Math.min(from + LOG_PAGE, db.basisT() + 1))) {
+                logEntries++;
+                if (entry.t() <= previousT) {
+                    problems.add("log t " + entry.t() + " after t " + previousT + " (a t twice or out of order)");
+                }
+                previousT = entry.t();
+                for (Datom d : entry.data()) {
+                    if (d.added() && d.v() instanceof Long id && idOfEntity.containsKey(d.e())) {
+                        Long before = tOfId.put(id, entry.t());
+                        if (before != null) {
+                            problems.add("id " + id + " in the log at t " + before + " and at t " + entry.t());
+                        }
                     }
                 }
             }
@@ -81,12 +90,16 @@ record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, l
         long unacked = 0;
         long unackedPresent = 0;
         long lost = 0;
+        List<Long> lostIds = new ArrayList<>();
         for (Workload.Attempt a : attempts) {
             attempted.add(a.id());
             int copies = entitiesById.getOrDefault(a.id(), List.of()).size();
             if (a.acked()) {
                 acked++;
                 lost += copies == 0 ? 1 : 0;
+                if (copies == 0) {
+                    lostIds.add(a.id());
+                }
                 if (copies != 1) {
                     problems.add("acknowledged id " + a.id() + " (t " + a.t() + " via " + a.node() + ") present " + copies + " times");
                 } else if (!Long.valueOf(a.t()).equals(tOfId.get(a.id()))) {
@@ -100,6 +113,7 @@ record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, l
                 unackedPresent += copies == 1 ? 1 : 0;
             }
         }
+        long doubled = entitiesById.values().stream().filter(es -> es.size() > 1).count();
         for (Long id : entitiesById.keySet()) {
             if (!attempted.contains(id)) {
                 problems.add("id " + id + " present but never sent");
@@ -110,7 +124,8 @@ record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, l
             first.add("... and " + (problems.size() - 50) + " more");
             problems = first;
         }
-        return new WorkloadCheck(acked, unacked, unackedPresent, lost, idOfEntity.size(), log.size(), List.copyOf(problems));
+        return new WorkloadCheck(acked, unacked, unackedPresent, lost, idOfEntity.size(), logEntries, List.copyOf(problems),
+                List.copyOf(lostIds), doubled);
     }
 
     /** One line for the test output. */
