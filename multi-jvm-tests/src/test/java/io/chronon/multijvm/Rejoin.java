@@ -447,6 +447,62 @@ final class Rejoin implements AutoCloseable {
         return lines;
     }
 
+    /** How often {@link #monitorWriters} asks every serving node which writers it runs. */
+    static final Duration MONITOR_INTERVAL = Duration.ofMillis(250);
+
+    /**
+     * Until {@link #stopMonitor}: asks every serving node's {@code GET /cluster} which writers it
+     * runs, every {@link #MONITOR_INTERVAL}, and notes each period in which two or more nodes list
+     * the writer of {@link #db} (from the first to the last poll that saw it, and the nodes).
+     */
+    private void monitorWriters() {
+        long from = 0;
+        long last = 0;
+        java.util.Set<String> nodes = new java.util.TreeSet<>();
+        while (monitoring) {
+            long started = System.currentTimeMillis();
+            List<String> listing = new ArrayList<>();
+            for (Map.Entry<NodeProcess, Integer> e : serving.entrySet()) {
+                cluster.http().cluster(e.getValue()).filter(v -> v.writers().contains(db)).ifPresent(v -> listing.add(e.getKey().name()));
+            }
+            long now = System.currentTimeMillis();
+            if (listing.size() > 1) {
+                if (from == 0) {
+                    from = started;
+                }
+                last = now;
+                nodes.addAll(listing);
+            } else if (from != 0) {
+                overlaps.add(clock(from) + " to " + clock(last) + " on " + nodes);
+                event("two writers listed " + clock(from) + " to " + clock(last) + " on " + nodes);
+                from = 0;
+                nodes = new java.util.TreeSet<>();
+            }
+            long rest = MONITOR_INTERVAL.toMillis() - (System.currentTimeMillis() - started);
+            if (rest > 0) {
+                try {
+                    Thread.sleep(rest);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+        if (from != 0) {
+            overlaps.add(clock(from) + " to " + clock(last) + " on " + nodes);
+        }
+    }
+
+    private void stopMonitor() {
+        monitoring = false;
+        if (monitor != null) {
+            try {
+                monitor.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Failed attempts counted by error (the first 160 characters). */
     static String errorSummary(List<RejoinClients.Tx> txs) {
         Map<String, Long> byKind = new java.util.TreeMap<>();
