@@ -47,7 +47,7 @@ public final class NetworkFaultsBench {
                 }
             }
         }
-        if (!NetnsTopology.available()) {
+        if (!NetnsTopology.root()) {
             System.err.println("NetworkFaultsBench needs root and iproute2 (ip netns)");
             System.exit(2);
         }

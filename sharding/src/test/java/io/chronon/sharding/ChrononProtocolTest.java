@@ -414,9 +414,12 @@ class ChrononProtocolTest {
         FailingJournal.FAIL_AFTER_MS.set(500);
         FailingJournal.FAIL_WRITES.set(1);
         try {
-            CompletionStage<Transactor.TxResult> failing = chronon.transact("stopping", List.of(person(2, "lost", 1)));
-            Thread.sleep(150);
-            chronon.transactor("stopping").tell(Transactor.Stop.INSTANCE);
+            // both through the shard region, one after the other from this thread: the writer gets the
+            // transaction first (its write starts, and fails 500 ms later), then the stop
+            org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Transactor.Command> writer = chronon.transactor("stopping");
+            CompletionStage<Transactor.TxResult> failing = writer.askWithStatus(
+                    replyTo -> new Transactor.Transact(List.of(person(2, "lost", 1)), replyTo), Duration.ofSeconds(10));
+            writer.tell(Transactor.Stop.INSTANCE);
             assertEquals(ErrorCategory.UNAVAILABLE, failure(failing).category());
         } finally {
             FailingJournal.FAIL_AFTER_MS.set(0);
