@@ -42,7 +42,7 @@ final class Rejoin implements AutoCloseable {
     static final Duration MAX_GAP = Duration.ofSeconds(8);
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** How long the clients go on after the last round's node is up again. */
-    static final Duration SETTLE = Duration.ofSeconds(4);
+    static final Duration SETTLE = Duration.ofSeconds(3);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     enum Kind { KILL, LEAVE, PAUSE }
