@@ -24,9 +24,10 @@ import java.util.stream.Collectors;
  * Nodes leaving and rejoining a running cluster under {@link RejoinClients}' load, as issue 13
  * describes it, for {@link RejoinIT} and {@link RejoinBench}. A round stops one node, either
  * with SIGKILL (always the node whose {@code GET /cluster} lists the database's writer) or with
- * SIGTERM (a graceful leave: alternately the writer's node and another node), and starts it
- * again 3 s after it exited ({@link #restartAfter}), on the same data directory and cluster port. Rounds come every
- * 4-8 s (random, seeded) after the previous stop; the rounds go on while the node restarts,
+ * SIGTERM (a graceful leave: alternately the writer's node and another node), or with SIGSTOP
+ * and SIGCONT ({@link #pauseRounds}), and starts it again 3 s after it exited
+ * ({@link #restartAfter}), on the same data directory and cluster port. Rounds come every 4-8 s
+ * (random, seeded) after the previous stop; the rounds go on while the node restarts,
  * but a round waits until the previous round's node is up in every node's view before it
  * stops the next one. The clients send to a node from the moment its HTTP API answers after
  * a start until it is stopped (a graceful leave: until it exited).
@@ -42,7 +43,7 @@ final class Rejoin implements AutoCloseable {
     static final Duration MAX_GAP = Duration.ofSeconds(8);
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** How long the clients go on after the last round's node is up again. */
-    static final Duration SETTLE = Duration.ofSeconds(4);
+    static final Duration SETTLE = Duration.ofSeconds(3);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     enum Kind { KILL, LEAVE, PAUSE }
@@ -75,7 +76,8 @@ final class Rejoin implements AutoCloseable {
             return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + n + " " + node.name() + (writer ? " (writer)" : "") + " at "
                     + clock(stopMillis) + ": first ack " + (failoverMillis < 0 ? "never" : failoverMillis + " ms")
                     + ", exited +" + (exitedMillis - stopMillis) + " ms, restarted " + clock(restartMillis)
-                    + " (+" + (restartMillis - exitedMillis) + " ms), HTTP +" + (httpMillis - restartMillis) + " ms, up +" + (upMillis - restartMillis) + " ms";
+                    + " (+" + (restartMillis - exitedMillis) + " ms), HTTP +" + (httpMillis - restartMillis) + " ms, up +"
+                    + (upMillis - restartMillis) + " ms";
         }
     }
 
@@ -120,7 +122,8 @@ final class Rejoin implements AutoCloseable {
         String summary() {
             String perNode = checks.entrySet().stream().map(e -> e.getKey() + " " + (e.getValue().acked() - e.getValue().lost())
                     + "/" + e.getValue().lost() + "/" + e.getValue().doubled()).collect(Collectors.joining(", "));
-            String perRound = rounds.stream().map(r -> r.kind.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT) + r.n + ":" + r.node.name()
+            String perRound = rounds.stream().map(r -> r.kind.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT) + r.n
+                    + ":" + r.node.name()
                     + (r.writer ? "*" : "") + "=" + (r.failoverMillis < 0 ? "never" : r.failoverMillis + "ms"))
                     .collect(Collectors.joining(" "));
             return name + ": " + rounds.size() + " rounds, " + transactions + " transactions, acked " + acked() + ", present "

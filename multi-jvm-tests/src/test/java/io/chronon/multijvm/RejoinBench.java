@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Other settings: {@code pauses=N} adds N rounds of SIGSTOP of the writer's node for
  * {@code pause=MS} (default 8000) and SIGCONT, the node restarted once it exits (database
- * {@code rejoin_pause}, between the two parts); {@code seed=N}; {@code restart=MS} or {@code restart=MIN-MAX}, the pause in
- * milliseconds (random in the range) between a node's exit and its restart (default 3000). Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."}
- * (see {@link TestCluster#NODE_JVM}). Exits 1 if an acknowledged transaction is lost or doubled,
+ * {@code rejoin_pause}, between the two parts); {@code seed=N}; {@code restart=MS} or
+ * {@code restart=MIN-MAX}, the pause in milliseconds (random in the range) between a node's exit
+ * and its restart (default 3000). Node JVM options: {@code -Dfailover.node-jvm="..."} with exec,
+ * {@code -Dchronon.multijvm.node-jvm="..."} otherwise (see {@link TestCluster#NODE_JVM}); with
+ * {@code -Dlogback.configurationFile=logback-nodes-cluster-info.xml} among them the node logs get
+ * Pekko's cluster, sharding and singleton lines. Exits 1 if an acknowledged transaction is lost or doubled,
  * or anything else is wrong.
  */
 public final class RejoinBench {
@@ -49,7 +52,8 @@ public final class RejoinBench {
         long seed = Long.parseLong(opts.get("seed"));
         String test = "rejoin_bench_" + System.currentTimeMillis() % 100_000;
         System.out.println("RejoinBench: " + kills + " kill rounds, " + rejoins + " graceful rejoin rounds, " + clients
-                + " clients, seed " + seed + ", restart " + opts.get("restart") + " ms after exit; node JVM " + TestCluster.NODE_JVM + "; " + Runtime.getRuntime().availableProcessors()
+                + " clients, seed " + seed + ", restart " + opts.get("restart") + " ms after exit; node JVM " + TestCluster.NODE_JVM
+                + "; " + Runtime.getRuntime().availableProcessors()
                 + " cores; logs in target/multi-jvm/" + test + "-node*.log");
         List<Rejoin.Result> results = new ArrayList<>();
         Path dir = Path.of("target", "rejoin-bench-cassandra-" + ProcessHandle.current().pid()).toAbsolutePath();

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RejoinIT {
     static final int KILLS = 6;
-    static final int LEAVES = 4;
+    static final int LEAVES = 2;
     static final int CLIENTS = 12;
     static final String KILL_DB = "rejoin_kill";
     static final String LEAVE_DB = "rejoin_leave";
