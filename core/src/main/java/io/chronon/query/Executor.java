@@ -2,6 +2,7 @@ package io.chronon.query;
 
 import io.chronon.ChrononException;
 import io.chronon.db.Values;
+import io.chronon.edn.Keyword;
 import io.chronon.edn.Symbol;
 import io.chronon.query.Query.BindCollection;
 import io.chronon.query.Query.BindScalar;
@@ -61,6 +62,7 @@ final class Executor {
         Item(Clause clause) {
             this.clause = clause;
             this.relation = null;
+            this.namesEntities = false;
             QueryParser.collectVars(clause, vars);
             if (clause instanceof Not n) {
                 for (Clause c : n.body()) {
@@ -73,6 +75,28 @@ final class Executor {
             this.clause = null;
             this.relation = relation;
             vars.addAll(List.of(relation.vars));
+            namesEntities = holdsEntityNames(relation);
+        }
+
+        /**
+         * True for an input relation holding lookup refs or idents: a clause sharing its
+         * variables must see them as given (each clause resolves them against its own source,
+         * and the binding keeps the form given, as in Datomic), so it is joined before any
+         * clause binds those variables otherwise. Joining it after a pattern had bound the
+         * variable to entity ids would compare {@code [:name "Ivan"]} with an id and match
+         * nothing.
+         */
+        final boolean namesEntities;
+
+        private static boolean holdsEntityNames(Relation r) {
+            Object[] data = r.data;
+            int n = r.size * r.arity;
+            for (int i = 0; i < n; i++) {
+                if (data[i] instanceof List<?> || data[i] instanceof Keyword) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         Object form() {
@@ -107,7 +131,7 @@ final class Executor {
                 }
             }
             for (Item it : pending) {
-                if (!ready(it, rel)) {
+                if (!ready(it, rel) || waitsForEntityNames(it, pending, rel)) {
                     continue;
                 }
                 Clause c = it.clause;
@@ -192,6 +216,26 @@ final class Executor {
         }
         return new Explain.Step(ctx.steps.size(), it.form(), op, access, est < 0 ? -1 : Math.round(est), inputRows,
                 actual, nanos / 1_000_000.0);
+    }
+
+    /**
+     * True if {@code it} is a clause sharing a still unbound variable with a pending input
+     * relation that holds lookup refs or idents (see {@link Item#namesEntities}).
+     */
+    private static boolean waitsForEntityNames(Item it, List<Item> pending, Relation rel) {
+        if (it.clause == null) {
+            return false;
+        }
+        for (Item p : pending) {
+            if (p.relation != null && p.namesEntities) {
+                for (Symbol v : p.vars) {
+                    if (!rel.has(v) && it.vars.contains(v)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private boolean ready(Item it, Relation rel) {

@@ -1,5 +1,6 @@
 package io.chronon.query;
 
+import io.chronon.ChrononException;
 import io.chronon.db.Values;
 import io.chronon.edn.Symbol;
 import io.chronon.query.Query.Clause;
@@ -285,7 +286,7 @@ final class RuleEngine {
             for (int r = 0; r < rel.size; r++) {
                 ctx.tick();
                 for (int i = 0; i < bpos.length; i++) {
-                    key[i] = demandValue(argValue(rc.args().get(bpos[i]), rel, r), db);
+                    key[i] = demandValue(rc.args().get(bpos[i]), rel, r, db);
                 }
                 g.demandSet.addIfAbsent(key);
             }
@@ -301,17 +302,27 @@ final class RuleEngine {
     /**
      * A bound argument as the rule sees it: a lookup ref becomes its entity id, so that
      * answers derived through data patterns (which bind ids) match it. The caller keeps the
-     * lookup ref in its own bindings, as in Datomic.
+     * lookup ref in its own bindings, as in Datomic. A lookup ref given as a query input
+     * that names nothing in the rule's source is an error, as it is in a data pattern (Datomic
+     * rejects it when the rule's pattern reads it); one a clause bound matches nothing.
      */
-    private static Object demandValue(Object v, Object db) {
+    private Object demandValue(Object arg, Relation rel, int r, Object db) {
+        Object v = argValue(arg, rel, r);
         if (v instanceof List<?> l && l.size() == 2 && l.get(0) instanceof io.chronon.edn.Keyword
                 && db instanceof io.chronon.db.DbValue d) {
+            Long id;
             try {
-                Long id = d.entid(l);
-                return id != null ? id : v;
+                id = d.entid(l);
+            } catch (ChrononException e) {
+                throw e;
             } catch (RuntimeException e) {
-                return v;
+                id = null;
             }
+            if (id == null && arg instanceof Symbol s && ctx.inputVars.contains(s)) {
+                throw ChrononException.incorrect("db.error/not-an-entity", "Cannot resolve key: " + QueryParser.show(v)
+                        + " (the input " + arg + " passed to a rule)", v);
+            }
+            return id != null ? id : v;
         }
         return v;
     }
@@ -381,7 +392,7 @@ final class RuleEngine {
             ctx.tick();
             int h = 1;
             for (int i = 0; i < bpos.length; i++) {
-                keyVals[i] = demandValue(argValue(args.get(bpos[i]), rel, r), db);
+                keyVals[i] = demandValue(args.get(bpos[i]), rel, r, db);
                 h = h * 31 + Relation.hash(keyVals[i]);
             }
             if (bpos.length == 0) {

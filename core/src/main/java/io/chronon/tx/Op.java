@@ -19,6 +19,13 @@ final class Op {
     boolean vHasTempid;
     /** True while {@code v} is still the value as written in the transaction data. */
     boolean rawValue;
+    /**
+     * True for the value of a unique-identity composite tuple written with a tempid: it only
+     * decides which entity the tempid upserts to, and is never stored (the composite is derived).
+     */
+    boolean identityOnly;
+    /** True for such a value whose elements are not of their parts' types: no entity holds it. */
+    boolean unheld;
     /** True if the entity is new in this transaction. */
     boolean eIsNew;
     /** The statement or map this op came from, for messages. */

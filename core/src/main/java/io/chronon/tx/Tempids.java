@@ -20,8 +20,8 @@ import java.util.Map;
  * 1.0.7622, down to the numbering):
  * <ul>
  *   <li>the operations are visited in order; a tempid is decided at its first use in an
- *       entity position: if that operation asserts a {@code :db.unique/identity} value already
- *       held in the db, the tempid becomes that entity (upsert); if another tempid of the
+ *       entity position: if that operation asserts (or retracts) a {@code :db.unique/identity}
+ *       value already held in the db, the tempid becomes that entity (upsert); if another tempid of the
  *       transaction asserted the same identity value first, it becomes that tempid's entity;
  *       otherwise it gets the next new id: the transaction's t is {@code db.nextT()}, new
  *       entities take the following counters in {@code :db.part/user}, and entities that
@@ -47,16 +47,21 @@ final class Tempids {
         markAttributeInstalls(ops);
 
         long txId = Ids.tToTx(t);
+        if (ex.txTempId != null) {
+            // also when "datomic.tx" appears only as a ref value: {:best-friend "datomic.tx"}
+            ex.txTempId.id = txId;
+        }
         long userCounter = t + 1;
         long dbCounter = db.nextDbCounter();
         Map<IdentityKey, TempId> claims = null;
+        java.util.Set<Long> newUserIds = new java.util.HashSet<>();
         for (Op op : ops) {
             if (op.eTemp == null) {
                 continue;
             }
             TempId r = op.eTemp.root();
-            if (op.added && !op.vHasTempid && op.attr.unique() == Attribute.Unique.IDENTITY && !r.isTx) {
-                long holder = holder(db, op.attr.id(), op.v);
+            if (!op.vHasTempid && op.v != null && op.attr.unique() == Attribute.Unique.IDENTITY && !r.isTx) {
+                long holder = op.unheld ? -1 : holder(db, op.attr.id(), op.v);
                 if (holder >= 0) {
                     // the last identity value held in the db wins; a new id given before is not reused
                     r.upsertTo = holder;
@@ -78,6 +83,7 @@ final class Tempids {
                     r.id = Ids.entid(Ids.PART_DB, dbCounter++);
                 } else {
                     r.id = Ids.entid(Ids.PART_USER, userCounter++);
+                    newUserIds.add(r.id);
                 }
             }
         }
@@ -100,10 +106,29 @@ final class Tempids {
                 report.put(e.getKey(), resolved(r));
             }
         }
-        if (ex.txTempId != null) {
+        if (ex.txTempId != null && ex.txTempId.firstEntityUse >= 0) {
+            // as Datomic: named in the report only when it was used as an entity
             report.put(TxExpander.TX_TEMPID, txId);
         }
-        return new Resolution(userCounter, dbCounter, Collections.unmodifiableMap(report));
+        return new Resolution(nextT(t, ops, newUserIds), dbCounter, Collections.unmodifiableMap(report));
+    }
+
+    /**
+     * The next t: one past the highest new id that a statement uses as its entity, as in
+     * Datomic. A tempid named as an entity only by composite tuples (never stored) is reported
+     * with its id but takes none, and the next transaction may give that id again.
+     */
+    private static long nextT(long t, List<Op> ops, java.util.Set<Long> newUserIds) {
+        long next = t + 1;
+        for (Op op : ops) {
+            if (op.identityOnly) {
+                continue;
+            }
+            if (newUserIds.contains(op.e)) {
+                next = Math.max(next, Ids.counter(op.e) + 1);
+            }
+        }
+        return next;
     }
 
     private static long resolved(TempId root) {

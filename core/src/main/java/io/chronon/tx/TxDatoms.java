@@ -64,6 +64,9 @@ final class TxDatoms {
 
     private void collect(List<Op> ops) {
         for (Op op : ops) {
+            if (op.identityOnly) {
+                continue;
+            }
             if (op.attr.id() == Bootstrap.TX_INSTANT) {
                 txInstant(op);
             }

@@ -103,6 +103,8 @@ final class TxExpander {
             Attribute a = attribute(stmt.get(2), stmt);
             if (!a.isComposite()) {
                 value(true, e, a, stmt.get(3), stmt);
+            } else {
+                compositeIdentity(true, e, a, stmt.get(3), stmt);
             }
         } else if (k == RETRACT) {
             arity(stmt, n == 3 || n == 4, "[:db/retract e a v] or [:db/retract e a]");
@@ -111,6 +113,8 @@ final class TxExpander {
                 Attribute a = attribute(stmt.get(2), stmt);
                 if (!a.isComposite()) {
                     value(false, e, a, stmt.get(3), stmt);
+                } else {
+                    compositeIdentity(false, e, a, stmt.get(3), stmt);
                 }
             } else {
                 long e = existingEntity(stmt.get(1), stmt, ":db/retract without a value");
@@ -294,7 +298,9 @@ final class TxExpander {
                 throw TxErrors.nilValue(a, m);
             }
             if (a.isComposite()) {
-                continue; // derived by the processor; Datomic silently drops direct writes
+                // derived by the processor; Datomic drops direct writes, but upserts a tempid through a unique one
+                compositeIdentity(true, e, a, v, m);
+                continue;
             }
             if (a.many() && (v instanceof List<?> || v instanceof Set<?>)) {
                 for (Object x : (Collection<?>) v) {
@@ -520,6 +526,50 @@ final class TxExpander {
                 op.v = s;
             }
         }
+    }
+
+    /**
+     * A composite tuple written directly (asserted or retracted). It is never stored (the
+     * processor derives composites from their parts), but a {@code :db.unique/identity}
+     * composite written for a tempid decides,
+     * like any identity value, which entity the tempid upserts to: {@code {:reg/course+student
+     * [c s] :reg/grade :a}} changes the registration that holds that pair, as in Datomic. The
+     * value must have one element per part (else {@code :db.error/invalid-tuple-value}, as in
+     * Datomic); one whose elements are not of their parts' types can be held by no entity and
+     * upserts nothing. Written for an existing entity, it is dropped.
+     */
+    private void compositeIdentity(boolean added, Object e, Attribute a, Object v, Object form) {
+        if (!(e instanceof TempId)) {
+            return;
+        }
+        List<Long> parts = a.tupleAttrs();
+        if (!(v instanceof List<?> l) || l.size() != parts.size()) {
+            throw TxErrors.invalidTupleValue(v, a, "expected " + parts.size() + " elements", form);
+        }
+        Object[] out = new Object[parts.size()];
+        boolean holdable = a.unique() == Attribute.Unique.IDENTITY;
+        for (int i = 0; i < out.length && holdable; i++) {
+            Object x = l.get(i);
+            if (x == null) {
+                continue;
+            }
+            Attribute part = schema.attribute(parts.get(i));
+            Object s;
+            if (part.isRef()) {
+                s = x instanceof Long ? x : x instanceof Keyword || x instanceof List<?> ? lookup(x, form) : null;
+            } else {
+                s = TxValues.scalar(part.valueType(), x);
+            }
+            holdable = s != null && s != TxValues.NOT_A_KEYWORD;
+            out[i] = s;
+        }
+        // the tempid is used (it gets an id, as in Datomic) even when the value upserts nothing; tempids
+        // naming one value are one entity, even a value no entity can hold
+        boolean identity = a.unique() == Attribute.Unique.IDENTITY;
+        op(added, e, a, !identity ? null : holdable ? Collections.unmodifiableList(Arrays.asList(out)) : l, false, form);
+        Op op = ops.get(ops.size() - 1);
+        op.identityOnly = true;
+        op.unheld = identity && !holdable;
     }
 
     /** A ref value: any id (Datomic does not check that it exists), an ident, a lookup ref or a tempid. */

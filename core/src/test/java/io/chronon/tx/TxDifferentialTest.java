@@ -48,8 +48,28 @@ class TxDifferentialTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 42, 2024})
     void agreesWithDatomic(long seed) {
+        run(seed, false);
+    }
+
+    /**
+     * Half of the statements name an entity by identity in the ways that once gave wrong
+     * answers silently: a unique-identity composite tuple written with a tempid (asserted, in
+     * a map, retracted; it upserts, as in Datomic, though it is never stored), a retraction
+     * with a tempid and an identity value (it upserts too), and {@code "datomic.tx"} as a ref
+     * value. Schemas are drawn until they have a unique-identity composite.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {7, 8, 9, 10, 11, 12, 13, 14})
+    void identityUpsertsAgreeWithDatomic(long seed) {
+        run(seed, true);
+    }
+
+    private void run(long seed, boolean focus) {
         Random r = new Random(seed);
         List<Attr> attrs = schema(r);
+        while (focus && !identityComposite(attrs)) {
+            attrs = schema(r);
+        }
         DbValue db = DbValue.empty();
         TxOptions options = TxOptions.defaults();
         int accepted = 0;
@@ -61,13 +81,13 @@ class TxDifferentialTest {
                 for (Datom d : db.datoms(IndexType.AEVT, KEY)) {
                     existing.add((String) d.v());
                 }
-                List<Object> tx = transaction(r, attrs, existing);
+                List<Object> tx = transaction(r, attrs, existing, focus);
                 DbValue next = step(seed, i, tx, db, options, datomic, attrs);
                 accepted += next != db ? 1 : 0;
                 db = next;
             }
         }
-        System.out.println("differential seed " + seed + ": " + accepted + " of " + TXS_PER_SEED
+        System.out.println("differential seed " + seed + (focus ? " (identity upserts)" : "") + ": " + accepted + " of " + TXS_PER_SEED
                 + " accepted; rejections so far " + REJECTIONS);
         if (accepted < TXS_PER_SEED / 5) {
             fail("seed " + seed + ": only " + accepted + " transactions were accepted; the generator is off");
@@ -256,13 +276,19 @@ class TxDifferentialTest {
         return tx;
     }
 
+    /** True if the schema has a composite tuple of two attributes that is a unique identity. */
+    private static boolean identityComposite(List<Attr> attrs) {
+        List<Keyword> parts = compositeParts(attrs);
+        return parts != null && parts.get(0).name().compareTo(parts.get(1).name()) < 0;
+    }
+
     /** One random transaction of 1 to 4 statements. */
-    private static List<Object> transaction(Random r, List<Attr> attrs, List<String> existingKeys) {
+    private static List<Object> transaction(Random r, List<Attr> attrs, List<String> existingKeys, boolean focus) {
         Gen g = new Gen(r, attrs, existingKeys);
         int n = 1 + r.nextInt(3);
         List<Object> tx = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            tx.add(g.statement());
+            tx.add(focus && r.nextBoolean() ? g.identityStatement() : g.statement());
         }
         return tx;
     }
@@ -348,6 +374,62 @@ class TxDifferentialTest {
                 default:
                     return add();
             }
+        }
+
+        /** A statement naming an entity by identity: composites, retractions with tempids, "datomic.tx" as a value. */
+        Object identityStatement() {
+            List<Keyword> parts = compositeParts(attrs);
+            switch (r.nextInt(7)) {
+                case 0, 1: {
+                    Map<Object, Object> m = new LinkedHashMap<>();
+                    if (r.nextInt(3) == 0) {
+                        m.put(Keyword.of("db/id"), tempid());
+                    }
+                    m.put(COMPOSITE, compositeValue(parts));
+                    int n = r.nextInt(3);
+                    for (int i = 0; i < n; i++) {
+                        Attr a = r.nextInt(4) == 0 ? attrs.get(0) : attr();
+                        m.put(a.ident, a.many ? List.of(value(a)) : value(a));
+                    }
+                    return m;
+                }
+                case 2:
+                    return List.of(Keyword.of(r.nextBoolean() ? "db/add" : "db/retract"), tempid(), COMPOSITE,
+                            compositeValue(parts));
+                case 3: {
+                    Attr a = r.nextBoolean() ? attrs.get(0) : attr();
+                    return List.of(Keyword.of("db/retract"), tempid(), a.ident,
+                            a == attrs.get(0) && !existingKeys.isEmpty() && r.nextBoolean()
+                                    ? existingKeys.get(r.nextInt(existingKeys.size())) : value(a));
+                }
+                case 4: {
+                    Map<Object, Object> m = new LinkedHashMap<>();
+                    m.put(KEY, key());
+                    m.put(r.nextBoolean() ? Keyword.of("g", "ref1") : Keyword.of("g", "refs"), "datomic.tx");
+                    return m;
+                }
+                case 5:
+                    return List.of(Keyword.of("db/add"), entity(), Keyword.of("g", "ref1"), "datomic.tx");
+                default: {
+                    // wrong arity (rejected) or elements of the wrong types (held by no entity)
+                    Object v = r.nextBoolean() ? List.of(value(attrOf(parts.get(0)))) : List.of(7L, "s1");
+                    return List.of(Keyword.of("db/add"), tempid(), COMPOSITE, v);
+                }
+            }
+        }
+
+        /** A value of the composite: its parts' values, so that existing entities often hold it. */
+        List<Object> compositeValue(List<Keyword> parts) {
+            return List.of(value(attrOf(parts.get(0))), value(attrOf(parts.get(1))));
+        }
+
+        Attr attrOf(Keyword ident) {
+            for (Attr a : attrs) {
+                if (a.ident.equals(ident)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException(String.valueOf(ident));
         }
 
         List<Object> add() {
