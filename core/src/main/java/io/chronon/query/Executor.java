@@ -372,7 +372,7 @@ final class Executor {
         } catch (RuntimeException e) {
             throw new ChrononException(io.chronon.ErrorCategory.INCORRECT,
                     io.chronon.edn.Keyword.of("db.error/function-failed"), "Function call "
-                    + QueryParser.show(form) + " failed on " + QueryParser.show(List.of(argv)) + ": "
+                    + QueryParser.show(form) + " failed on " + QueryParser.show(java.util.Arrays.asList(argv)) + ": "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), form, e);
         }
     }

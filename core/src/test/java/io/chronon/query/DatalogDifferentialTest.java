@@ -153,6 +153,8 @@ class DatalogDifferentialTest {
         c.add(ok("[:find ?n :where [?e :nick ?k] [(clojure.string/starts-with? ?k \"v\")] [?e :name ?n]]"));
         c.add(ok("[:find ?e ?x :where [?e :name \"Ivan\"] [?e :parent ?p] [?p :parent ?x]]"));
         c.add(err("[:find ?e :where [?e :nonexistent ?v]]"));
+        c.add(err("[:find ?x :where [?e :name \"Ivan\"] [(get-else $ ?e :age nil) ?x]]"));
+        c.add(err("[:find ?x :in $ ?d :where [?e :name \"Ivan\"] [(get-else $ ?e :age ?d) ?x]]", Src.DB, null));
         c.add(err("[:find ?e :where [?e :color :purple]]"));
         c.add(err("[:find ?a :where [[:name \"Ivan\"] :age ?a]]"));
         // ---------------------------------------------------------------- find specs
@@ -407,6 +409,10 @@ class DatalogDifferentialTest {
     static void check(DatomicSide s, Case k) {
         Outcome ours = s.chronon(k.query(), k.inputs());
         Outcome theirs = s.datomic(k.query(), k.inputs());
+        if (ours.failed() && !(ours.error() instanceof io.chronon.ChrononException)) {
+            // over HTTP anything else is a 500: every rejection must be a ChrononException with its category
+            throw new AssertionError("not a ChrononException for " + k.query(), ours.error());
+        }
         if (k.error()) {
             if (!ours.failed() || !theirs.failed()) {
                 fail("expected both to reject " + k.query() + " " + java.util.Arrays.toString(k.inputs()) + "\n  chronon: " + ours + "\n  datomic: " + theirs);
