@@ -787,7 +787,11 @@ final class QueryParser {
 
     private static void validate(Query q) {
         Set<Symbol> inputs = new LinkedHashSet<>();
+        Set<Symbol> sourceInputs = new LinkedHashSet<>();
         for (Binding b : q.in()) {
+            if (b instanceof BindSource s) {
+                sourceInputs.add(s.name());
+            }
             for (Symbol s : bindingVars(b)) {
                 if (!inputs.add(s)) {
                     throw error("db.error/invalid-query", "Variable " + s + " is bound twice in :in", q.form());
@@ -818,7 +822,7 @@ final class QueryParser {
                     throw error("db.error/invalid-pull", "Pull pattern symbol " + p.patternVar()
                             + " is not bound in :in", q.form());
                 }
-                if (p.src() != null && !inputs.contains(p.src())) {
+                if (p.src() != null && !sourceInputs.contains(p.src())) {
                     throw error("db.error/invalid-data-source", "Data source " + p.src() + " is not bound in :in", q.form());
                 }
             }
