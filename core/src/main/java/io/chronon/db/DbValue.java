@@ -265,7 +265,7 @@ public final class DbValue {
             }
             v = ref;
         } else {
-            Object c = a.valueType().coerce(value);
+            Object c = a.valueType().coerce(value, ValueType.Coercion.QUERY);
             if (c == null && a.valueType() != ValueType.TUPLE) {
                 return null;
             }
@@ -462,7 +462,7 @@ public final class DbValue {
                         }
                         v = ref;
                     } else if (attr != null) {
-                        Object coerced = attr.valueType().coerce(c);
+                        Object coerced = attr.valueType().coerce(c, ValueType.Coercion.QUERY);
                         if (coerced != null) {
                             v = coerced;
                         }

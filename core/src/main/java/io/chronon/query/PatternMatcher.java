@@ -205,11 +205,7 @@ final class PatternMatcher {
         if (attr.isRef()) {
             return entityId(v, strict);
         }
-        Object c = attr.valueType().coerce(v);
-        if (c == null && attr.valueType() == ValueType.TUPLE && v instanceof List<?>) {
-            return v;
-        }
-        return c;
+        return attr.valueType().coerce(v, ValueType.Coercion.QUERY);
     }
 
     private static Long txId(Object v) {
