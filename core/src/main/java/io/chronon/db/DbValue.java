@@ -181,9 +181,8 @@ public final class DbValue {
 
     private long toT(Object point) {
         if (point instanceof Date d) {
-            Datom hi = new Datom(Long.MAX_VALUE, Bootstrap.TX_INSTANT, d, Long.MAX_VALUE, true);
-            Datom lo = new Datom(Long.MIN_VALUE, Bootstrap.TX_INSTANT, Values.MIN, Long.MIN_VALUE, false);
-            for (Datom x : current[IndexType.AVET.ordinal()].rslice(hi, lo)) {
+            IndexRange upTo = IndexRange.on(IndexType.AVET).a(Bootstrap.TX_INSTANT).values(null, d).build();
+            for (Datom x : current[IndexType.AVET.ordinal()].rslice(upTo.to(), upTo.from())) {
                 // any entity may carry :db/txInstant; only transactions count
                 if (Ids.isTx(x.e())) {
                     return Ids.txToT(x.e());
@@ -266,7 +265,7 @@ public final class DbValue {
             }
             v = ref;
         } else {
-            Object c = a.valueType().coerce(value);
+            Object c = a.valueType().coerce(value, ValueType.Coercion.QUERY);
             if (c == null && a.valueType() != ValueType.TUPLE) {
                 return null;
             }
@@ -300,11 +299,11 @@ public final class DbValue {
      * tx ids for tx. An entity that does not exist gives no datoms.
      */
     public Iterable<Datom> datoms(IndexType index, Object... components) {
-        Datom[] bounds = bounds(index, components);
-        if (bounds == null) {
+        IndexRange range = range(index, components);
+        if (range == null) {
             return List.of();
         }
-        return slice(index, bounds[0], bounds[1]);
+        return slice(index, range.from(), range.to());
     }
 
     /**
@@ -312,11 +311,11 @@ public final class DbValue {
      * end of the index, as seen by this view.
      */
     public Iterable<Datom> seekDatoms(IndexType index, Object... components) {
-        Datom[] bounds = bounds(index, components);
-        if (bounds == null) {
+        IndexRange range = range(index, components);
+        if (range == null) {
             return List.of();
         }
-        return slice(index, bounds[0], null);
+        return slice(index, range.from(), null);
     }
 
     /**
@@ -328,9 +327,8 @@ public final class DbValue {
             throw ChrononException.incorrect("db.error/not-an-attribute",
                     "Not an attribute: " + io.chronon.edn.EdnPrinter.print(attr), attr);
         }
-        Datom from = new Datom(Long.MIN_VALUE, a.id(), start == null ? Values.MIN : start, Long.MIN_VALUE, false);
-        Datom to = new Datom(Long.MAX_VALUE, a.id(), Values.MAX, Long.MAX_VALUE, true);
-        Iterable<Datom> all = slice(IndexType.AVET, from, to);
+        IndexRange range = IndexRange.on(IndexType.AVET).a(a.id()).values(start, null).build();
+        Iterable<Datom> all = slice(IndexType.AVET, range.from(), range.to());
         if (end == null) {
             return all;
         }
@@ -418,28 +416,17 @@ public final class DbValue {
         return log.slice(from, to);
     }
 
-    /** For each index, which datom field (0 e, 1 a, 2 v, 3 tx) each leading component names. */
-    private static final int[][] COMPONENT_ORDER = {{0, 1, 2, 3}, {1, 0, 2, 3}, {1, 2, 0, 3}, {2, 1, 0, 3}};
-
-    /** Builds the lower and upper bound datoms for leading components; null if they match nothing. */
-    private Datom[] bounds(IndexType index, Object[] components) {
+    /** The range of {@code index} that leading components select; null if they match nothing. */
+    private IndexRange range(IndexType index, Object[] components) {
         if (components.length > 4) {
             throw ChrononException.incorrect("db.error/invalid-datoms-components",
                     "At most 4 components can be given, got " + components.length, List.of(components));
         }
-        long eLo = Long.MIN_VALUE;
-        long eHi = Long.MAX_VALUE;
-        long aLo = Long.MIN_VALUE;
-        long aHi = Long.MAX_VALUE;
-        Object vLo = Values.MIN;
-        Object vHi = Values.MAX;
-        long txLo = Long.MIN_VALUE;
-        long txHi = Long.MAX_VALUE;
+        IndexRange.Builder range = IndexRange.on(index);
         Attribute attr = null;
-        int[] order = COMPONENT_ORDER[index.ordinal()];
         // resolve the attribute first: it decides how a value is read
         for (int i = 0; i < components.length; i++) {
-            if (order[i] == 1 && components[i] != null) {
+            if (IndexRange.component(index, i) == IndexRange.A && components[i] != null) {
                 attr = attribute(components[i]);
                 if (attr == null) {
                     if (components[i] instanceof Keyword && schema.entid((Keyword) components[i]) == null) {
@@ -448,7 +435,7 @@ public final class DbValue {
                     }
                     return null;
                 }
-                aLo = aHi = attr.id();
+                range.a(attr.id());
             }
         }
         for (int i = 0; i < components.length; i++) {
@@ -456,17 +443,17 @@ public final class DbValue {
             if (c == null) {
                 continue;
             }
-            switch (order[i]) {
-                case 0 -> {
+            switch (IndexRange.component(index, i)) {
+                case IndexRange.E -> {
                     Long e = entid(c);
                     if (e == null) {
                         return null;
                     }
-                    eLo = eHi = e;
+                    range.e(e);
                 }
-                case 1 -> {
+                case IndexRange.A -> {
                 }
-                case 2 -> {
+                case IndexRange.V -> {
                     Object v = c;
                     if ((attr != null && attr.isRef()) || index == IndexType.VAET) {
                         Long ref = c instanceof Number || c instanceof Keyword || c instanceof List ? entid(c) : null;
@@ -475,23 +462,23 @@ public final class DbValue {
                         }
                         v = ref;
                     } else if (attr != null) {
-                        Object coerced = attr.valueType().coerce(c);
+                        Object coerced = attr.valueType().coerce(c, ValueType.Coercion.QUERY);
                         if (coerced != null) {
                             v = coerced;
                         }
                     }
-                    vLo = vHi = v;
+                    range.v(v);
                 }
                 default -> {
                     if (!(c instanceof Number n)) {
                         throw ChrononException.incorrect("db.error/invalid-datoms-components",
                                 "A tx component must be a t or a transaction id, not " + c, c);
                     }
-                    txLo = txHi = Ids.tToTx(Ids.txToT(n.longValue()));
+                    range.tx(Ids.tToTx(Ids.txToT(n.longValue())));
                 }
             }
         }
-        return new Datom[] {new Datom(eLo, aLo, vLo, txLo, false), new Datom(eHi, aHi, vHi, txHi, true)};
+        return range.build();
     }
 
     // ------------------------------------------------------------------ transactions

@@ -74,16 +74,42 @@ public enum ValueType {
         return null;
     }
 
+    /** Who hands {@link #coerce} a value, which decides the few conversions that differ. */
+    public enum Coercion {
+        /**
+         * A value to compare with stored ones: query constants and inputs, {@code datoms}
+         * components, lookup-ref values. Taken as given but for the lossless widening, never
+         * copied; for a ref, tuple or fn, any value of the type's Java class is taken as is.
+         * The caller decides what a null means: a data pattern then matches nothing, a
+         * lookup ref finds no entity (a tuple one looks up the value as given), and
+         * {@code datoms} looks up the value as given.
+         */
+        QUERY,
+        /**
+         * A value in transaction data, to be stored. Follows what Datomic's peer accepts
+         * (observed on 1.0.7622): a Double is a {@code :db.type/float} (stored as a Float); a
+         * String {@code ":ns/name"} is a keyword; a Date and a byte array are copied, as the
+         * db value must not change under its readers. Ref, tuple and fn values are no scalars
+         * here (the expander resolves refs and tuples; fns are never stored).
+         */
+        TRANSACTION
+    }
+
     /**
-     * {@code v} as a stored value of this scalar type, or null if {@code v} is not of this
-     * type. Only widenings that lose nothing are made (an int is a long); a long is never a
-     * double and a double never a float. Refs and tuples are resolved by the transaction
-     * processor, not here.
+     * {@code v} as a stored value of this type, or null if {@code v} is not one. In both
+     * modes only widenings that lose nothing are made (an Integer, Short or Byte is a Long);
+     * a long is never a double, float, bigint or bigdec, and a string never a uuid, uri or
+     * instant. The modes differ only in these, each pinned by a test:
+     * <ul>
+     *   <li>float: a Double is a Float in {@code TRANSACTION}, no float in {@code QUERY};</li>
+     *   <li>keyword: a String {@code ":ns/name"} (a colon and at least one more character) is
+     *       a Keyword in {@code TRANSACTION}, no keyword in {@code QUERY};</li>
+     *   <li>instant and bytes: {@code TRANSACTION} returns a copy, {@code QUERY} the value itself;</li>
+     *   <li>ref, tuple and fn: {@code QUERY} returns a value of the type's Java class (a Long,
+     *       a List, any object) as is, {@code TRANSACTION} returns null.</li>
+     * </ul>
      */
-    public Object coerce(Object v) {
-        if (v == null) {
-            return null;
-        }
+    public Object coerce(Object v, Coercion mode) {
         switch (this) {
             case LONG:
                 if (v instanceof Long) {
@@ -93,11 +119,31 @@ public enum ValueType {
                     return ((Number) v).longValue();
                 }
                 return null;
-            case BIGINT:
-                if (v instanceof BigInteger) {
+            case FLOAT:
+                if (v instanceof Float) {
                     return v;
                 }
-                return null;
+                return mode == Coercion.TRANSACTION && v instanceof Double d ? (Object) d.floatValue() : null;
+            case KEYWORD:
+                if (v instanceof Keyword) {
+                    return v;
+                }
+                return mode == Coercion.TRANSACTION && v instanceof String s && s.length() > 1 && s.charAt(0) == ':'
+                        ? Keyword.of(s) : null;
+            case INSTANT:
+                if (!(v instanceof Date d)) {
+                    return null;
+                }
+                return mode == Coercion.TRANSACTION ? new Date(d.getTime()) : d;
+            case BYTES:
+                if (!(v instanceof byte[] b)) {
+                    return null;
+                }
+                return mode == Coercion.TRANSACTION ? b.clone() : b;
+            case REF:
+            case TUPLE:
+            case FN:
+                return mode == Coercion.QUERY && javaType.isInstance(v) ? v : null;
             default:
                 return javaType.isInstance(v) ? v : null;
         }

@@ -5,6 +5,7 @@ import io.chronon.db.Attribute;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.Ids;
+import io.chronon.db.IndexRange;
 import io.chronon.db.IndexType;
 import io.chronon.db.ValueType;
 import io.chronon.db.Values;
@@ -21,6 +22,12 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
+import static io.chronon.db.IndexRange.A;
+import static io.chronon.db.IndexRange.ADDED;
+import static io.chronon.db.IndexRange.E;
+import static io.chronon.db.IndexRange.TX;
+import static io.chronon.db.IndexRange.V;
+
 /**
  * One data pattern compiled against the variables bound so far: which terms are constants
  * (resolved: idents to ids, values coerced to the attribute's type), which are bound by the
@@ -28,12 +35,6 @@ import java.util.Map;
  * an index scan, a per-row index lookup, or a scan hash-joined with the relation.
  */
 final class PatternMatcher {
-    static final int E = 0;
-    static final int A = 1;
-    static final int V = 2;
-    static final int TX = 3;
-    static final int ADDED = 4;
-
     private static final int BLANK = 0;
     private static final int CONST = 1;
     private static final int BOUND = 2;
@@ -204,11 +205,7 @@ final class PatternMatcher {
         if (attr.isRef()) {
             return entityId(v, strict);
         }
-        Object c = attr.valueType().coerce(v);
-        if (c == null && attr.valueType() == ValueType.TUPLE && v instanceof List<?>) {
-            return v;
-        }
-        return c;
+        return attr.valueType().coerce(v, ValueType.Coercion.QUERY);
     }
 
     private static Long txId(Object v) {
@@ -355,83 +352,9 @@ final class PatternMatcher {
 
     // ================================================================== access paths
 
-    /** An index range and which known terms it does not already guarantee. */
-    private static final class Access {
-        IndexType index;
-        Datom from;
-        Datom to;
-        boolean[] verify = new boolean[5];
-    }
-
-    private static final int[][] ORDER = {
-        {E, A, V, TX}, // EAVT
-        {A, E, V, TX}, // AEVT
-        {A, V, E, TX}, // AVET
-        {V, A, E, TX}, // VAET
-    };
-
-    /** The index and bounds for the known terms {@code known} (null = unknown) and this pattern's range. */
-    private Access access(Object[] known) {
-        Access acc = new Access();
-        boolean range = hasRange() && known[V] == null;
-        if (known[E] != null) {
-            acc.index = IndexType.EAVT;
-        } else if (known[A] != null) {
-            acc.index = known[V] != null || range ? IndexType.AVET : IndexType.AEVT;
-        } else {
-            acc.index = IndexType.EAVT;
-        }
-        long eLo = Long.MIN_VALUE;
-        long eHi = Long.MAX_VALUE;
-        long aLo = Long.MIN_VALUE;
-        long aHi = Long.MAX_VALUE;
-        Object vLo = Values.MIN;
-        Object vHi = Values.MAX;
-        long txLo = Long.MIN_VALUE;
-        long txHi = Long.MAX_VALUE;
-        int[] order = ORDER[acc.index.ordinal()];
-        boolean prefix = true;
-        for (int pos : order) {
-            Object k = known[pos];
-            if (k == null) {
-                if (prefix && pos == V && range) {
-                    vLo = rangeLo != null ? rangeLo : Values.MIN;
-                    vHi = rangeHi != null ? rangeHi : Values.MAX;
-                }
-                prefix = false;
-                continue;
-            }
-            if (!prefix) {
-                acc.verify[pos] = true;
-                continue;
-            }
-            switch (pos) {
-                case E -> eLo = eHi = (Long) k;
-                case A -> aLo = aHi = (Long) k;
-                case V -> vLo = vHi = k;
-                default -> txLo = txHi = (Long) k;
-            }
-        }
-        acc.verify[ADDED] = known[ADDED] != null;
-        acc.from = new Datom(eLo, aLo, vLo, txLo, false);
-        acc.to = new Datom(eHi, aHi, vHi, txHi, true);
-        return acc;
-    }
-
-    private static boolean verify(Datom d, Object[] known, boolean[] verify) {
-        if (verify[E] && d.e() != (Long) known[E]) {
-            return false;
-        }
-        if (verify[A] && d.a() != (Long) known[A]) {
-            return false;
-        }
-        if (verify[V] && !Values.equal(d.v(), known[V])) {
-            return false;
-        }
-        if (verify[TX] && d.tx() != (Long) known[TX]) {
-            return false;
-        }
-        return !verify[ADDED] || d.added() == (Boolean) known[ADDED];
+    /** The index range for the known terms {@code known} (null = unknown) and this pattern's range. */
+    private IndexRange access(Object[] known) {
+        return IndexRange.forKnown(known, rangeLo, rangeHi);
     }
 
     /** The constant terms as known values (null where not constant). */
@@ -485,8 +408,8 @@ final class PatternMatcher {
         double fanout;
         if (onlyEntityBound()) {
             // at most one current value per entity: the share of the attribute's datoms the constants keep
-            long all = db.count(IndexType.AEVT, new Datom(Long.MIN_VALUE, attr.id(), Values.MIN, Long.MIN_VALUE, false),
-                    new Datom(Long.MAX_VALUE, attr.id(), Values.MAX, Long.MAX_VALUE, true));
+            IndexRange attrRange = IndexRange.on(IndexType.AEVT).a(attr.id()).build();
+            long all = db.count(IndexType.AEVT, attrRange.from(), attrRange.to());
             fanout = all == 0 ? 0 : Math.min(1.0, (double) c / all);
         } else {
             int samples = Math.min(SAMPLES, n);
@@ -499,8 +422,8 @@ final class PatternMatcher {
                     counted++;
                     continue;
                 }
-                Access acc = access(known);
-                total += db.count(acc.index, acc.from, acc.to);
+                IndexRange acc = access(known);
+                total += db.count(acc.index(), acc.from(), acc.to());
                 counted++;
             }
             fanout = counted == 0 ? 0 : (double) total / counted;
@@ -538,8 +461,8 @@ final class PatternMatcher {
         if (db == null) {
             return ((Collection<?>) source).size();
         }
-        Access acc = access(constants());
-        return db.count(acc.index, acc.from, acc.to);
+        IndexRange acc = access(constants());
+        return db.count(acc.index(), acc.from(), acc.to());
     }
 
     /** The index and bounds the constant scan uses, for explain. */
@@ -556,11 +479,10 @@ final class PatternMatcher {
                 }
             }
         }
-        Access acc = access(known);
-        StringBuilder sb = new StringBuilder(acc.index.name()).append(" [");
-        int[] order = ORDER[acc.index.ordinal()];
-        for (int j = 0; j < order.length; j++) {
-            int pos = order[j];
+        IndexRange acc = access(known);
+        StringBuilder sb = new StringBuilder(acc.index().name()).append(" [");
+        for (int j = 0; j < 4; j++) {
+            int pos = IndexRange.component(acc.index(), j);
             if (j > 0) {
                 sb.append(' ');
             }
@@ -601,13 +523,13 @@ final class PatternMatcher {
 
     private Relation scan(Relation rel, Symbol[] vars) {
         Object[] known = constants();
-        Access acc = access(known);
+        IndexRange acc = access(known);
         Relation out = Relation.extending(rel, vars, (int) Math.min(Math.max(constCount, 16), 1 << 20), keepsDistinct());
         int n = rel.size;
         boolean range = hasRange();
-        for (Datom d : db.slice(acc.index, acc.from, acc.to)) {
+        for (Datom d : db.slice(acc.index(), acc.from(), acc.to())) {
             ctx.tick();
-            if (!verify(d, known, acc.verify) || !dupsMatch(d) || range && !inRange(d.v())) {
+            if (!acc.admits(d, known) || !dupsMatch(d) || range && !inRange(d.v())) {
                 continue;
             }
             for (int r = 0; r < n; r++) {
@@ -629,17 +551,17 @@ final class PatternMatcher {
             if (!bindRow(known, rel, r)) {
                 continue;
             }
-            Access acc = access(known);
-            if (single && acc.index == IndexType.EAVT) {
-                Datom d = db.first(acc.index, acc.from, acc.to);
-                if (d != null && verify(d, known, acc.verify) && dupsMatch(d) && (!range || inRange(d.v()))) {
+            IndexRange acc = access(known);
+            if (single && acc.index() == IndexType.EAVT) {
+                Datom d = db.first(acc.index(), acc.from(), acc.to());
+                if (d != null && acc.admits(d, known) && dupsMatch(d) && (!range || inRange(d.v()))) {
                     int base = out.addPrefix(rel, r);
                     emit(out, base + rel.arity, d);
                 }
                 continue;
             }
-            for (Datom d : db.slice(acc.index, acc.from, acc.to)) {
-                if (!verify(d, known, acc.verify) || !dupsMatch(d) || range && !inRange(d.v())) {
+            for (Datom d : db.slice(acc.index(), acc.from(), acc.to())) {
+                if (!acc.admits(d, known) || !dupsMatch(d) || range && !inRange(d.v())) {
                     continue;
                 }
                 int base = out.addPrefix(rel, r);
@@ -670,12 +592,12 @@ final class PatternMatcher {
         }
         Relation.HashIndex index = new Relation.HashIndex(rel, cols, norms);
         Object[] known = constants();
-        Access acc = access(known);
+        IndexRange acc = access(known);
         Relation out = Relation.extending(rel, vars, rel.size, keepsDistinct());
         boolean range = hasRange();
-        for (Datom d : db.slice(acc.index, acc.from, acc.to)) {
+        for (Datom d : db.slice(acc.index(), acc.from(), acc.to())) {
             ctx.tick();
-            if (!verify(d, known, acc.verify) || !dupsMatch(d) || range && !inRange(d.v())) {
+            if (!acc.admits(d, known) || !dupsMatch(d) || range && !inRange(d.v())) {
                 continue;
             }
             int h = 1;

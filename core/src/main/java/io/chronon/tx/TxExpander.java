@@ -219,8 +219,7 @@ final class TxExpander {
         if (a.valueType() == ValueType.TUPLE) {
             return v instanceof List<?> ? v : null;
         }
-        Object s = TxValues.scalar(a.valueType(), v);
-        return s == TxValues.NOT_A_KEYWORD ? null : s;
+        return a.valueType().coerce(v, ValueType.Coercion.TRANSACTION);
     }
 
     /**
@@ -516,12 +515,11 @@ final class TxExpander {
                 op.vHasTempid = hasTempid[0];
             }
             default -> {
-                Object s = TxValues.scalar(a.valueType(), v);
-                if (s == TxValues.NOT_A_KEYWORD) {
-                    throw TxErrors.notAKeyword(v, op.form);
-                }
+                Object s = a.valueType().coerce(v, ValueType.Coercion.TRANSACTION);
                 if (s == null) {
-                    throw TxErrors.wrongType(v, a, op.form);
+                    // a string not of the form ":ns/name" is Datomic's not-a-keyword, not a wrong type
+                    throw a.valueType() == ValueType.KEYWORD && v instanceof String
+                            ? TxErrors.notAKeyword(v, op.form) : TxErrors.wrongType(v, a, op.form);
                 }
                 op.v = s;
             }
@@ -558,9 +556,9 @@ final class TxExpander {
             if (part.isRef()) {
                 s = x instanceof Long ? x : x instanceof Keyword || x instanceof List<?> ? lookup(x, form) : null;
             } else {
-                s = TxValues.scalar(part.valueType(), x);
+                s = part.valueType().coerce(x, ValueType.Coercion.TRANSACTION);
             }
-            holdable = s != null && s != TxValues.NOT_A_KEYWORD;
+            holdable = s != null;
             out[i] = s;
         }
         // the tempid is used (it gets an id, as in Datomic) even when the value upserts nothing; tempids
@@ -631,8 +629,8 @@ final class TxExpander {
                 s = tupleRef(x, v, a, form);
                 hasTempid[0] |= s instanceof TempId;
             } else {
-                s = TxValues.scalar(type, x);
-                if (s == null || s == TxValues.NOT_A_KEYWORD) {
+                s = type.coerce(x, ValueType.Coercion.TRANSACTION);
+                if (s == null) {
                     throw TxErrors.invalidTupleValue(v, a, TxErrors.print(x) + " is not a " + type.ident(), form);
                 }
                 if (s instanceof String str && str.length() > TxValues.MAX_TUPLE_STRING) {

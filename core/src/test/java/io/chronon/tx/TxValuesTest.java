@@ -1,11 +1,14 @@
 package io.chronon.tx;
 
+import io.chronon.db.IndexType;
 import io.chronon.edn.Symbol;
+import io.chronon.query.Datalog;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +16,7 @@ import java.util.UUID;
 import static io.chronon.tx.TxTestSupport.kw;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Value types: what Datomic accepts for each, and what it rejects. */
 class TxValuesTest {
@@ -88,5 +92,39 @@ class TxValuesTest {
         s.tx(add("p/inst", d));
         d.setTime(99);
         assertEquals(new Date(5), value(s, "p/inst"));
+    }
+
+    @Test
+    void storedBytesAreCopies() {
+        TxTestSupport s = TxTestSupport.withSchema();
+        s.tx("[{:p/key \"a\"}]");
+        byte[] b = {1, 2};
+        s.tx(add("p/bytes", b));
+        b[0] = 9;
+        assertArrayEquals(new byte[] {1, 2}, (byte[]) value(s, "p/bytes"));
+    }
+
+    private static int count(Object queryResult) {
+        return ((Collection<?>) queryResult).size();
+    }
+
+    /**
+     * Reads take a value as given (ValueType.Coercion.QUERY): what a transaction converts, a
+     * double for a float or ":ns/name" for a keyword, matches nothing in a query or a datoms call.
+     */
+    @Test
+    void readsDoNotConvertWhatTransactionsDo() {
+        TxTestSupport s = TxTestSupport.withSchema();
+        s.tx("[{:p/key \"a\"}]");
+        s.tx(add("p/f", 1.5));
+        s.tx(add("p/kw", ":x/y"));
+        String byFloat = "[:find ?e :in $ ?f :where [?e :p/f ?f]]";
+        assertEquals(1, count(Datalog.q(byFloat, s.db, 1.5f)));
+        assertEquals(0, count(Datalog.q(byFloat, s.db, 1.5)));
+        assertEquals(0, count(Datalog.q("[:find ?e :where [?e :p/f 1.5]]", s.db)));
+        assertFalse(s.db.datoms(IndexType.AVET, kw("p/f"), 1.5).iterator().hasNext());
+        assertEquals(1, count(Datalog.q("[:find ?e :where [?e :p/kw :x/y]]", s.db)));
+        assertEquals(0, count(Datalog.q("[:find ?e :in $ ?k :where [?e :p/kw ?k]]", s.db, ":x/y")));
+        assertFalse(s.db.datoms(IndexType.AVET, kw("p/kw"), ":x/y").iterator().hasNext());
     }
 }
