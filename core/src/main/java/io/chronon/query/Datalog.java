@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -160,7 +161,8 @@ public final class Datalog {
         }
         BindCollection c = (BindCollection) b;
         Collection<?> items = input instanceof Collection<?> coll ? coll
-                : input instanceof Object[] arr ? Arrays.asList(arr) : null;
+                : input instanceof Object[] arr ? Arrays.asList(arr)
+                : input instanceof Map<?, ?> m ? entries(m) : null;
         if (items == null) {
             throw QueryParser.error("db.error/invalid-input", "A collection binding needs a collection, got "
                     + QueryParser.show(input), form);
@@ -177,6 +179,13 @@ public final class Datalog {
             }
         }
         return out.distinct();
+    }
+
+    /** A map read as a collection, as Clojure's seq reads it: its entries as {@code [k v]} pairs. */
+    static List<List<Object>> entries(Map<?, ?> m) {
+        List<List<Object>> out = new ArrayList<>(m.size());
+        m.forEach((k, v) -> out.add(Arrays.asList(k, v)));
+        return out;
     }
 
     private static List<?> sequential(Object input, Binding b, Object form) {

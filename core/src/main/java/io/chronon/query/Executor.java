@@ -552,9 +552,7 @@ final class Executor {
             return List.of(arr);
         }
         if (result instanceof Map<?, ?> m) {
-            List<Object> entries = new ArrayList<>();
-            m.forEach((k, v) -> entries.add(List.of(k, v)));
-            return entries;
+            return Datalog.entries(m);
         }
         throw QueryParser.error("db.error/not-a-binding-form", "A collection binding needs a collection, the function returned "
                 + QueryParser.show(result) + " in " + QueryParser.show(form), form);

@@ -374,6 +374,10 @@ class DatalogDifferentialTest {
         c.add(ok("[:find ?n :in $ $old :where [$old ?e :age ?a] [?e :age ?b] [(!= ?a ?b)] [?e :name ?n]]",
                 Src.DB, Src.AS_OF_1));
         c.add(ok("[:find ?n :in $ $old :where [?e :name ?n] (not [$old ?e :name])]", Src.DB, Src.AS_OF_1));
+        c.add(ok("[:find ?k ?v :in [[?k ?v]]]", EdnReader.read("{:a 1 :b 2}")));
+        c.add(ok("[:find ?p :in [?p ...]]", EdnReader.read("{:a 1 :b 2}")));
+        c.add(ok("[:find ?v :in ?m :where [(get ?m :a) ?v]]", EdnReader.read("{:a 1 :b 2}")));
+        c.add(ok("[:find ?n :in $ [[?n ?a]] :where [?e :name ?n] [?e :age ?a]]", Src.DB, EdnReader.read("{\"Ivan\" 15 \"Oleg\" 20 \"Anna\" 21}")));
         c.add(ok("[:find (pull $2 ?e [:age]) :in $ $2 :where [?e :name \"Petr\"]]", Src.DB, Src.AS_OF_1));
         c.add(ok("[:find (pull $ ?e [:age]) :in $ $2 :where [$2 ?e :name \"Petr\"]]", Src.DB, Src.AS_OF_1));
         return c;
