@@ -113,7 +113,7 @@ final class PatternMatcher {
                 }
             } else {
                 kind[i] = CONST;
-                constant[i] = t;
+                constant[i] = Query.Quoted.value(t);
             }
         }
         hasBound = bound;
@@ -713,7 +713,7 @@ final class PatternMatcher {
                     int first = ps.get(vs.indexOf(s));
                     ok = first == i || Values.equal(tuple.get(first), v);
                 } else {
-                    ok = Values.equal(t, v);
+                    ok = Values.equal(Query.Quoted.value(t), v);
                 }
             }
             if (!ok) {

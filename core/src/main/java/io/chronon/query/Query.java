@@ -112,6 +112,17 @@ record Query(FindSpec find, ReturnMap returnMap, List<Symbol> with, List<Binding
      *
      * @param src null for the default source
      */
+    /**
+     * A plain symbol written as a constant in a data pattern ({@code [$c ?e :s b]}): it matches the
+     * symbol {@code b}, as in Datomic. Wrapped so that no code reading terms takes it for a variable.
+     */
+    record Quoted(Symbol symbol) {
+        /** The constant a term stands for. */
+        static Object value(Object term) {
+            return term instanceof Quoted q ? q.symbol() : term;
+        }
+    }
+
     record DataPattern(Symbol src, Object[] terms, Object form) implements Clause {
         @Override
         public String toString() {

@@ -470,8 +470,8 @@ final class QueryParser {
                     continue;
                 }
                 if (!s.isVariable()) {
-                    throw error("db.error/invalid-clause", "Invalid term " + s + " in data pattern " + show(form)
-                            + "; expected a ?variable, _ or a constant", form);
+                    terms[i] = new Query.Quoted(s);
+                    continue;
                 }
             } else if (t == null) {
                 throw error("db.error/invalid-clause", "nil is not a valid value in data pattern " + show(form), form);

@@ -378,6 +378,11 @@ class DatalogDifferentialTest {
         c.add(ok("[:find ?p :in [?p ...]]", EdnReader.read("{:a 1 :b 2}")));
         c.add(ok("[:find ?v :in ?m :where [(get ?m :a) ?v]]", EdnReader.read("{:a 1 :b 2}")));
         c.add(ok("[:find ?n :in $ [[?n ?a]] :where [?e :name ?n] [?e :age ?a]]", Src.DB, EdnReader.read("{\"Ivan\" 15 \"Oleg\" 20 \"Anna\" 21}")));
+        c.add(ok("[:find ?e :in $c :where [$c ?e :s b]]", List.of(List.of(1L, EdnReader.read(":s"), EdnReader.read("b")),
+                List.of(2L, EdnReader.read(":s"), EdnReader.read("c")))));
+        c.add(ok("[:find ?e ?x :in $c :where [$c ?e ?x b]]", List.of(List.of(1L, EdnReader.read(":s"), EdnReader.read("b")),
+                List.of(2L, EdnReader.read(":t"), EdnReader.read("b")))));
+        c.add(ok("[:find ?e :where [?e :name Ivan]]"));
         c.add(ok("[:find (pull $2 ?e [:age]) :in $ $2 :where [?e :name \"Petr\"]]", Src.DB, Src.AS_OF_1));
         c.add(ok("[:find (pull $ ?e [:age]) :in $ $2 :where [$2 ?e :name \"Petr\"]]", Src.DB, Src.AS_OF_1));
         return c;
