@@ -226,29 +226,40 @@ final class TxExpander {
      * Retractions of every datom of {@code e}, of every ref pointing at it, and, recursively,
      * of the entities under its component attributes.
      */
-    private void retractEntity(long e, Set<Long> visited, Object form) {
-        if (!visited.add(e)) {
-            return;
-        }
-        List<Long> components = null;
-        for (Datom d : db.slice(IndexType.EAVT, lo(e), hi(e))) {
-            Attribute a = schema.attribute(d.a());
-            op(false, e, a, d.v(), false, form);
-            if (a.isComponent() && a.isRef()) {
-                if (components == null) {
-                    components = new ArrayList<>();
-                }
-                components.add((Long) d.v());
+    /**
+     * Retracts {@code root}'s datoms, the refs to it and, depth first, its components. A walk
+     * with its own stack, not recursion: a chain of components as long as the database allows
+     * must not overflow the writer's thread stack (a StackOverflowError is fatal to the JVM).
+     */
+    private void retractEntity(long root, Set<Long> visited, Object form) {
+        java.util.ArrayDeque<Long> pending = new java.util.ArrayDeque<>();
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            long e = pending.pop();
+            if (!visited.add(e)) {
+                continue;
             }
-        }
-        Datom from = new Datom(Long.MIN_VALUE, Long.MIN_VALUE, e, Long.MIN_VALUE, false);
-        Datom to = new Datom(Long.MAX_VALUE, Long.MAX_VALUE, e, Long.MAX_VALUE, true);
-        for (Datom d : db.slice(IndexType.VAET, from, to)) {
-            op(false, d.e(), schema.attribute(d.a()), d.v(), false, form);
-        }
-        if (components != null) {
-            for (long c : components) {
-                retractEntity(c, visited, form);
+            List<Long> components = null;
+            for (Datom d : db.slice(IndexType.EAVT, lo(e), hi(e))) {
+                Attribute a = schema.attribute(d.a());
+                op(false, e, a, d.v(), false, form);
+                if (a.isComponent() && a.isRef()) {
+                    if (components == null) {
+                        components = new ArrayList<>();
+                    }
+                    components.add((Long) d.v());
+                }
+            }
+            Datom from = new Datom(Long.MIN_VALUE, Long.MIN_VALUE, e, Long.MIN_VALUE, false);
+            Datom to = new Datom(Long.MAX_VALUE, Long.MAX_VALUE, e, Long.MAX_VALUE, true);
+            for (Datom d : db.slice(IndexType.VAET, from, to)) {
+                op(false, d.e(), schema.attribute(d.a()), d.v(), false, form);
+            }
+            if (components != null) {
+                // in reverse, so that they are visited in the order of the index, as recursion did
+                for (int i = components.size() - 1; i >= 0; i--) {
+                    pending.push(components.get(i));
+                }
             }
         }
     }

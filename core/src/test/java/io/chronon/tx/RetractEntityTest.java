@@ -47,6 +47,24 @@ class RetractEntityTest {
         assertEquals(2, s.txData(r).size());
     }
 
+    /** Once a StackOverflowError (one level of recursion per component), fatal to a writer's JVM. */
+    @Test
+    void aLongChainOfComponentsIsRetractedWithoutRecursion() {
+        TxTestSupport s = TxTestSupport.withSchema();
+        int n = 50_000;
+        StringBuilder tx = new StringBuilder("[[:db/add \"c0\" :p/key \"head\"]");
+        for (int i = 0; i < n; i++) {
+            tx.append("[:db/add \"c").append(i).append("\" :p/addr \"c").append(i + 1).append("\"]");
+        }
+        tx.append("[:db/add \"c").append(n).append("\" :a/street \"end\"]]");
+        TxReport made = s.tx(tx.toString());
+        long last = made.tempid("c" + n);
+        TxReport r = s.tx("[[:db/retractEntity [:p/key \"head\"]]]");
+        assertEquals(n + 2, s.txData(r).size());
+        assertEquals(List.of(), s.facts(made.tempid("c0")));
+        assertEquals(List.of(), s.facts(last));
+    }
+
     @Test
     void componentCycleTerminates() {
         TxTestSupport s = TxTestSupport.withSchema();
