@@ -1,7 +1,6 @@
 package io.chronon.edn;
 
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An EDN keyword such as {@code :db/ident} or {@code :name}. Keywords are interned: two
@@ -9,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * hashing is cheap. Printed with a leading colon.
  */
 public final class Keyword implements Comparable<Keyword> {
-    private static final ConcurrentHashMap<String, Keyword> INTERNED = new ConcurrentHashMap<>();
+    private static final WeakInterner<Keyword> INTERNED = new WeakInterner<>();
 
     private final String namespace;
     private final String name;
@@ -38,14 +37,14 @@ public final class Keyword implements Comparable<Keyword> {
         if (slash > 0) {
             return of(t.substring(0, slash), t.substring(slash + 1));
         }
-        return INTERNED.computeIfAbsent(t, s -> new Keyword(null, s));
+        return INTERNED.intern(t, () -> new Keyword(null, t));
     }
 
     /** The keyword with the given namespace (may be null) and name. */
     public static Keyword of(String namespace, String name) {
         Objects.requireNonNull(name, "keyword name");
         String t = namespace == null ? name : namespace + "/" + name;
-        return INTERNED.computeIfAbsent(t, s -> new Keyword(namespace, name));
+        return INTERNED.intern(t, () -> new Keyword(namespace, name));
     }
 
     /** The namespace, or null for a keyword without one. */
@@ -80,6 +79,11 @@ public final class Keyword implements Comparable<Keyword> {
     @Override
     public boolean equals(Object o) {
         return this == o; // interned
+    }
+
+    /** The number of interned keywords still alive (for tests). */
+    static int internedCount() {
+        return INTERNED.size();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.chronon.edn;
 
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An EDN symbol such as {@code ?e}, {@code pull} or {@code clojure.string/includes?}. Symbols are interned: two
@@ -9,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * hashing is cheap. Printed as written.
  */
 public final class Symbol implements Comparable<Symbol> {
-    private static final ConcurrentHashMap<String, Symbol> INTERNED = new ConcurrentHashMap<>();
+    private static final WeakInterner<Symbol> INTERNED = new WeakInterner<>();
 
     private final String namespace;
     private final String name;
@@ -39,14 +38,14 @@ public final class Symbol implements Comparable<Symbol> {
         if (slash > 0) {
             return of(t.substring(0, slash), t.substring(slash + 1));
         }
-        return INTERNED.computeIfAbsent(t, s -> new Symbol(null, s));
+        return INTERNED.intern(t, () -> new Symbol(null, t));
     }
 
     /** The symbol with the given namespace (may be null) and name. */
     public static Symbol of(String namespace, String name) {
         Objects.requireNonNull(name, "symbol name");
         String t = namespace == null ? name : namespace + "/" + name;
-        return INTERNED.computeIfAbsent(t, s -> new Symbol(namespace, name));
+        return INTERNED.intern(t, () -> new Symbol(namespace, name));
     }
 
     /** The namespace, or null for a symbol without one. */
@@ -81,6 +80,11 @@ public final class Symbol implements Comparable<Symbol> {
     @Override
     public boolean equals(Object o) {
         return this == o; // interned
+    }
+
+    /** The number of interned symbols still alive (for tests). */
+    static int internedCount() {
+        return INTERNED.size();
     }
 
     @Override
