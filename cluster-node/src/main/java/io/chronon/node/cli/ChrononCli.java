@@ -11,9 +11,20 @@ import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.node.ChrononNode;
+import io.chronon.node.config.NodeOptions;
+import io.chronon.node.config.UsageErrors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,42 +32,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
- * Chronon's command line ({@code bin/chronon}): {@code serve} starts a node; the other
- * commands are clients of a node (or of an in-process database) through the Java client:
- * {@code create-db}, {@code delete-db}, {@code list-dbs}, {@code transact}, {@code q},
- * {@code import} and {@code export}. Each answers {@code --help}. Results print as EDN on
- * stdout; errors print on stderr with their category, and the exit status is 1 (2 for a
- * usage error).
+ * Chronon's command line ({@code bin/chronon}), parsed by picocli: {@code serve} starts a
+ * node ({@link NodeOptions}); the other commands are clients of a node (or of an in-process
+ * database) through the Java client: {@code create-db}, {@code delete-db}, {@code list-dbs},
+ * {@code transact}, {@code q}, {@code import} and {@code export}. Each answers {@code --help}.
+ * Results print as EDN on stdout; errors print on stderr with their category, and the exit
+ * status is 1 (2 for a usage error, see {@link UsageErrors}).
  */
+@Command(name = "bin/chronon", customSynopsis = "bin/chronon COMMAND [options]",
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "The client commands reach the server at --uri URI, else $CHRONON_URI, else"
+                + " chronon://127.0.0.1:8998/. Give the access key in it: chronon://KEY:SECRET@HOST:PORT/ (serve prints"
+                + " a generated one at start). A DB argument is a database name on that server, or a whole URI"
+                + " (chronon://KEY:SECRET@HOST:PORT/name, chronon:dir:/path/name). COMMAND --help tells more."})
 public final class ChrononCli {
     /** The server used when neither {@code --uri} nor {@code CHRONON_URI} names one. */
     public static final String DEFAULT_URI = "chronon://127.0.0.1:8998/";
 
-    static final String USAGE = """
-            Usage: bin/chronon COMMAND [options]
-
-            Commands:
-              serve       start a node (HTTP API on port 8998, data under ./data); see serve --help
-              create-db   create a database
-              delete-db   delete a database and all its data
-              list-dbs    list the databases
-              transact    transact EDN tx-data
-              q           run a Datalog query
-              import      replay an EDN file of transactions into a database, with progress
-              export      write a database's transactions to an EDN file that import replays
-
-            The client commands reach the server at --uri URI, else $CHRONON_URI, else
-            chronon://127.0.0.1:8998/. Give the access key in it: chronon://KEY:SECRET@HOST:PORT/
-            (serve prints a generated one at start). A DB argument is a database name on that
-            server, or a whole URI (chronon://KEY:SECRET@HOST:PORT/name, chronon:dir:/path/name).
-            COMMAND --help tells more.
-            """;
-
     private final PrintStream out;
     private final PrintStream err;
     private final String envUri;
+    /** Whether {@code serve} started a node, which then runs on. */
+    private boolean serving;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    private boolean help;
 
     ChrononCli(PrintStream out, PrintStream err, String envUri) {
         this.out = out;
@@ -64,65 +67,97 @@ public final class ChrononCli {
         this.envUri = envUri;
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("serve")) {
-            ChrononNode.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-            return;
+    public static void main(String[] args) {
+        ChrononCli cli = new ChrononCli(System.out, System.err, System.getenv("CHRONON_URI"));
+        int status = cli.run(args);
+        // a node that serve started runs on in its actor system's threads; a client command is done
+        if (status != 0 || !cli.serving) {
+            System.exit(status);
         }
-        System.exit(new ChrononCli(System.out, System.err, System.getenv("CHRONON_URI")).run(args));
     }
 
-    /** Runs one client command; answers the exit status. */
+    /** Runs one command; answers the exit status. */
     int run(String[] args) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        Command command = Command.of(args[0]);
-        if (command == null) {
-            err.println("unknown command: " + args[0]);
-            err.print(USAGE);
+        NodeOptions serve = new NodeOptions();
+        CommandLine commandLine = new CommandLine(this)
+                .addSubcommand(new CommandLine(serve))
+                .addSubcommand(new CreateDbCommand())
+                .addSubcommand(new DeleteDbCommand())
+                .addSubcommand(new ListDbsCommand())
+                .addSubcommand(new TransactCommand())
+                .addSubcommand(new QueryCommand())
+                .addSubcommand(new ImportCommand())
+                .addSubcommand(new ExportCommand())
+                .addSubcommand(new CommandLine.HelpCommand());
+        UsageErrors.configure(commandLine)
+                .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+                .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+                // serve's errors read as ChrononNode's; a client command's start with its name
+                .setParameterExceptionHandler((e, given) -> UsageErrors.report(e, isClientCommand(e.getCommandLine())
+                        ? e.getCommandLine().getCommandName() + ": " : ""))
+                .setExecutionExceptionHandler((e, command, parsed) -> failed(e, command))
+                .setExecutionStrategy(parsed -> {
+                    Integer helped = CommandLine.executeHelpRequest(parsed);
+                    if (helped != null) {
+                        return helped;
+                    }
+                    if (!parsed.hasSubcommand()) {
+                        commandLine.usage(commandLine.getOut());
+                        return 0;
+                    }
+                    if (parsed.subcommand().commandSpec().userObject() == serve) {
+                        int status = ChrononNode.serve(serve);
+                        serving = status == 0;
+                        return status;
+                    }
+                    return new CommandLine.RunLast().execute(parsed);
+                });
+        return commandLine.execute(args);
+    }
+
+    private static boolean isClientCommand(CommandLine command) {
+        return command.getParent() != null && !(command.getCommandSpec().userObject() instanceof NodeOptions);
+    }
+
+    /** A client command's failure: a usage error (2), an error of the database or of a file (1). */
+    private int failed(Exception e, CommandLine command) throws Exception {
+        if (e instanceof IllegalArgumentException) {
+            err.println(command.getCommandName() + ": " + e.getMessage());
+            command.usage(command.getErr());
             return 2;
         }
-        Options o;
-        try {
-            o = Options.parse(command, java.util.Arrays.copyOfRange(args, 1, args.length));
-        } catch (IllegalArgumentException e) {
-            err.println(args[0] + ": " + e.getMessage());
-            err.print(command.help);
-            return 2;
-        }
-        if (o.help) {
-            out.print(command.help);
-            return 0;
-        }
-        try {
-            return execute(command, o);
-        } catch (IllegalArgumentException e) {
-            err.println(args[0] + ": " + e.getMessage());
-            err.print(command.help);
-            return 2;
-        } catch (ChrononException e) {
-            err.println("error (" + e.category().name().toLowerCase().replace('_', '-') + "): " + e.getMessage());
-            if (e.category() == ErrorCategory.FORBIDDEN) {
+        if (e instanceof ChrononException c) {
+            err.println("error (" + c.category().name().toLowerCase().replace('_', '-') + "): " + c.getMessage());
+            if (c.category() == ErrorCategory.FORBIDDEN) {
                 err.println("hint: give the access key in the URI: --uri chronon://KEY:SECRET@HOST:PORT/ or CHRONON_URI");
             }
             return 1;
-        } catch (IOException e) {
+        }
+        if (e instanceof IOException) {
             err.println("error: " + e.getMessage());
             return 1;
         }
+        throw e;
+    }
+
+    /** The options every client command has. */
+    static final class ClientOptions {
+        @Option(names = "--uri", paramLabel = "URI", description = "the server (else $CHRONON_URI, else " + DEFAULT_URI + ")")
+        String uri;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+        boolean help;
     }
 
     /** The URI of database {@code db}: a whole URI as is, else a name on the server. */
-    String dbUri(Options o, String db) {
+    private String dbUri(ClientOptions o, String db) {
         if (db.startsWith("chronon:")) {
             return db;
         }
         return serverUri(o).withDatabase(db).toUriString();
     }
 
-    private ChrononUriText serverUri(Options o) {
+    private ChrononUriText serverUri(ClientOptions o) {
         String uri = o.uri != null ? o.uri : envUri != null && !envUri.isBlank() ? envUri : DEFAULT_URI;
         return new ChrononUriText(uri);
     }
@@ -145,69 +180,202 @@ public final class ChrononCli {
         }
     }
 
-    private int execute(Command command, Options o) throws IOException {
-        switch (command) {
-            case CREATE_DB -> {
-                boolean created = Chronon.createDatabase(dbUri(o, o.arg(0, "DB")));
-                out.println(created ? "created " + o.arg(0, "DB") : "exists " + o.arg(0, "DB"));
-                return 0;
-            }
-            case DELETE_DB -> {
-                boolean deleted = Chronon.deleteDatabase(dbUri(o, o.arg(0, "DB")));
-                out.println(deleted ? "deleted " + o.arg(0, "DB") : "no database " + o.arg(0, "DB"));
-                return deleted ? 0 : 1;
-            }
-            case LIST_DBS -> {
-                String place = o.args.isEmpty() ? serverUri(o).toUriString() : o.args.get(0);
-                for (String name : Chronon.listDatabases(place)) {
-                    out.println(name);
-                }
-                return 0;
-            }
-            case TRANSACT -> {
-                String txText = o.file != null ? read(o.file) : o.arg(1, "TX-DATA");
-                try (Connection conn = Chronon.connect(dbUri(o, o.arg(0, "DB")))) {
-                    out.println(EdnPrinter.print(reportMap(conn.transact(txText))));
-                }
-                return 0;
-            }
-            case Q -> {
-                try (Connection conn = Chronon.connect(dbUri(o, o.arg(0, "DB")))) {
-                    Db db = conn.db();
-                    if (o.asOf != null) {
-                        db = db.asOf(o.asOf);
-                    }
-                    List<Object> inputs = new ArrayList<>();
-                    int first = o.file != null ? 1 : 2;
-                    for (String a : o.args.subList(Math.min(first, o.args.size()), o.args.size())) {
-                        inputs.add(EdnReader.read(a));
-                    }
-                    out.println(EdnPrinter.print(db.q(o.file != null ? read(o.file) : o.arg(1, "QUERY"), inputs.toArray())));
-                }
-                return 0;
-            }
-            case IMPORT -> {
-                String uri = dbUri(o, o.arg(0, "DB"));
-                if (o.create) {
-                    Chronon.createDatabase(uri);
-                }
-                try (Connection conn = Chronon.connect(uri)) {
-                    Importer.Result r = new Importer(conn, err).run(Path.of(o.arg(1, "FILE")));
-                    out.println(EdnPrinter.print(Map.of(Keyword.of("transactions"), r.transactions(),
-                            Keyword.of("datoms"), r.datoms(), Keyword.of("basis-t"), r.basisT())));
-                }
-                return 0;
-            }
-            case EXPORT -> {
-                try (Connection conn = Chronon.connect(dbUri(o, o.arg(0, "DB")))) {
-                    Exporter.Result r = new Exporter(conn).run(Path.of(o.arg(1, "FILE")));
-                    out.println(EdnPrinter.print(Map.of(Keyword.of("transactions"), r.transactions(),
-                            Keyword.of("datoms"), r.datoms(), Keyword.of("basis-t"), r.basisT())));
-                }
-                return 0;
-            }
-            default -> throw new IllegalStateException(command.name());
+    @Command(name = "create-db", customSynopsis = "bin/chronon create-db [--uri URI] DB",
+            description = "create a database (prints \"created DB\", or \"exists DB\" if it already exists)")
+    final class CreateDbCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "DB", description = "the database")
+        String db;
+
+        @Override
+        public Integer call() {
+            boolean created = Chronon.createDatabase(dbUri(client, db));
+            out.println(created ? "created " + db : "exists " + db);
+            return 0;
         }
+    }
+
+    @Command(name = "delete-db", customSynopsis = "bin/chronon delete-db [--uri URI] DB",
+            description = "delete a database and all its data (exit status 1 if there was none)")
+    final class DeleteDbCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "DB", description = "the database")
+        String db;
+
+        @Override
+        public Integer call() {
+            boolean deleted = Chronon.deleteDatabase(dbUri(client, db));
+            out.println(deleted ? "deleted " + db : "no database " + db);
+            return deleted ? 0 : 1;
+        }
+    }
+
+    @Command(name = "list-dbs", customSynopsis = "bin/chronon list-dbs [--uri URI] [PLACE]",
+            description = "list the databases, one per line")
+    final class ListDbsCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "PLACE", arity = "0..1",
+                description = "a place other than the server: chronon:mem://, chronon:dir:/path/")
+        String place;
+
+        @Override
+        public Integer call() {
+            for (String name : Chronon.listDatabases(place != null ? place : serverUri(client).toUriString())) {
+                out.println(name);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "transact", customSynopsis = {"bin/chronon transact [--uri URI] DB TX-DATA",
+            "       bin/chronon transact [--uri URI] --file FILE DB      (FILE - reads stdin)"},
+            description = {"transact EDN tx-data",
+                    "Transacts TX-DATA, EDN such as '[{:db/id \"x\" :person/name \"Ada\"}]', and prints the report:"
+                            + " {:basis-t-before .. :basis-t .. :tx .. :tx-data [[e a v tx added] ...] :tempids {..}}."})
+    final class TransactCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the tx-data from FILE (- for stdin)")
+        String file;
+
+        @Parameters(index = "0", paramLabel = "DB", description = "the database")
+        String db;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "TX-DATA", description = "the tx-data (EDN), without --file")
+        String txData;
+
+        @Override
+        public Integer call() throws IOException {
+            String txText = file != null ? read(file) : required(txData, "TX-DATA");
+            try (Connection conn = Chronon.connect(dbUri(client, db))) {
+                out.println(EdnPrinter.print(reportMap(conn.transact(txText))));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "q", customSynopsis = {"bin/chronon q [--uri URI] [--as-of T] DB QUERY [INPUT ...]",
+            "       bin/chronon q [--uri URI] --file FILE DB [INPUT ...]"},
+            description = {"run a Datalog query",
+                    "Runs the Datalog QUERY (EDN) on the latest value of DB (or as of t T), each INPUT an EDN value"
+                            + " bound to the query's :in after $, and prints the result as EDN.",
+                    "Example: bin/chronon q people '[:find ?n :in $ ?min :where [?e :person/age ?a] [(>= ?a ?min)]"
+                            + " [?e :person/name ?n]]' 30"})
+    final class QueryCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the query from FILE (- for stdin)")
+        String file;
+
+        Long asOf;
+
+        @Parameters(index = "0", paramLabel = "DB", description = "the database")
+        String db;
+
+        @Parameters(index = "1..*", paramLabel = "QUERY INPUT", description = "the query (without --file), then the inputs")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = "--as-of", paramLabel = "T", description = "query the database as of t T")
+        void asOfT(String t) {
+            try {
+                asOf = Long.parseLong(t);
+            } catch (NumberFormatException e) {
+                throw new ParameterException(spec.commandLine(), "--as-of takes a t");
+            }
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            String query = file != null ? read(file) : required(args.isEmpty() ? null : args.get(0), "QUERY");
+            List<Object> inputs = new ArrayList<>();
+            for (String a : args.subList(file != null ? 0 : 1, args.size())) {
+                inputs.add(EdnReader.read(a));
+            }
+            try (Connection conn = Chronon.connect(dbUri(client, db))) {
+                Db value = asOf != null ? conn.db().asOf(asOf) : conn.db();
+                out.println(EdnPrinter.print(value.q(query, inputs.toArray())));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "import", customSynopsis = "bin/chronon import [--uri URI] [--create] DB FILE",
+            description = {"replay an EDN file of transactions into a database, with progress",
+                    "Transacts the transactions of FILE, an EDN file of tx-data vectors (one after the other), in order,"
+                            + " showing progress and rate on stderr. A file written by export (it starts with"
+                            + " #chronon/export {...}) is replayed with its entity ids mapped to new ones, giving the"
+                            + " same facts in an empty database."})
+    final class ImportCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--create", description = "create DB first")
+        boolean create;
+
+        @Parameters(index = "0", paramLabel = "DB", description = "the database")
+        String db;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "the EDN file")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            String uri = dbUri(client, db);
+            if (create) {
+                Chronon.createDatabase(uri);
+            }
+            try (Connection conn = Chronon.connect(uri)) {
+                Importer.Result r = new Importer(conn, err).run(file);
+                out.println(EdnPrinter.print(Map.of(Keyword.of("transactions"), r.transactions(),
+                        Keyword.of("datoms"), r.datoms(), Keyword.of("basis-t"), r.basisT())));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "export", customSynopsis = "bin/chronon export [--uri URI] DB FILE",
+            description = {"write a database's transactions to an EDN file that import replays",
+                    "Writes every transaction of DB, in order, to FILE: a #chronon/export header, then one tx-data"
+                            + " vector per transaction ([:db/add e a v] and [:db/retract e a v] with the original ids"
+                            + " and the original :db/txInstant). bin/chronon import replays it."})
+    final class ExportCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "DB", description = "the database")
+        String db;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "the file to write")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Connection conn = Chronon.connect(dbUri(client, db))) {
+                Exporter.Result r = new Exporter(conn).run(file);
+                out.println(EdnPrinter.print(Map.of(Keyword.of("transactions"), r.transactions(),
+                        Keyword.of("datoms"), r.datoms(), Keyword.of("basis-t"), r.basisT())));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code value}, or a usage error naming what is missing. */
+    private static String required(String value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + what);
+        }
+        return value;
     }
 
     private static String read(String file) throws IOException {
@@ -224,130 +392,5 @@ public final class ChrononCli {
         m.put(Keyword.of("tx-data"), r.txData().stream().map(d -> List.of(d.e(), d.a(), d.v(), d.tx(), d.added())).toList());
         m.put(Keyword.of("tempids"), r.tempids());
         return m;
-    }
-
-    /** The client commands and their help. */
-    enum Command {
-        CREATE_DB("create-db", """
-                Usage: bin/chronon create-db [--uri URI] DB
-                  Creates database DB (prints "created DB", or "exists DB" if it already exists).
-                """),
-        DELETE_DB("delete-db", """
-                Usage: bin/chronon delete-db [--uri URI] DB
-                  Deletes database DB and all its data (exit status 1 if there was none).
-                """),
-        LIST_DBS("list-dbs", """
-                Usage: bin/chronon list-dbs [--uri URI] [PLACE]
-                  Lists the databases of the server (or of PLACE: chronon:mem://, chronon:dir:/path/), one per line.
-                """),
-        TRANSACT("transact", """
-                Usage: bin/chronon transact [--uri URI] DB TX-DATA
-                       bin/chronon transact [--uri URI] --file FILE DB      (FILE - reads stdin)
-                  Transacts TX-DATA, EDN such as '[{:db/id "x" :person/name "Ada"}]', and prints the
-                  report: {:basis-t-before .. :basis-t .. :tx .. :tx-data [[e a v tx added] ...] :tempids {..}}.
-                """),
-        Q("q", """
-                Usage: bin/chronon q [--uri URI] [--as-of T] DB QUERY [INPUT ...]
-                       bin/chronon q [--uri URI] --file FILE DB [INPUT ...]
-                  Runs the Datalog QUERY (EDN) on the latest value of DB (or as of t T), each INPUT an
-                  EDN value bound to the query's :in after $, and prints the result as EDN.
-                  Example: bin/chronon q people '[:find ?n :in $ ?min :where [?e :person/age ?a] [(>= ?a ?min)] [?e :person/name ?n]]' 30
-                """),
-        IMPORT("import", """
-                Usage: bin/chronon import [--uri URI] [--create] DB FILE
-                  Transacts the transactions of FILE, an EDN file of tx-data vectors (one after the
-                  other), in order, showing progress and rate on stderr. --create creates DB first.
-                  A file written by export (it starts with #chronon/export {...}) is replayed with its
-                  entity ids mapped to new ones, giving the same facts in an empty database.
-                """),
-        EXPORT("export", """
-                Usage: bin/chronon export [--uri URI] DB FILE
-                  Writes every transaction of DB, in order, to FILE: a #chronon/export header, then one
-                  tx-data vector per transaction ([:db/add e a v] and [:db/retract e a v] with the
-                  original ids and the original :db/txInstant). bin/chronon import replays it.
-                """);
-
-        final String name;
-        final String help;
-
-        Command(String name, String help) {
-            this.name = name;
-            this.help = help;
-        }
-
-        static Command of(String name) {
-            for (Command c : values()) {
-                if (c.name.equals(name)) {
-                    return c;
-                }
-            }
-            return null;
-        }
-    }
-
-    /** A command's options and positional arguments. */
-    static final class Options {
-        String uri;
-        String file;
-        Long asOf;
-        boolean create;
-        boolean help;
-        final List<String> args = new ArrayList<>();
-
-        static Options parse(Command c, String[] argv) {
-            Options o = new Options();
-            for (int i = 0; i < argv.length; i++) {
-                String a = argv[i];
-                switch (a) {
-                    case "--help", "-h" -> o.help = true;
-                    case "--uri" -> o.uri = value(argv, ++i, a);
-                    case "--file", "-f" -> {
-                        if (c != Command.TRANSACT && c != Command.Q) {
-                            throw new IllegalArgumentException("unknown option " + a);
-                        }
-                        o.file = value(argv, ++i, a);
-                    }
-                    case "--as-of" -> {
-                        if (c != Command.Q) {
-                            throw new IllegalArgumentException("unknown option " + a);
-                        }
-                        try {
-                            o.asOf = Long.parseLong(value(argv, ++i, a));
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--as-of takes a t");
-                        }
-                    }
-                    case "--create" -> {
-                        if (c != Command.IMPORT) {
-                            throw new IllegalArgumentException("unknown option " + a);
-                        }
-                        o.create = true;
-                    }
-                    default -> {
-                        if (a.startsWith("--")) {
-                            throw new IllegalArgumentException("unknown option " + a);
-                        }
-                        o.args.add(a);
-                    }
-                }
-            }
-            return o;
-        }
-
-        private static String value(String[] argv, int i, String option) {
-            if (i >= argv.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return argv[i];
-        }
-
-        /** Positional argument {@code i} (after the file, for transact and q with --file). */
-        String arg(int i, String what) {
-            int index = file != null && i > 0 ? -1 : i;
-            if (index < 0 || index >= args.size()) {
-                throw new IllegalArgumentException("missing " + what);
-            }
-            return args.get(index);
-        }
     }
 }
