@@ -203,15 +203,15 @@ final class Builtins {
         def("count", 1, 1, (a, e) -> (long) count(a[0]));
         def("re-pattern", 1, 1, (a, e) -> a[0] instanceof Pattern p ? p : pattern(a[0]));
         def("re-find", 2, 2, (a, e) -> {
-            Matcher m = pattern(a[0]).matcher(string(a[1]));
+            Matcher m = pattern(a[0]).matcher(watched(string(a[1]), e));
             return m.find() ? groups(m) : null;
         });
         def("re-matches", 2, 2, (a, e) -> {
-            Matcher m = pattern(a[0]).matcher(string(a[1]));
+            Matcher m = pattern(a[0]).matcher(watched(string(a[1]), e));
             return m.matches() ? groups(m) : null;
         });
         def("re-seq", 2, 2, (a, e) -> {
-            Matcher m = pattern(a[0]).matcher(string(a[1]));
+            Matcher m = pattern(a[0]).matcher(watched(string(a[1]), e));
             List<Object> out = new ArrayList<>();
             while (m.find()) {
                 out.add(groups(m));
@@ -226,8 +226,8 @@ final class Builtins {
         def("clojure.string/upper-case", 1, 1, (a, e) -> str(a[0]).toUpperCase(Locale.ROOT));
         def("clojure.string/trim", 1, 1, (a, e) -> string(a[0]).strip());
         def("clojure.string/split", 2, 3, (a, e) -> {
-            String[] parts = a.length == 3 ? pattern(a[1]).split(string(a[0]), (int) integer(a[2]))
-                    : pattern(a[1]).split(string(a[0]));
+            String[] parts = a.length == 3 ? pattern(a[1]).split(watched(string(a[0]), e), (int) integer(a[2]))
+                    : pattern(a[1]).split(watched(string(a[0]), e));
             return List.of((Object[]) parts);
         });
         def("clojure.string/join", 1, 2, (a, e) -> {
@@ -618,6 +618,50 @@ final class Builtins {
             }
         }
         return p;
+    }
+
+    /**
+     * The text a regular expression reads, checking the query's deadline (and interruption)
+     * every few thousand characters read. Java's regex engine never looks at either, and a
+     * client's pattern can backtrack for hours on a short input ({@code ^(?:a+){1,40}b$} on 34
+     * {@code a}s): without this, the query's thread ran on long after its timeout answered.
+     */
+    private static CharSequence watched(String s, Env env) {
+        return new Watched(s, env);
+    }
+
+    private static final class Watched implements CharSequence {
+        private final String text;
+        private final Env env;
+        private int reads;
+
+        Watched(String text, Env env) {
+            this.text = text;
+            this.env = env;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if ((++reads & 4095) == 0) {
+                env.checkDeadline();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     private static Object groups(Matcher m) {

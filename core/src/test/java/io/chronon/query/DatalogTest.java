@@ -474,6 +474,27 @@ class DatalogTest {
         assertTrue(ms < 10_000, "took " + ms + " ms");
     }
 
+    /**
+     * A client's regular expression that backtracks for hours on a short input (issue 16):
+     * each function that runs one reads its text through a deadline check, so the timeout
+     * stops it, in re-find, re-matches, re-seq and split alike. Before, the thread ran on.
+     */
+    @ParameterizedTest
+    @MethodSource("backtrackingCalls")
+    void aTimeoutStopsARegularExpression(String call) {
+        String input = "a".repeat(34);
+        String q = "[:find ?x :in ?p ?s :where [(re-pattern ?p) ?re] " + call + "]";
+        ChrononException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> assertThrows(ChrononException.class, () -> Datalog.query(q, List.of("^(?:a+){1,40}b$", input),
+                        QueryOptions.DEFAULTS.withTimeoutMillis(300))));
+        assertEquals(Keyword.of("db.error/query-timeout"), e.code());
+    }
+
+    static Stream<String> backtrackingCalls() {
+        return Stream.of("[(re-find ?re ?s) ?x]", "[(re-matches ?re ?s) ?x]", "[(re-seq ?re ?s) ?x]",
+                "[(clojure.string/split ?s ?re) ?x]");
+    }
+
     @Test
     void interruptingTheThreadStopsAQuery() throws Exception {
         DbValue big = many(2000);
