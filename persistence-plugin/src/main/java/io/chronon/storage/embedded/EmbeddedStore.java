@@ -75,7 +75,12 @@ public final class EmbeddedStore implements Extension {
                 return named(c, LogStore.class);
             }
             try {
-                return new FileLogStore(dir(c, "journal"), c.getBytes("segment-size"), c.getBoolean("fsync"));
+                String onCorruption = c.hasPath("on-corruption") ? c.getString("on-corruption") : "refuse";
+                if (!onCorruption.equals("refuse") && !onCorruption.equals("truncate")) {
+                    throw new IllegalArgumentException(path + ".on-corruption must be refuse or truncate, not " + onCorruption);
+                }
+                return new FileLogStore(dir(c, "journal"), c.getBytes("segment-size"), c.getBoolean("fsync"),
+                        onCorruption.equals("truncate"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -73,6 +73,7 @@ final class FileLogStore implements LogStore {
     private final Path root;
     private final long segmentBytes;
     private final boolean fsync;
+    private final boolean truncateCorrupt;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final ConcurrentHashMap<String, PidLog> logs = new ConcurrentHashMap<>();
@@ -84,9 +85,20 @@ final class FileLogStore implements LogStore {
     private volatile boolean closed;
 
     FileLogStore(Path root, long segmentBytes, boolean fsync) throws IOException {
+        this(root, segmentBytes, fsync, false);
+    }
+
+    /**
+     * @param truncateCorrupt what to do with a log whose last segment has a damaged record
+     *                        followed by good ones: false (the default) refuses to open it,
+     *                        true cuts it at the damaged record, dropping the good ones after it
+     *                        (the operator's choice, {@code on-corruption = truncate})
+     */
+    FileLogStore(Path root, long segmentBytes, boolean fsync, boolean truncateCorrupt) throws IOException {
         this.root = root.toAbsolutePath();
         this.segmentBytes = segmentBytes;
         this.fsync = fsync;
+        this.truncateCorrupt = truncateCorrupt;
         Files.createDirectories(this.root);
         lockChannel = FileChannel.open(this.root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -396,7 +408,7 @@ final class FileLogStore implements LogStore {
                 log.highest = log.deletedTo;
             } else {
                 Map.Entry<Long, Path> last = log.segments.lastEntry();
-                long[] scan = scanTail(last.getValue(), last.getKey());
+                long[] scan = scanTail(last.getValue(), last.getKey(), store.truncateCorrupt, persistenceId);
                 log.durableLength = scan[0];
                 log.highest = scan[1];
             }
@@ -405,10 +417,15 @@ final class FileLogStore implements LogStore {
         }
 
         /**
-         * Validates the last segment and cuts off a torn or corrupt tail. Returns its valid
-         * length and the last sequence number in it (first - 1 if it has no records).
+         * Validates the last segment and cuts off a torn tail: a damaged record with no good
+         * record after it, which is what a crash in the middle of a write leaves (an
+         * acknowledged record was synced before its acknowledgement, so it is never part of
+         * one). A damaged record with good records after it is not a torn write but damage to
+         * acknowledged data: the log is not opened ({@link CorruptLogException}) unless
+         * {@code truncate} says to cut it there. Returns the valid length and the last sequence
+         * number (first - 1 if it has no records).
          */
-        private static long[] scanTail(Path path, long firstSeq) throws IOException {
+        private static long[] scanTail(Path path, long firstSeq, boolean truncate, String persistenceId) throws IOException {
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long size = ch.size();
                 if (size < HEADER) {
@@ -449,11 +466,54 @@ final class FileLogStore implements LogStore {
                     pos += 8 + len;
                 }
                 if (pos < size) {
+                    long[] after = goodRecordAfter(ch, pos, size, last);
+                    if (after != null && !truncate) {
+                        throw new CorruptLogException("The log of " + persistenceId + " is damaged: segment " + path
+                                + " has a bad record at byte " + pos + " (after sequence number " + last
+                                + ") and good records after it (sequence number " + after[1] + " at byte " + after[0]
+                                + "). Acknowledged transactions follow the damage, so the log is not opened. Restore the"
+                                + " data directory from a backup, or cut the log at the damage (every record after it is"
+                                + " lost) by starting the node once with chronon.embedded.file.journal.on-corruption ="
+                                + " truncate (docs/embedded-store.md, \"A damaged log\").");
+                    }
+                    if (after != null) {
+                        System.getLogger(FileLogStore.class.getName()).log(System.Logger.Level.WARNING,
+                                "Cutting the damaged log of " + persistenceId + " at byte " + pos
+                                + " of " + path + " (on-corruption = truncate): records from sequence number " + (last + 1)
+                                + " on are dropped");
+                    }
                     ch.truncate(pos);
                     ch.force(true);
                 }
                 return new long[] {pos, last};
             }
+        }
+
+        /**
+         * The position and sequence number of the first well-formed record (length in range,
+         * a sequence number after {@code last}, its checksum right) after the bad one at
+         * {@code bad}, or null if there is none: then the rest is a torn tail (or the zeros
+         * preallocated ahead of the data).
+         */
+        private static long[] goodRecordAfter(FileChannel ch, long bad, long size, long last) throws IOException {
+            ByteBuffer rest = ch.map(FileChannel.MapMode.READ_ONLY, bad, size - bad);
+            int n = rest.capacity();
+            for (int p = 1; p + HEADER + 8 <= n; p++) {
+                int len = rest.getInt(p);
+                if (len < 8 || len > MAX_RECORD || (long) p + HEADER + len > n) {
+                    continue;
+                }
+                long seq = rest.getLong(p + HEADER);
+                if (seq <= last || seq > last + n) {
+                    continue;
+                }
+                byte[] body = new byte[len];
+                rest.get(p + HEADER, body);
+                if (crc32c(body) == rest.getInt(p + 4)) {
+                    return new long[] {bad + p, seq};
+                }
+            }
+            return null;
         }
 
         synchronized long highest() {

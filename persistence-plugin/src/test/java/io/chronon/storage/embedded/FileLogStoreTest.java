@@ -198,6 +198,44 @@ class FileLogStoreTest {
         }
     }
 
+    /**
+     * A bit flipped in an acknowledged record with acknowledged records after it: the log is
+     * not opened (before: cut silently at the damage, dropping records 3 to 5); the operator
+     * may choose to cut it.
+     */
+    @Test
+    void damageBeforeGoodRecordsIsRefusedUnlessTheOperatorChoosesToCut() throws Exception {
+        try (FileLogStore store = new FileLogStore(dir, 1 << 20, true)) {
+            write(store, "p", 1, 5);
+        }
+        Path seg = onlySegment("p");
+        byte[] bytes = Files.readAllBytes(seg);
+        int third = recordStart(bytes, 3);
+        bytes[third + 8 + 10] ^= 0x55; // inside the body of record 3 of 5
+        Files.write(seg, bytes);
+        try (FileLogStore store = new FileLogStore(dir, 1 << 20, true)) {
+            CorruptLogException e = assertThrows(CorruptLogException.class, () -> store.highestSequenceNr("p"));
+            assertTrue(e.getMessage().contains("bad record at byte " + third), e.getMessage());
+            assertTrue(e.getMessage().contains("sequence number 4"), e.getMessage());
+        }
+        assertEquals(bytes.length, Files.size(seg), "nothing was cut");
+        try (FileLogStore store = new FileLogStore(dir, 1 << 20, true, true)) {
+            assertEquals(2, store.highestSequenceNr("p"));
+            write(store, "p", 3, 3);
+            assertEquals(range(1, 3), seqs(store, "p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+        }
+    }
+
+    /** The byte offset of the {@code n}-th record (1-based) of a segment. */
+    private static int recordStart(byte[] segment, int n) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(segment);
+        int pos = 8;
+        for (int i = 1; i < n; i++) {
+            pos += 8 + b.getInt(pos);
+        }
+        return pos;
+    }
+
     @Test
     void segmentsRollAndReadsCrossThem() throws Exception {
         try (FileLogStore store = new FileLogStore(dir, 200, true)) {

@@ -1,0 +1,10 @@
+package io.chronon.storage.embedded;
+
+import java.io.IOException;
+
+/** A log that is not opened because acknowledged records follow a damaged one (see {@link FileLogStore}). */
+public final class CorruptLogException extends IOException {
+    CorruptLogException(String message) {
+        super(message);
+    }
+}
