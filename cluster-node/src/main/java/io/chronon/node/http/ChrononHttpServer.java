@@ -23,8 +23,6 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +54,6 @@ import java.util.concurrent.TimeUnit;
  * transactors: this class only translates.
  */
 public final class ChrononHttpServer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ChrononHttpServer.class);
     private static final Keyword RESULT = Keyword.of("result");
     private static final Keyword BASIS_T = Keyword.of("basis-t");
     private static final Keyword DB_NAME = Keyword.of("db/name");
@@ -260,9 +257,7 @@ public final class ChrononHttpServer implements AutoCloseable {
     private static HttpResponse error(Format format, ChrononException e) {
         int status = "chronon.error/body-too-large".equals(e.code() == null ? null : e.code().text())
                 ? 413 : HttpError.status(e.category());
-        if (status >= 500 && status != 503 && status != 504) {
-            log.error("HTTP request failed: {}", e.toString(), e);
-        }
+        // a fault (500) is logged with its error id by HttpError.body
         return response(status, format, HttpError.body(e));
     }
 

@@ -8,12 +8,16 @@ import io.chronon.sharding.ChrononError;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one error shape of the HTTP API, {@code {:category :incorrect :code :db.error/... :message "..." :form ...}},
  * and the status of each category.
  */
 final class HttpError {
+    private static final Logger log = LoggerFactory.getLogger(HttpError.class);
     /** Longer offending forms are cut to their start, as a string. */
     private static final int MAX_FORM_CHARS = 2000;
     private HttpError() {
@@ -39,9 +43,22 @@ final class HttpError {
         return ChrononError.of(failure);
     }
 
-    /** The body of an error: its category, code, message and the offending form when there is one. */
+    /**
+     * The body of an error: its category, code, message and the offending form when there is one.
+     * An internal fault (a 500) says only that it happened and under which id it is in the node's
+     * log, with its details (a Java exception's class and message may name internals or files).
+     */
     static Map<Object, Object> body(ChrononException e) {
         Map<Object, Object> body = new LinkedHashMap<>();
+        if (e.category() == ErrorCategory.FAULT) {
+            String id = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+            log.error("Internal error {}: {}", id, e.getMessage(), e);
+            body.put(Keyword.of("category"), Keyword.of("fault"));
+            body.put(Keyword.of("code"), Keyword.of("chronon.error/fault"));
+            body.put(Keyword.of("message"), "Internal error " + id + "; its details are in the node's log");
+            body.put(Keyword.of("error-id"), id);
+            return body;
+        }
         body.put(Keyword.of("category"), Keyword.of(e.category().name().toLowerCase().replace('_', '-')));
         if (e.code() != null) {
             body.put(Keyword.of("code"), e.code());

@@ -1,0 +1,43 @@
+package io.chronon.node.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chronon.ErrorCategory;
+import io.chronon.edn.Keyword;
+import io.chronon.sharding.ChrononError;
+
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What an error's body tells a client (issue 16: internal errors named Java exceptions and files). */
+class HttpErrorTest {
+    @Test
+    void anInternalFaultSaysOnlyItsIdNotTheException() {
+        ChrononError fault = ChrononError.of(new UncheckedIOException(
+                new java.io.IOException("/var/lib/chronon/journal/people/00000000000000000001.log: Input/output error")));
+        assertEquals(ErrorCategory.FAULT, fault.category());
+        assertEquals(500, HttpError.status(fault.category()));
+        Map<Object, Object> body = HttpError.body(fault);
+        String message = (String) body.get(Keyword.of("message"));
+        String id = (String) body.get(Keyword.of("error-id"));
+        assertTrue(id != null && !id.isEmpty(), body.toString());
+        assertTrue(message.contains(id), message);
+        String shown = body.toString();
+        assertFalse(shown.contains("Exception"), shown);
+        assertFalse(shown.contains("/var/lib"), shown);
+        assertEquals(Keyword.of("chronon.error/fault"), body.get(Keyword.of("code")));
+        // another fault, another id
+        assertFalse(id.equals(HttpError.body(fault).get(Keyword.of("error-id"))));
+    }
+
+    @Test
+    void aClientsMistakeKeepsItsMessageAndForm() {
+        Map<Object, Object> body = HttpError.body(ChrononError.incorrect("db.error/not-an-entity", "Unable to resolve entity: :nope",
+                Keyword.of("nope")));
+        assertEquals("Unable to resolve entity: :nope", body.get(Keyword.of("message")));
+        assertEquals(Keyword.of("nope"), body.get(Keyword.of("form")));
+    }
+}
