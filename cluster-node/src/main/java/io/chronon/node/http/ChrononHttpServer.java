@@ -306,7 +306,8 @@ public final class ChrononHttpServer implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         // a plain future: Pekko's would run the handler on a new thread per request on two cores
-        return Futures.plain(request.entity().withSizeLimit(max).toStrict(settings.maxReadTimeout().toMillis(), system),
+        // toStrict with our limit: without one it applies pekko.http.parsing.max-to-strict-bytes (8 MB) first
+        return Futures.plain(request.entity().withSizeLimit(max).toStrict(settings.maxReadTimeout().toMillis(), max, system),
                         system.executionContext())
                 .handle((strict, failure) -> {
                     if (failure != null) {

@@ -34,7 +34,8 @@ final class HttpTestNode implements AutoCloseable {
 
     HttpTestNode(String extraConfig) throws Exception {
         dataDir = Files.createTempDirectory("chronon-http");
-        node = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString(extraConfig + "\n"
+        // extraConfig last: what a test gives wins over these defaults
+        node = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString(""
                 + "chronon.storage.data-dir = \"" + dataDir.toString().replace("\\", "/") + "\"\n"
                 + "chronon.storage.default-kind = file\n"
                 + "chronon.node.port = 0\n"
@@ -44,7 +45,7 @@ final class HttpTestNode implements AutoCloseable {
                 + "chronon.http.max-body-size = 64k\n"
                 + "pekko.loglevel = WARNING\n"
                 + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                + "pekko.coordinated-shutdown.exit-jvm = off\n")));
+                + "pekko.coordinated-shutdown.exit-jvm = off\n" + extraConfig + "\n")));
         node.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
         base = "http://127.0.0.1:" + node.httpPort();
     }
