@@ -26,7 +26,8 @@ public final class ChrononError extends ChrononException {
             return of(e.getCause());
         }
         if (e instanceof java.util.concurrent.TimeoutException) {
-            return unavailable("chronon.error/timeout", "No answer in time: " + e.getMessage());
+            // not the ask's own message: it names Pekko's internals (entity refs, type keys, actor paths)
+            return unavailable("chronon.error/timeout", "No answer in time; retry, or give the read a longer :timeout-ms");
         }
         return new ChrononError(ErrorCategory.FAULT, Keyword.of("chronon.error/fault"),
                 "Unexpected failure: " + e, null);
