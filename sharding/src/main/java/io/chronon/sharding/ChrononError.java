@@ -27,7 +27,7 @@ public final class ChrononError extends ChrononException {
         }
         if (e instanceof java.util.concurrent.TimeoutException) {
             // not the ask's own message: it names Pekko's internals (entity refs, type keys, actor paths)
-            return unavailable("chronon.error/timeout", "No answer in time; retry, or give the read a longer :timeout-ms");
+            return unavailable("chronon.error/timeout", "No answer in time; retry (a transaction with the same :request-id, which is answered once)");
         }
         return new ChrononError(ErrorCategory.FAULT, Keyword.of("chronon.error/fault"),
                 "Unexpected failure: " + e, null);
