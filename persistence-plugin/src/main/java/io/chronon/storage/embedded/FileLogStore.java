@@ -190,7 +190,13 @@ final class FileLogStore implements LogStore {
             int poison = batch.indexOf(POISON);
             List<Object> work = poison < 0 ? batch : batch.subList(0, poison);
             synchronized (writeLock) {
-                writeGroup(work);
+                try {
+                    writeGroup(work);
+                } catch (Throwable t) {
+                    // an Error (out of memory, a stack overflow) must not end this thread: every later
+                    // write would wait forever. The group's writes fail; the next group starts afresh.
+                    failGroup(work, t);
+                }
             }
             if (poison >= 0) {
                 failPending();
@@ -251,6 +257,26 @@ final class FileLogStore implements LogStore {
         } catch (IOException | RuntimeException ex) {
             log.abandonPending();
             writes.forEach(w -> w.done().completeExceptionally(ex));
+        }
+    }
+
+    /** Fails what a group that threw left incomplete, and drops what its logs had not synced. */
+    private void failGroup(List<Object> items, Throwable cause) {
+        IOException failed = new IOException("The journal failed writing this group: " + cause, cause);
+        for (Object item : items) {
+            if (item instanceof WriterTask t) {
+                t.done().completeExceptionally(failed);
+            } else if (item instanceof PidWrite w) {
+                w.done().completeExceptionally(failed);
+                PidLog log = logs.get(w.persistenceId());
+                if (log != null) {
+                    try {
+                        log.abandonPending();
+                    } catch (Throwable again) {
+                        failed.addSuppressed(again);
+                    }
+                }
+            }
         }
     }
 

@@ -226,6 +226,40 @@ class FileLogStoreTest {
         }
     }
 
+    /**
+     * An Error while writing (out of memory, here one thrown by the records themselves) fails
+     * that write and nothing else: the writer thread goes on. Before, it ended the thread and
+     * every later write waited forever.
+     */
+    @Test
+    void anErrorWhileWritingFailsThatWriteAndTheJournalGoesOn() throws Exception {
+        try (FileLogStore store = new FileLogStore(dir, 1 << 20, true)) {
+            write(store, "p", 1, 2);
+            List<LogRecord> poisoned = new java.util.AbstractList<>() {
+                @Override
+                public LogRecord get(int index) {
+                    throw new OutOfMemoryError("simulated: no memory for record " + index);
+                }
+
+                @Override
+                public int size() {
+                    return 1;
+                }
+            };
+            PidWrite bad = new PidWrite("p", poisoned);
+            store.append(List.of(bad));
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> bad.done().get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+            write(store, "p", 3, 4);
+            write(store, "q", 1, 1);
+            assertEquals(range(1, 4), seqs(store, "p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+        }
+        try (FileLogStore store = new FileLogStore(dir, 1 << 20, true)) {
+            assertEquals(range(1, 4), seqs(store, "p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+        }
+    }
+
     /** The byte offset of the {@code n}-th record (1-based) of a segment. */
     private static int recordStart(byte[] segment, int n) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(segment);
