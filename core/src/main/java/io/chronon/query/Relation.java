@@ -1,6 +1,9 @@
 package io.chronon.query;
 
+import io.chronon.ChrononException;
+import io.chronon.ErrorCategory;
 import io.chronon.db.Values;
+import io.chronon.edn.Keyword;
 import io.chronon.edn.Symbol;
 
 import java.util.Arrays;
@@ -27,7 +30,9 @@ final class Relation {
     Relation(Symbol[] vars, int capacity) {
         this.vars = vars;
         this.arity = vars.length;
-        this.data = new Object[Math.max(arity, 1) * Math.max(capacity, 4)];
+        // a planner's estimate is no promise: never more at once than a relation may hold
+        this.data = new Object[(int) Math.min((long) Math.max(arity, 1) * Math.max(capacity, 4),
+                Math.max(maxCells, Math.max(arity, 1) * 4L))];
     }
 
     /** The relation with no variables and one row: the start of every conjunction. */
@@ -74,11 +79,41 @@ final class Relation {
         return data[row * arity + col];
     }
 
+    /**
+     * The most values one relation may hold (rows x columns). A query whose intermediate result
+     * grows past it (a forgotten join clause makes a cross product: three patterns over 3,000
+     * names are 27 billion rows) is rejected instead of filling the heap before its timeout.
+     * Default: the maximum heap / 64 (8 million values on a 512 MB heap), or the system
+     * property {@code chronon.query.max-relation-cells}.
+     */
+    private static volatile long maxCells = Long.getLong("chronon.query.max-relation-cells",
+            Math.max(1_000_000L, Runtime.getRuntime().maxMemory() / 64));
+
+    static long maxCells() {
+        return maxCells;
+    }
+
+    /** Sets {@link #maxCells}; for the node's configuration and for tests. */
+    static void maxCells(long cells) {
+        maxCells = cells;
+    }
+
     /** Appends a row and returns the index of its first cell; the caller fills the cells. */
     int addRow() {
         int base = size * arity;
         if (base + arity > data.length) {
-            data = Arrays.copyOf(data, Math.max(data.length * 2, base + arity));
+            long wanted = Math.max((long) data.length * 2, base + arity);
+            long limit = maxCells;
+            if (wanted > limit) {
+                if (base + arity > limit) {
+                    throw new ChrononException(ErrorCategory.INCORRECT, Keyword.of("chronon.error/query-too-large"),
+                            "The query's intermediate result grew past " + limit + " values (" + size + " rows of "
+                                    + arity + "); narrow it: a clause that shares no variable with the others makes"
+                                    + " a cross product", null);
+                }
+                wanted = limit;
+            }
+            data = Arrays.copyOf(data, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
         }
         size++;
         return base;

@@ -495,6 +495,29 @@ class DatalogTest {
                 "[(clojure.string/split ?s ?re) ?x]");
     }
 
+    /**
+     * A cross product (three patterns sharing no variable) is rejected once an intermediate
+     * result passes the relation limit, instead of filling the heap inside its timeout (issue
+     * 16: 3,000 names ran a 512 MB node out of memory).
+     */
+    @Test
+    void aCrossProductPastTheRelationLimitIsRejected() {
+        DbValue big = many(2000);
+        long before = Relation.maxCells();
+        Relation.maxCells(1_000_000);
+        try {
+            ChrononException e = assertThrows(ChrononException.class, () -> Datalog.query(
+                    "[:find (count ?x) :where [_ :name ?x] [_ :name ?y] [_ :name ?z]]", List.of(big),
+                    QueryOptions.DEFAULTS.withTimeoutMillis(60_000)));
+            assertEquals(Keyword.of("chronon.error/query-too-large"), e.code());
+            assertEquals(ErrorCategory.INCORRECT, e.category());
+            // what fits still answers
+            assertEquals(List.of(List.of(2000L)), Datalog.q("[:find (count ?x) :where [_ :name ?x]]", big));
+        } finally {
+            Relation.maxCells(before);
+        }
+    }
+
     @Test
     void interruptingTheThreadStopsAQuery() throws Exception {
         DbValue big = many(2000);
