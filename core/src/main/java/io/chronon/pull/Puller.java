@@ -1,5 +1,7 @@
 package io.chronon.pull;
 
+import io.chronon.ChrononException;
+import io.chronon.ErrorCategory;
 import io.chronon.db.Attribute;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
@@ -47,6 +49,21 @@ final class Puller {
     private final IdentityHashMap<PullPattern, HashSet<Long>> seen;
     /** Component entities being expanded on the current path: a guard against cyclic components. */
     private HashSet<Long> expanding;
+    /**
+     * How deep one pull may nest entities. Pull recurses once per level, and so do the writers
+     * of its result (JSON, the wire format): a chain of 50,000 components overflowed the
+     * thread's stack, an error that is fatal to a node. Datomic has no such limit and fails the
+     * same way.
+     */
+    static final int MAX_NESTING = 256;
+    /**
+     * How many entities one top-level pull may give. Seen-sets are per path, as in Datomic, so
+     * a recursive pattern over a graph of diamonds pulls each entity once per path to it:
+     * exponentially many.
+     */
+    static final int MAX_ENTITIES = Integer.getInteger("chronon.pull.max-entities", 200_000);
+    private int nesting;
+    private int pulled;
 
     Puller(DbValue db, PullPattern root) {
         this.db = db;
@@ -75,6 +92,26 @@ final class Puller {
      * {@code p} itself give only ids.
      */
     Map<Object, Object> pull(Long eid, PullPattern p, boolean recursionOff) {
+        if (++nesting > MAX_NESTING) {
+            throw tooLarge("nests entities deeper than " + MAX_NESTING + " levels (a long chain of components or"
+                    + " references followed by a recursive pattern)");
+        }
+        if (++pulled > MAX_ENTITIES) {
+            throw tooLarge("pulls more than " + MAX_ENTITIES + " entities (a recursive pattern over a large graph)");
+        }
+        try {
+            return pullEntity(eid, p, recursionOff);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private static ChrononException tooLarge(String what) {
+        return new ChrononException(ErrorCategory.INCORRECT, Keyword.of("chronon.error/pull-too-large"),
+                "The pull " + what + "; limit the recursion (a number instead of ...) or pull less", null);
+    }
+
+    private Map<Object, Object> pullEntity(Long eid, PullPattern p, boolean recursionOff) {
         PullPattern.Binding b = p.bind(schema);
         AttrSpec[] specs = p.specs;
         LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
