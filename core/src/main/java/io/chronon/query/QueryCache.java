@@ -14,6 +14,12 @@ import java.util.Map;
  */
 final class QueryCache {
     static final int CAPACITY = 1024;
+    /**
+     * Longer texts are parsed every time, not kept: a request body may hold a query of up to
+     * 16 MB, and 1,024 of them would fill a heap. 8,192 characters is far more than any query
+     * a person writes; the cache holds at most about 16 MB of text per kind.
+     */
+    static final int MAX_CACHED_CHARS = 8192;
 
     private static final Map<String, Query> QUERIES = lru();
     private static final Map<String, Map<Symbol, List<Rule>>> RULES = lru();
@@ -32,7 +38,7 @@ final class QueryCache {
 
     /** The parsed query: from the cache for a string seen before, else parsed (and cached if a string). */
     static Query query(Object form) {
-        if (!(form instanceof String text)) {
+        if (!(form instanceof String text) || text.length() > MAX_CACHED_CHARS) {
             return QueryParser.parse(form);
         }
         synchronized (QUERIES) {
@@ -50,7 +56,7 @@ final class QueryCache {
 
     /** The parsed rules of a {@code %} input. */
     static Map<Symbol, List<Rule>> rules(Object form) {
-        if (!(form instanceof String text)) {
+        if (!(form instanceof String text) || text.length() > MAX_CACHED_CHARS) {
             return QueryParser.parseRules(form);
         }
         synchronized (RULES) {

@@ -83,6 +83,13 @@ class DatalogTest {
         assertTrue(QueryCache.size() <= QueryCache.CAPACITY);
     }
 
+    /** A huge query string is parsed each time, not kept (1,024 of 16 MB each would fill the heap). */
+    @Test
+    void aHugeStringQueryIsNotKept() {
+        String query = "[:find ?e :where [?e :name \"" + "x".repeat(QueryCache.MAX_CACHED_CHARS) + "\"]]";
+        assertTrue(QueryCache.query(query) != QueryCache.query(query));
+    }
+
     // ================================================================== find specs
 
     @Test
