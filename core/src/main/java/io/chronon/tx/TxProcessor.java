@@ -1,10 +1,12 @@
 package io.chronon.tx;
 
 import io.chronon.ChrononException;
+import io.chronon.ErrorCategory;
 import io.chronon.db.Bootstrap;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.Ids;
+import io.chronon.edn.Keyword;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,11 +59,21 @@ public final class TxProcessor {
         long txId = Ids.tToTx(t);
 
         TxExpander expander = new TxExpander(before, options);
-        expander.expandAll(txData);
-        Tempids.Resolution ids = Tempids.resolve(before, expander, t);
+        Tempids.Resolution ids;
         TxDatoms tx = new TxDatoms(before, txId);
-        List<Datom> datoms = tx.build(expander.ops);
-        SchemaChanges.apply(before, datoms, txId);
+        List<Datom> datoms;
+        try {
+            expander.expandAll(txData);
+            ids = Tempids.resolve(before, expander, t);
+            datoms = tx.build(expander.ops);
+            SchemaChanges.apply(before, datoms, txId);
+        } catch (StackOverflowError e) {
+            // nothing is touched before the datoms are applied below, so the transaction is simply rejected:
+            // an error that would otherwise end the writer (fatal under Pekko) and then the next one it is retried on
+            throw new ChrononException(ErrorCategory.INCORRECT, Keyword.of("db.error/transaction-too-deep"),
+                    "The transaction nests too deeply to process (a transaction function that recurses without end?)",
+                    null);
+        }
 
         long now = options.clock().getAsLong();
         long last = before.lastTxInstant();

@@ -54,4 +54,23 @@ class TxFunctionTest {
         s.fails("app/denied", "[[:f/deny]]");
         s.fails("db.error/transaction-too-deep", "[[:f/loop]]");
     }
+
+    /**
+     * A function that overflows the stack (here, Java recursion without end) rejects its
+     * transaction and nothing else; before, the StackOverflowError left the processor, and on a
+     * writer it is fatal to the JVM.
+     */
+    @Test
+    void aFunctionThatOverflowsTheStackOnlyRejectsItsTransaction() {
+        TxTestSupport s = TxTestSupport.withSchema();
+        s.options = s.options.withFunction(kw("f/deep"), (db, args) -> List.of(List.of(kw("db/add"), "x", kw("p/age"),
+                depth(0))));
+        s.fails("db.error/transaction-too-deep", "[[:f/deep]]");
+        TxReport r = s.tx("[{:db/id \"y\" :p/key \"y\"}]");
+        assertEquals(List.of(":p/key \"y\""), s.facts(r.tempid("y")));
+    }
+
+    private static long depth(long n) {
+        return depth(n + 1) + 1;
+    }
 }
