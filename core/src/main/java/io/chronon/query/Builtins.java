@@ -67,6 +67,8 @@ final class Builtins {
     }
 
     private static final Map<Symbol, Fn> FNS = new HashMap<>();
+    /** The most numbers {@code range} gives in a query. */
+    static final long MAX_RANGE = 1_000_000;
 
     /** The function named {@code name}, or null if queries may not call it. */
     static Fn lookup(Symbol name) {
@@ -162,6 +164,9 @@ final class Builtins {
         def("inc", 1, 1, (a, e) -> Arith.add(num(a[0]), 1L));
         def("dec", 1, 1, (a, e) -> Arith.subtract(num(a[0]), 1L));
         def("max", 1, -1, (a, e) -> {
+            if (a.length == 1) {
+                return a[0]; // Clojure's (max x) is x, number or not
+            }
             Number r = num(a[0]);
             for (int i = 1; i < a.length; i++) {
                 Number x = num(a[i]);
@@ -172,6 +177,9 @@ final class Builtins {
             return r;
         });
         def("min", 1, -1, (a, e) -> {
+            if (a.length == 1) {
+                return a[0]; // Clojure's (min x) is x, number or not
+            }
             Number r = num(a[0]);
             for (int i = 1; i < a.length; i++) {
                 Number x = num(a[i]);
@@ -249,10 +257,8 @@ final class Builtins {
         def("identity", 1, 1, (a, e) -> a[0]);
         def("keyword", 1, 2, (a, e) -> {
             if (a.length == 2) {
-                return Keyword.of(a[0] == null ? null : str(a[0]), str(a[1]));
-            }
-            if (a[0] == null) {
-                return null;
+                // as Clojure: a namespace string or nil, and a name string
+                return Keyword.of(a[0] == null ? null : string(a[0]), string(a[1]));
             }
             if (a[0] instanceof Keyword k) {
                 return k;
@@ -260,7 +266,8 @@ final class Builtins {
             if (a[0] instanceof Symbol s) {
                 return Keyword.of(s.text());
             }
-            return Keyword.of(string(a[0]));
+            // Clojure's (keyword x) is nil for anything but a string, keyword or symbol
+            return a[0] instanceof String str ? Keyword.of(str) : null;
         });
         def("name", 1, 1, (a, e) -> {
             if (a[0] instanceof Keyword k) {
@@ -336,6 +343,117 @@ final class Builtins {
             }
             return e.query(a[0], inputs);
         });
+
+        // ---------------------------------------------------------- more of clojure.core (issue 18)
+        def("first", 1, 1, (a, e) -> nth(a[0], 0, null, false));
+        def("second", 1, 1, (a, e) -> nth(a[0], 1, null, false));
+        def("last", 1, 1, (a, e) -> {
+            Object last = null;
+            for (Object x : seq(a[0])) {
+                e.checkDeadline();
+                last = x;
+            }
+            return last;
+        });
+        def("nth", 2, 3, (a, e) -> nth(a[0], integer(a[1]), a.length == 3 ? a[2] : null, a.length == 2));
+        def("rest", 1, 1, (a, e) -> {
+            List<Object> out = list(a[0]);
+            return EdnList.from(out.isEmpty() ? out : out.subList(1, out.size()));
+        });
+        def("next", 1, 1, (a, e) -> {
+            List<Object> out = list(a[0]);
+            return out.size() <= 1 ? null : EdnList.from(out.subList(1, out.size()));
+        });
+        def("seq", 1, 1, (a, e) -> {
+            List<Object> out = list(a[0]);
+            return out.isEmpty() ? null : EdnList.from(out);
+        });
+        def("get-in", 2, 3, (a, e) -> {
+            Object v = a[0];
+            for (Object k : seq(a[1])) {
+                if (a.length == 3 && !has(v, k)) {
+                    return a[2];
+                }
+                v = get(v, k);
+            }
+            return v;
+        });
+        def("keys", 1, 1, (a, e) -> {
+            Map<?, ?> m = map(a[0]);
+            return m == null || m.isEmpty() ? null : EdnList.from(new ArrayList<>(m.keySet()));
+        });
+        def("vals", 1, 1, (a, e) -> {
+            Map<?, ?> m = map(a[0]);
+            return m == null || m.isEmpty() ? null : EdnList.from(new ArrayList<>(m.values()));
+        });
+        def("hash-set", 0, -1, (a, e) -> Collections.unmodifiableSet(new LinkedHashSet<>(java.util.Arrays.asList(a))));
+        def("conj", 1, -1, (a, e) -> {
+            Object coll = a[0];
+            for (int i = 1; i < a.length; i++) {
+                coll = conj(coll, a[i]);
+            }
+            return coll;
+        });
+        def("into", 2, 2, (a, e) -> {
+            Object coll = a[0];
+            for (Object x : seq(a[1])) {
+                e.checkDeadline();
+                coll = conj(coll, x);
+            }
+            return coll;
+        });
+        def("range", 1, 3, (a, e) -> {
+            Number start = a.length == 1 ? 0L : num(a[0]);
+            Number end = num(a[a.length == 1 ? 0 : 1]);
+            Number step = a.length == 3 ? num(a[2]) : 1L;
+            int dir = Arith.signum(step);
+            List<Object> out = new ArrayList<>();
+            for (Number x = start; dir > 0 ? Values.compareNumbers(x, end) < 0 : dir < 0 && Values.compareNumbers(x, end) > 0;
+                 x = Arith.add(x, step)) {
+                if (out.size() >= MAX_RANGE) {
+                    throw new IllegalArgumentException("range gives more than " + MAX_RANGE + " numbers; at most that many in a query");
+                }
+                out.add(x);
+            }
+            if (dir == 0 && Values.compareNumbers(start, end) != 0) {
+                throw new IllegalArgumentException("range with a step of 0 never ends");
+            }
+            return EdnList.from(out);
+        });
+        def("pr-str", 0, -1, (a, e) -> {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < a.length; i++) {
+                sb.append(i == 0 ? "" : " ").append(io.chronon.edn.EdnPrinter.print(a[i]));
+            }
+            return sb.toString();
+        });
+        def("print-str", 0, -1, (a, e) -> {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < a.length; i++) {
+                sb.append(i == 0 ? "" : " ").append(a[i] instanceof String str ? str : io.chronon.edn.EdnPrinter.print(a[i]));
+            }
+            return sb.toString();
+        });
+        def("symbol", 1, 2, (a, e) -> {
+            if (a.length == 2) {
+                return Symbol.of(a[0] == null ? null : string(a[0]), string(a[1]));
+            }
+            if (a[0] instanceof Symbol sym) {
+                return sym;
+            }
+            if (a[0] instanceof Keyword k) {
+                return Symbol.of(k.namespace(), k.name());
+            }
+            return Symbol.of(string(a[0]));
+        });
+        def("abs", 1, 1, (a, e) -> {
+            Number n = num(a[0]);
+            return Arith.signum(n) < 0 ? Arith.subtract(0L, n) : n;
+        });
+        def("double", 1, 1, (a, e) -> num(a[0]).doubleValue());
+        def("long", 1, 1, (a, e) -> a[0] instanceof Character c ? (long) c : num(a[0]).longValue());
+        // Chronon's integers are longs: (int x) truncates as Clojure's does, and gives a long
+        def("int", 1, 1, (a, e) -> (long) (a[0] instanceof Character c ? (int) c : num(a[0]).intValue()));
 
         // ---------------------------------------------------------- database functions
         defSource("get-else", 4, 4, (a, e) -> {
@@ -534,6 +652,96 @@ final class Builtins {
         throw new UnsupportedOperationException("count not supported on this type: " + typeName(o));
     }
 
+    /** The elements of {@code o} as a list (a map's entries, a string's characters; nil is empty). */
+    private static List<Object> list(Object o) {
+        List<Object> out = new ArrayList<>();
+        for (Object x : seq(o)) {
+            out.add(x);
+        }
+        return out;
+    }
+
+    /** A map, or null for nil and for an empty collection or string (whose seq is nil in Clojure). */
+    private static Map<?, ?> map(Object o) {
+        if (o == null || o instanceof Map<?, ?>) {
+            return (Map<?, ?>) o;
+        }
+        if (count(o) == 0) {
+            return null;
+        }
+        throw new ClassCastException(typeName(o) + " is not a map");
+    }
+
+    /** Whether {@code get} finds {@code key} in {@code coll} (false for what is no collection, as Clojure's get). */
+    private static boolean has(Object coll, Object key) {
+        if (coll instanceof Map<?, ?> || coll instanceof Set<?> || coll instanceof List<?>
+                || coll instanceof String && key instanceof Number) {
+            return contains(coll, key);
+        }
+        return false;
+    }
+
+    /** Clojure's {@code nth}: {@code strict} (no not-found given) throws past the end. */
+    private static Object nth(Object coll, long i, Object notFound, boolean strict) {
+        if (coll instanceof List<?> l) {
+            if (i >= 0 && i < l.size()) {
+                return l.get((int) i);
+            }
+        } else if (coll instanceof String s) {
+            if (i >= 0 && i < s.length()) {
+                return s.charAt((int) i);
+            }
+        } else if (coll == null) {
+            return notFound;
+        } else {
+            long k = 0;
+            for (Object x : seq(coll)) {
+                if (k++ == i) {
+                    return x;
+                }
+            }
+        }
+        if (strict) {
+            throw new IndexOutOfBoundsException("nth: index " + i + " is out of bounds");
+        }
+        return notFound;
+    }
+
+    /** Clojure's {@code conj} of one value: at the end of a vector, at the front of a list, into a set or map. */
+    private static Object conj(Object coll, Object x) {
+        if (coll == null) {
+            return EdnList.of(x);
+        }
+        if (coll instanceof EdnList l) {
+            List<Object> out = new ArrayList<>(l.size() + 1);
+            out.add(x);
+            out.addAll(l);
+            return EdnList.from(out);
+        }
+        if (coll instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l);
+            out.add(x);
+            return Collections.unmodifiableList(out);
+        }
+        if (coll instanceof Set<?> set) {
+            Set<Object> out = new LinkedHashSet<>(set);
+            out.add(x);
+            return Collections.unmodifiableSet(out);
+        }
+        if (coll instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>(m);
+            if (x instanceof Map<?, ?> more) {
+                out.putAll(more);
+            } else if (x instanceof List<?> pair && pair.size() == 2) {
+                out.put(pair.get(0), pair.get(1));
+            } else {
+                throw new IllegalArgumentException("conj onto a map takes a [key value] pair or a map");
+            }
+            return Collections.unmodifiableMap(out);
+        }
+        throw new IllegalArgumentException("conj not supported on type: " + typeName(coll));
+    }
+
     private static Iterable<?> seq(Object o) {
         if (o == null) {
             return List.of();
@@ -542,9 +750,7 @@ final class Builtins {
             return it;
         }
         if (o instanceof Map<?, ?> m) {
-            List<Object> entries = new ArrayList<>();
-            m.forEach((k, v) -> entries.add(List.of(k, v)));
-            return entries;
+            return Datalog.entries(m);
         }
         if (o instanceof String s) {
             List<Object> cs = new ArrayList<>();
@@ -597,8 +803,8 @@ final class Builtins {
         if (coll instanceof List<?> l) {
             return key instanceof Number n && n.longValue() >= 0 && n.longValue() < l.size();
         }
-        if (coll instanceof String s) {
-            return key instanceof Number n && n.longValue() >= 0 && n.longValue() < s.length();
+        if (coll instanceof String s && key instanceof Number n) {
+            return n.longValue() >= 0 && n.longValue() < s.length();
         }
         throw new IllegalArgumentException("contains? not supported on type: " + typeName(coll));
     }
@@ -817,6 +1023,9 @@ final class Builtins {
                 case BIGDEC:
                     return dec(x).divideToIntegralValue(dec(y));
                 default:
+                    if (y.doubleValue() == 0) {
+                        throw new ArithmeticException("Divide by zero"); // as Clojure's quot of doubles
+                    }
                     double d = x.doubleValue() / y.doubleValue();
                     return d < 0 ? Math.ceil(d) : Math.floor(d);
             }
@@ -834,6 +1043,9 @@ final class Builtins {
                 case BIGDEC:
                     return dec(x).remainder(dec(y));
                 default:
+                    if (y.doubleValue() == 0) {
+                        throw new ArithmeticException("Divide by zero"); // as Clojure's rem and mod of doubles
+                    }
                     return x.doubleValue() % y.doubleValue();
             }
         }

@@ -94,6 +94,11 @@ public final class Datalog {
 
     private static Relation execute(Query q, List<?> inputs, Context ctx) {
         List<Binding> in = q.in();
+        if (inputs.isEmpty() && !writesIn(q.form())) {
+            // no :in and no inputs: a query that reads no database (Datomic runs it); one that does
+            // reads $ and is told it is missing
+            in = List.of();
+        }
         if (inputs.size() < in.size()) {
             throw new ChrononException(ErrorCategory.INCORRECT, Keyword.of("db.error/too-few-inputs"),
                     "Query expected " + in.size() + " inputs but received " + inputs.size(), q.form());
@@ -131,6 +136,12 @@ public final class Datalog {
         Set<Symbol> keep = new LinkedHashSet<>(Arrays.asList(Results.columns(q)));
         return new Executor(ctx).run(new Executor.Scope(q.where(), start, relations, keep, Query.DEFAULT_SOURCE,
                 ctx.steps != null));
+    }
+
+    /** True if the query form names its inputs ({@code :in}); without, it has {@code :in $}. */
+    private static boolean writesIn(Object form) {
+        Keyword in = Keyword.of("in");
+        return form instanceof Map<?, ?> m ? m.containsKey(in) : form instanceof List<?> l && l.contains(in);
     }
 
     /** The relation an input binds: one row for scalars and tuples, one per element for collections. */
