@@ -395,12 +395,46 @@ final class Builtins {
             return coll;
         });
         def("into", 2, 2, (a, e) -> {
-            Object coll = a[0];
-            for (Object x : seq(a[1])) {
-                e.checkDeadline();
-                coll = conj(coll, x);
+            List<Object> from = list(a[1]);
+            if (from.isEmpty()) {
+                return a[0];
             }
-            return coll;
+            Object coll = a[0];
+            if (coll == null || coll instanceof EdnList) {
+                // a list takes each at its front, as conj does: reversed
+                List<Object> out = new ArrayList<>(from.size() + (coll == null ? 0 : ((EdnList) coll).size()));
+                for (int i = from.size() - 1; i >= 0; i--) {
+                    out.add(from.get(i));
+                }
+                if (coll != null) {
+                    out.addAll((EdnList) coll);
+                }
+                return EdnList.from(out);
+            }
+            if (coll instanceof List<?> l) {
+                List<Object> out = new ArrayList<>(l);
+                out.addAll(from);
+                return Collections.unmodifiableList(out);
+            }
+            if (coll instanceof Set<?> set) {
+                Set<Object> out = new LinkedHashSet<>(set);
+                out.addAll(from);
+                return Collections.unmodifiableSet(out);
+            }
+            if (coll instanceof Map<?, ?> m) {
+                Map<Object, Object> out = new LinkedHashMap<>(m);
+                for (Object x : from) {
+                    if (x instanceof Map<?, ?> more) {
+                        out.putAll(more);
+                    } else if (x instanceof List<?> pair && pair.size() == 2) {
+                        out.put(pair.get(0), pair.get(1));
+                    } else {
+                        throw new IllegalArgumentException("into a map takes [key value] pairs or maps");
+                    }
+                }
+                return Collections.unmodifiableMap(out);
+            }
+            throw new IllegalArgumentException("into not supported on type: " + typeName(coll));
         });
         def("range", 1, 3, (a, e) -> {
             Number start = a.length == 1 ? 0L : num(a[0]);
