@@ -31,8 +31,6 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -351,14 +349,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private ActorRef<Done> retireReplyTo;
     private boolean stopAfterWrite;
 
-    /**
-     * The request ids of committed entries, by id, in log order: those of the entries
-     * {@link #idsKnownFrom}..{@link #committedSeqNr} that are within the window.
-     */
-    private final LinkedHashMap<String, Long> recentIds = new LinkedHashMap<>();
-    private long idsKnownFrom = 1;
-    /** The request ids of queued and in-flight transactions, with the retries waiting for them. */
-    private final Map<String, Retries> pendingIds = new HashMap<>();
+    /** The request ids committed within the window, queued and in flight. */
+    private final RequestIdWindow<Retries> requestIds;
     /** Transactions with a request id that wait for the window to be read from the log. */
     private final List<Submission> awaitingWindow = new ArrayList<>();
     /** A recovery whose in-flight transactions are being looked up in the log ({@link Verified}). */
@@ -366,7 +358,6 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     /** Transactions a writer fenced by another one holds back until its node's membership settles. */
     private final List<Submission> held = new ArrayList<>();
     private long fencedSinceNanos;
-    private boolean readingWindow;
 
     private Transactor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
                        ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings,
@@ -380,6 +371,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         this.shard = shard;
         this.settings = settings;
         this.txOptions = new TxOptions(System::currentTimeMillis, settings.txFunctions());
+        this.requestIds = new RequestIdWindow<>(settings.requestIdWindow());
         ActorRef<Command> self = ctx.getSelf();
         this.logReplies = reply -> self.tell(System.nanoTime() - writeStartNanos >= SLOW_WRITE_NANOS
                 ? new FromSlowLog(reply) : new FromLog(reply));
@@ -596,7 +588,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         long knownTo = committedSeqNr;
         committed = r.db();
         committedSeqNr = r.seqNr();
-        rememberReplayed(r, knownTo);
+        requestIds.recovered(r.replayedFrom(), r.requestIds(), knownTo, committedSeqNr);
+        readWindow();
         speculative = committed;
         runLength = 0;
         // what was queued was processed against a value that included the failed write: redo it
@@ -801,7 +794,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         queued.add(new Pending(s.txData(), s.replyTo(), TxLogEntry.withoutHint(report.dbAfter(), report.txData(), requestId,
                 report.tempids()), report.tempids(), report.dbBefore().basisT(), false, s.retries(), s.attempt()));
         if (requestId != null) {
-            pendingIds.put(requestId, s.retries());
+            requestIds.queued(requestId, s.retries());
         }
         runLength++;
         if (runLength >= settings.maxBatch()) {
@@ -885,8 +878,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         for (Pending p : written) {
             seq++;
             if (p.requestId() != null) {
-                forget(p);
-                remember(p.requestId(), seq);
+                requestIds.committed(p.requestId(), seq);
             }
         }
         lastPublishNanos = System.nanoTime();
@@ -896,7 +888,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             throw new IllegalStateException("a journal write of " + name + " did not end with a sealed value: " + last);
         }
         committedSeqNr += written.size();
-        evictOldIds();
+        requestIds.evict(committedSeqNr);
         inFlight.clear();
         if (retireReplyTo != null) {
             return finishRetire();
@@ -989,7 +981,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * being read (then it waits). False: a new id, to be processed.
      */
     private boolean answeredAsRetry(Submission s) {
-        if (!windowComplete()) {
+        RequestIdWindow.Seen<Retries> seen = requestIds.check(s.requestId(), s.retries(), committedSeqNr);
+        if (seen instanceof RequestIdWindow.Unread) {
             if (awaitingWindow.size() >= settings.maxPending()) {
                 s.answer(StatusReply.error(ChrononError.busy("chronon.error/busy",
                         "The transactor of " + name + " is still reading its recent request ids; retry later")));
@@ -999,96 +992,42 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             }
             return true;
         }
-        Long seqNr = recentIds.get(s.requestId());
-        if (seqNr != null) {
-            answerFromLog(seqNr, s);
+        if (seen instanceof RequestIdWindow.Committed<Retries> c) {
+            answerFromLog(c.seqNr(), s);
             return true;
         }
-        Retries waiting = pendingIds.get(s.requestId());
-        if (waiting != null && waiting != s.retries()) {
-            waiting.add(s.replyTo());
+        if (seen instanceof RequestIdWindow.Waiting<Retries> w) {
+            w.waiting().add(s.replyTo());
             if (s.retries() != null) {
-                s.retries().forwardTo(waiting);
+                s.retries().forwardTo(w.waiting());
             }
             return true;
         }
         return false;
     }
 
-    /** The lowest sequence number whose request id the window holds. */
-    private long windowStart() {
-        return Math.max(1, committedSeqNr - settings.requestIdWindow() + 1);
-    }
-
-    private boolean windowComplete() {
-        return idsKnownFrom <= windowStart();
-    }
-
-    /** Takes the ids of the entries replayed in a recovery; the ids up to {@code knownTo} are already known. */
-    private void rememberReplayed(TxLog.Recovered r, long knownTo) {
-        if (r.replayedFrom() > knownTo + 1) {
-            // the first recovery (from a snapshot): what was known is not contiguous with the replay
-            recentIds.clear();
-            idsKnownFrom = r.replayedFrom();
-        }
-        for (TxLog.RequestIdAt id : r.requestIds()) {
-            if (id.seqNr() > knownTo) {
-                remember(id.requestId(), id.seqNr());
-            }
-        }
-        evictOldIds();
-        if (!windowComplete()) {
-            readWindow();
-        }
-    }
-
-    private void remember(String requestId, long seqNr) {
-        recentIds.remove(requestId); // an id older than the window may have committed again: keep the order by seqNr
-        recentIds.put(requestId, seqNr);
-    }
-
-    private void evictOldIds() {
-        long start = windowStart();
-        Iterator<Long> it = recentIds.values().iterator();
-        while (it.hasNext() && it.next() < start) {
-            it.remove();
-        }
-        idsKnownFrom = Math.max(idsKnownFrom, start);
-    }
-
-    /** Reads the request ids of the window's entries before those known, unless already reading. */
+    /** Reads the request ids of the window's entries before those known, unless complete or already reading. */
     private void readWindow() {
-        if (readingWindow || windowComplete()) {
-            return;
+        RequestIdWindow.Read read = requestIds.nextRead(committedSeqNr);
+        if (read != null) {
+            ctx.pipeToSelf(TxLog.requestIds(ctx.getSystem(), info, storage, read.from(), read.to()),
+                    (ids, failure) -> new WindowRead(read.from(), read.to(), ids, failure));
         }
-        readingWindow = true;
-        long from = windowStart();
-        long to = idsKnownFrom - 1;
-        ctx.pipeToSelf(TxLog.requestIds(ctx.getSystem(), info, storage, from, to), (ids, failure) -> new WindowRead(from, to, ids, failure));
     }
 
     private Behavior<Command> onWindowRead(WindowRead m) {
-        readingWindow = false;
         if (phase == Phase.RETIRED) {
+            requestIds.readAbandoned();
             return this;
         }
         if (m.failure() != null) {
+            requestIds.readAbandoned();
             ctx.getLog().warn("Reading the recent request ids of {} from its log failed: {}", name, m.failure().toString());
             rejectAwaitingWindow(unavailable("The transactor of " + name + " cannot read its recent request ids from the log; retry later"));
             return this;
         }
-        // (a recovery meanwhile may have replaced what was known: then it may no longer join)
-        if (m.from() < idsKnownFrom && m.to() + 1 >= idsKnownFrom) {
-            LinkedHashMap<String, Long> newer = new LinkedHashMap<>(recentIds);
-            recentIds.clear();
-            for (TxLog.RequestIdAt id : m.ids()) {
-                remember(id.requestId(), id.seqNr());
-            }
-            newer.forEach(this::remember);
-            idsKnownFrom = m.from();
-            evictOldIds();
-        }
-        if (!windowComplete()) {
+        requestIds.read(m.from(), m.to(), m.ids(), committedSeqNr);
+        if (!requestIds.complete(committedSeqNr)) {
             readWindow(); // the log grew past a snapshot meanwhile? read what is still missing
             return this;
         }
@@ -1128,13 +1067,13 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     /** The transaction of {@code p} is no longer waiting: a retry of its id is not joined to it. */
     private void forget(Pending p) {
         if (p.requestId() != null) {
-            pendingIds.remove(p.requestId());
+            requestIds.notWaiting(p.requestId());
         }
     }
 
     private void failRejected(Submission s, ChrononError error) {
         if (s.requestId() != null) {
-            pendingIds.remove(s.requestId());
+            requestIds.notWaiting(s.requestId());
         }
         s.answer(StatusReply.error(error));
     }
