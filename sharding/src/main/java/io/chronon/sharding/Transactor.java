@@ -210,8 +210,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * {@link Retries}).
      */
     private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
-                           Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries, int attempt) {
-        Pending sealedAs(TxLogEntry hinted, boolean end) {
+                           Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries, int attempt)
+            implements WriteQueue.Queued<Pending> {
+        @Override
+        public Pending sealedAs(TxLogEntry hinted, boolean end) {
             return new Pending(txData, replyTo, hinted, tempids, basisBefore, end, retries, attempt);
         }
 
@@ -330,20 +332,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private long logGeneration;
     private int logFailures;
 
-    private DbValue committed;
-    private long committedSeqNr;
-    /**
-     * The value after everything accepted so far. Between journal writes it is the newest
-     * value of an editing run ({@link DbValue#editingRun}): the transactions processed since
-     * the last seal share and edit their index nodes instead of copying them per
-     * transaction; the run is sealed when its transactions go to the log (or reach
-     * max-batch), and only sealed values leave the writer.
-     */
-    private DbValue speculative;
-    /** How many transactions at the tail of {@link #queued} belong to the unsealed run. */
-    private int runLength;
-    private final List<Pending> inFlight = new ArrayList<>();
-    private List<Pending> queued = new ArrayList<>();
+    /** The durable end of the log, the journal write in flight and the transactions queued for the next. */
+    private final WriteQueue<Pending> queue;
     private long lastPublishNanos;
 
     private ActorRef<Done> retireReplyTo;
@@ -372,6 +362,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         this.settings = settings;
         this.txOptions = new TxOptions(System::currentTimeMillis, settings.txFunctions());
         this.requestIds = new RequestIdWindow<>(settings.requestIdWindow());
+        this.queue = new WriteQueue<>(name, settings.maxBatch());
         ActorRef<Command> self = ctx.getSelf();
         this.logReplies = reply -> self.tell(System.nanoTime() - writeStartNanos >= SLOW_WRITE_NANOS
                 ? new FromSlowLog(reply) : new FromLog(reply));
@@ -507,9 +498,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         if (phase != Phase.RECOVERING) {
             return this;
         }
-        if (!inFlight.isEmpty() && r.seqNr() > committedSeqNr) {
+        long committedSeqNr = queue.committedSeqNr();
+        if (queue.writing() && r.seqNr() > committedSeqNr) {
             long from = committedSeqNr + 1;
-            long to = Math.min(r.seqNr(), committedSeqNr + inFlight.size());
+            long to = Math.min(r.seqNr(), queue.expectedLastSeqNr());
             long generation = logGeneration;
             recovered = r;
             ctx.pipeToSelf(TxLog.read(ctx.getSystem(), info, storage, from, to),
@@ -548,8 +540,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      */
     private Behavior<Command> recoveryDone(TxLog.Recovered r, Map<Long, TxLogEntry> stored, boolean readFailed) {
         recovered = null;
-        List<Pending> wereInFlight = new ArrayList<>(inFlight);
-        inFlight.clear();
+        List<Pending> wereInFlight = queue.dropInFlight();
+        long committedSeqNr = queue.committedSeqNr();
         long seq = committedSeqNr;
         List<Pending> reached = new ArrayList<>();
         // transactions held back while this writer waited after being fenced come first
@@ -585,19 +577,14 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             ctx.getLog().warn("Another writer of {} stored entries {}..{} while this one wrote them: {} transaction(s) are "
                             + "processed again", name, committedSeqNr + 1 + reached.size(), Math.min(r.seqNr(), seq), taken);
         }
-        long knownTo = committedSeqNr;
-        committed = r.db();
-        committedSeqNr = r.seqNr();
-        requestIds.recovered(r.replayedFrom(), r.requestIds(), knownTo, committedSeqNr);
+        queue.recovered(r.db(), r.seqNr());
+        requestIds.recovered(r.replayedFrom(), r.requestIds(), committedSeqNr, r.seqNr());
         readWindow();
-        speculative = committed;
-        runLength = 0;
         // what was queued was processed against a value that included the failed write: redo it
-        for (Pending p : queued) {
+        for (Pending p : queue.dropQueued()) {
             forget(p);
             again.add(new Submission(p.txData(), p.requestId(), p.replyTo(), p.retries(), p.attempt()));
         }
-        queued = new ArrayList<>();
         if (taken > 0 && !stopAfterWrite && !membershipSettled()) {
             // Fenced by another writer while this node's membership is in question (it sees members
             // unreachable, or is itself no longer up): it is most likely the stale one of the two, on
@@ -705,9 +692,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         if (logFailures > 2) {
             // the store keeps failing: answer the waiting callers instead of letting them time out
             ChrononError error = unavailable("The transaction log of " + name + " cannot be recovered; retry later");
-            failAll(queued, error);
-            queued = new ArrayList<>();
-            runLength = 0;
+            failAll(queue.dropQueued(), error);
             stash.forEach(c -> reject(c, error));
             stash.clear();
             rejectAwaitingWindow(error);
@@ -754,7 +739,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                     s.answer(StatusReply.error(unavailable("Another writer of " + name + " stored its entries where this "
                             + "transaction's were to go " + MAX_ATTEMPTS + " times (two writers overlap while the cluster "
                             + "settles); it was not committed; retry")));
-                } else if (s.attempt() == 0 && inFlight.size() + queued.size() >= settings.maxPending()) {
+                } else if (s.attempt() == 0 && queue.size() >= settings.maxPending()) {
                     s.answer(StatusReply.error(ChrononError.busy("chronon.error/busy",
                             "The transactor of " + name + " has " + settings.maxPending() + " transactions waiting; retry later")));
                 } else {
@@ -773,7 +758,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private void process(Submission s) {
         String requestId = s.requestId();
         TxReport report;
-        DbValue base = speculative.inEditingRun() ? speculative : speculative.editingRun();
+        DbValue base = queue.base();
         try {
             report = TxProcessor.transact(base, txForms(s.txData()), txOptions);
         } catch (ChrononException e) {
@@ -790,37 +775,14 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             }
             return;
         }
-        speculative = report.dbAfter();
-        queued.add(new Pending(s.txData(), s.replyTo(), TxLogEntry.withoutHint(report.dbAfter(), report.txData(), requestId,
-                report.tempids()), report.tempids(), report.dbBefore().basisT(), false, s.retries(), s.attempt()));
+        queue.add(new Pending(s.txData(), s.replyTo(), TxLogEntry.withoutHint(report.dbAfter(), report.txData(), requestId,
+                report.tempids()), report.tempids(), report.dbBefore().basisT(), false, s.retries(), s.attempt()), report.dbAfter());
         if (requestId != null) {
             requestIds.queued(requestId, s.retries());
         }
-        runLength++;
-        if (runLength >= settings.maxBatch()) {
-            sealRun();
-        }
-        if (inFlight.isEmpty()) {
+        if (!queue.writing()) {
             flush();
         }
-    }
-
-    /**
-     * Ends the editing run: its newest value becomes an ordinary immutable one, attached to
-     * each of the run's transactions as its hint (the value after the run's last one).
-     */
-    private void sealRun() {
-        if (runLength == 0) {
-            return;
-        }
-        speculative = speculative.sealed();
-        int first = queued.size() - runLength;
-        for (int i = 0; i < runLength; i++) {
-            Pending p = queued.get(first + i);
-            int ahead = runLength - 1 - i;
-            queued.set(first + i, p.sealedAs(p.entry().withHint(speculative, ahead), ahead == 0));
-        }
-        runLength = 0;
     }
 
     private static List<?> txForms(Object txData) {
@@ -834,69 +796,54 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     /** Sends the next group of queued transactions to the log as one write: whole runs, at most max-batch. */
     private void flush() {
-        sealRun();
-        int n = Math.min(queued.size(), settings.maxBatch());
-        while (n > 0 && !queued.get(n - 1).runEnd()) {
-            n--; // runs are at most max-batch long and the queue starts with one, so n stays > 0
-        }
-        List<TxLogEntry> entries = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Pending p = queued.get(i);
-            inFlight.add(p);
+        WriteQueue.Write<Pending> write = queue.nextWrite();
+        List<TxLogEntry> entries = new ArrayList<>(write.batch().size());
+        for (Pending p : write.batch()) {
             entries.add(p.entry());
         }
-        queued.subList(0, n).clear();
         writeStartNanos = System.nanoTime();
         // one write in flight: its first entry follows the last durable one. Once it is durable
         // the log tells this writer and then hands the write to the publisher itself (no detour
         // through this writer's mailbox): anything a caller does after its answer reaches this
         // writer's mailbox after the log's answer, so this writer has counted the write
         // committed by then (sync() includes it, and it no longer counts as pending)
-        Publisher.Committed committed = new Publisher.Committed(name, committedSeqNr + 1, List.copyOf(inFlight));
+        Publisher.Committed committed = new Publisher.Committed(name, write.firstSeqNr(), write.batch());
         ActorRef<Publisher.Command> outbox = publisher;
         log.tell(new TxLog.Append(entries, () -> outbox.tell(committed)));
     }
 
     private Behavior<Command> onWritten(TxLog.Written w) {
-        if (phase != Phase.READY || inFlight.isEmpty()) {
+        if (phase != Phase.READY || !queue.writing()) {
             return this;
         }
-        long expected = committedSeqNr + inFlight.size();
+        long expected = queue.expectedLastSeqNr();
         if (w.lastSeqNr() != expected) {
             // cannot happen with one writer; recover from the log to learn the truth
             ctx.getLog().error("The log of {} reported sequence number {} where {} was expected; recovering", name,
                     w.lastSeqNr(), expected);
             // the write is durable and was answered already: the recovery must not answer it again
-            inFlight.forEach(this::forget);
-            inFlight.clear();
+            queue.dropInFlight().forEach(this::forget);
             ctx.stop(log);
             return this;
         }
-        List<Pending> written = List.copyOf(inFlight);
+        WriteQueue.Write<Pending> written = queue.written();
         // the log has handed the write to the publisher already; from now on a retry is answered from the log
-        long seq = committedSeqNr;
-        for (Pending p : written) {
-            seq++;
+        long seq = written.firstSeqNr();
+        for (Pending p : written.batch()) {
             if (p.requestId() != null) {
                 requestIds.committed(p.requestId(), seq);
             }
+            seq++;
         }
+        requestIds.evict(queue.committedSeqNr());
         lastPublishNanos = System.nanoTime();
-        TxLogEntry last = written.get(written.size() - 1).entry();
-        committed = last.dbAfterHint();
-        if (committed == null || last.hintAhead() != 0 || committed.basisT() != last.t()) {
-            throw new IllegalStateException("a journal write of " + name + " did not end with a sealed value: " + last);
-        }
-        committedSeqNr += written.size();
-        requestIds.evict(committedSeqNr);
-        inFlight.clear();
         if (retireReplyTo != null) {
             return finishRetire();
         }
         if (stopAfterWrite) {
             return drainAndStop();
         }
-        if (!queued.isEmpty()) {
+        if (queue.hasQueued()) {
             flush();
         }
         return this;
@@ -981,7 +928,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * being read (then it waits). False: a new id, to be processed.
      */
     private boolean answeredAsRetry(Submission s) {
-        RequestIdWindow.Seen<Retries> seen = requestIds.check(s.requestId(), s.retries(), committedSeqNr);
+        RequestIdWindow.Seen<Retries> seen = requestIds.check(s.requestId(), s.retries(), queue.committedSeqNr());
         if (seen instanceof RequestIdWindow.Unread) {
             if (awaitingWindow.size() >= settings.maxPending()) {
                 s.answer(StatusReply.error(ChrononError.busy("chronon.error/busy",
@@ -1008,7 +955,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     /** Reads the request ids of the window's entries before those known, unless complete or already reading. */
     private void readWindow() {
-        RequestIdWindow.Read read = requestIds.nextRead(committedSeqNr);
+        RequestIdWindow.Read read = requestIds.nextRead(queue.committedSeqNr());
         if (read != null) {
             ctx.pipeToSelf(TxLog.requestIds(ctx.getSystem(), info, storage, read.from(), read.to()),
                     (ids, failure) -> new WindowRead(read.from(), read.to(), ids, failure));
@@ -1026,8 +973,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             rejectAwaitingWindow(unavailable("The transactor of " + name + " cannot read its recent request ids from the log; retry later"));
             return this;
         }
-        requestIds.read(m.from(), m.to(), m.ids(), committedSeqNr);
-        if (!requestIds.complete(committedSeqNr)) {
+        requestIds.read(m.from(), m.to(), m.ids(), queue.committedSeqNr());
+        if (!requestIds.complete(queue.committedSeqNr())) {
             readWindow(); // the log grew past a snapshot meanwhile? read what is still missing
             return this;
         }
@@ -1090,7 +1037,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private Behavior<Command> onGetLatestT(GetLatestT c) {
         switch (phase) {
             case READY:
-                c.replyTo().tell(StatusReply.success(new LatestT(name, committed.basisT(), committedSeqNr)));
+                c.replyTo().tell(StatusReply.success(new LatestT(name, queue.committed().basisT(), queue.committedSeqNr())));
                 return this;
             case RETIRED:
                 c.replyTo().tell(StatusReply.error(retiredError()));
@@ -1114,18 +1061,15 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         unregister();
         rejectAwaitingWindow(retiredError());
         failHeld(retiredError());
-        failAll(queued, retiredError());
-        queued = new ArrayList<>();
-        runLength = 0;
-        if (phase == Phase.RECOVERING || inFlight.isEmpty()) {
+        failAll(queue.dropQueued(), retiredError());
+        if (phase == Phase.RECOVERING || !queue.writing()) {
             return finishRetire();
         }
         return this;
     }
 
     private Behavior<Command> finishRetire() {
-        failAll(inFlight, retiredError());
-        inFlight.clear();
+        failAll(queue.dropInFlight(), retiredError());
         phase = Phase.RETIRED;
         timers.cancel(Tick.INSTANCE);
         if (publisher != null) {
@@ -1149,29 +1093,26 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     }
 
     private void publishHeartbeat() {
-        publisher.tell(new Publisher.Feed(new TxFeed.Heartbeat(name, committedSeqNr, committed.basisT())));
+        publisher.tell(new Publisher.Feed(new TxFeed.Heartbeat(name, queue.committedSeqNr(), queue.committed().basisT())));
         lastPublishNanos = System.nanoTime();
     }
 
     private Behavior<Command> onStop() {
         unregister();
         ChrononError stopping = unavailable("The transactor of " + name + " is stopping; retry");
-        failAll(queued, stopping);
-        queued = new ArrayList<>();
-        runLength = 0;
+        failAll(queue.dropQueued(), stopping);
         stash.forEach(c -> reject(c, stopping));
         stash.clear();
         rejectAwaitingWindow(stopping);
         failHeld(stopping);
-        if (!inFlight.isEmpty() && phase == Phase.READY) {
+        if (queue.writing() && phase == Phase.READY) {
             // let the write that is under way finish and be acknowledged first
             stopAfterWrite = true;
             return this;
         }
-        if (!inFlight.isEmpty()) {
-            failAll(inFlight, unavailable("The transactor of " + name
+        if (queue.writing()) {
+            failAll(queue.dropInFlight(), unavailable("The transactor of " + name
                     + " stopped while its log was recovering; the transaction may or may not have been committed"));
-            inFlight.clear();
         }
         return drainAndStop();
     }
