@@ -3,6 +3,7 @@ package io.chronon.sharding;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.chronon.ChrononException;
+import io.chronon.sharding.WriterSharedState.Retries;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.edn.EdnReader;
@@ -170,7 +171,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     /**
      * What the log tells this writer after a slow journal write (an fsync, a Cassandra round
-     * trip): a control message, which the writer's control-aware mailbox
+     * trip; see {@link WriterSharedState#SLOW_WRITE_NANOS}): a control message, which the writer's control-aware mailbox
      * ({@code chronon.transactor-mailbox}) hands over before the transactions waiting there,
      * so the next write starts at once and its latency overlaps the processing of what
      * arrived meanwhile. After a fast write (memory, no fsync) the reply waits its turn: the
@@ -267,46 +268,6 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             implements Command, NoSerializationVerificationNeeded {
     }
 
-    /**
-     * The callers that sent a request id again while its transaction waits, answered with it
-     * (a success as a duplicate). The writer adds to it; the publisher answers it as soon as
-     * the write is durable, possibly before the writer has heard so: a caller added after
-     * that is answered at once with the same outcome.
-     */
-    static final class Retries {
-        private List<ActorRef<StatusReply<TxResult>>> waiting;
-        private StatusReply<TxResult> outcome;
-
-        synchronized void add(ActorRef<StatusReply<TxResult>> caller) {
-            if (outcome != null) {
-                caller.tell(outcome);
-                return;
-            }
-            if (waiting == null) {
-                waiting = new ArrayList<>(1);
-            }
-            waiting.add(caller);
-        }
-
-        /** Hands the callers waiting here to {@code other} (this one is no longer answered). */
-        synchronized void forwardTo(Retries other) {
-            if (waiting != null) {
-                waiting.forEach(other::add);
-                waiting = null;
-            }
-        }
-
-        synchronized void answer(StatusReply<TxResult> reply) {
-            outcome = reply;
-            if (waiting != null) {
-                for (ActorRef<StatusReply<TxResult>> caller : waiting) {
-                    caller.tell(reply);
-                }
-                waiting = null;
-            }
-        }
-    }
-
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final StashBuffer<Command> stash;
@@ -314,10 +275,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private final ChrononSettings settings;
     private final TxOptions txOptions;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
-    /** A journal write that takes longer is slow (see {@link FromSlowLog}): more than processing a few transactions. */
-    private static final long SLOW_WRITE_NANOS = 150_000;
-    /** When the journal write under way started (written here, read on the log's thread). */
-    private volatile long writeStartNanos;
+    /** What the log's and the publisher's threads share with this writer (see its threading contract). */
+    private final WriterSharedState shared = new WriterSharedState();
     /** Tells this writer what its log says, straight into its mailbox (no adapter, so the mailbox sees the message's type). */
     private final java.util.function.Consumer<TxLog.Reply> logReplies;
     private final LocalWriters localWriters;
@@ -364,8 +323,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         this.requestIds = new RequestIdWindow<>(settings.requestIdWindow());
         this.queue = new WriteQueue<>(name, settings.maxBatch());
         ActorRef<Command> self = ctx.getSelf();
-        this.logReplies = reply -> self.tell(System.nanoTime() - writeStartNanos >= SLOW_WRITE_NANOS
-                ? new FromSlowLog(reply) : new FromLog(reply));
+        this.logReplies = reply -> self.tell(shared.writeIsSlow() ? new FromSlowLog(reply) : new FromLog(reply));
         ctx.askWithStatus(DatabaseInfo.class, catalog, settings.defaultTimeout(),
                 replyTo -> new Catalog.GetDatabase(name, replyTo), Looked::new);
     }
@@ -801,15 +759,14 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         for (Pending p : write.batch()) {
             entries.add(p.entry());
         }
-        writeStartNanos = System.nanoTime();
+        shared.writeStarted();
         // one write in flight: its first entry follows the last durable one. Once it is durable
         // the log tells this writer and then hands the write to the publisher itself (no detour
         // through this writer's mailbox): anything a caller does after its answer reaches this
         // writer's mailbox after the log's answer, so this writer has counted the write
         // committed by then (sync() includes it, and it no longer counts as pending)
         Publisher.Committed committed = new Publisher.Committed(name, write.firstSeqNr(), write.batch());
-        ActorRef<Publisher.Command> outbox = publisher;
-        log.tell(new TxLog.Append(entries, () -> outbox.tell(committed)));
+        log.tell(new TxLog.Append(entries, WriterSharedState.whenDurable(publisher, committed)));
     }
 
     private Behavior<Command> onWritten(TxLog.Written w) {
