@@ -3,10 +3,10 @@ package io.chronon.sharding;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.chronon.ChrononException;
-import io.chronon.sharding.WriterSharedState.Retries;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.edn.EdnReader;
+import io.chronon.sharding.WriterSharedState.Retries;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.TxLogEntry;
 import io.chronon.tx.TxOptions;
@@ -498,42 +498,36 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      */
     private Behavior<Command> recoveryDone(TxLog.Recovered r, Map<Long, TxLogEntry> stored, boolean readFailed) {
         recovered = null;
-        List<Pending> wereInFlight = queue.dropInFlight();
         long committedSeqNr = queue.committedSeqNr();
-        long seq = committedSeqNr;
-        List<Pending> reached = new ArrayList<>();
+        int wasInFlight = queue.inFlightCount();
+        WriteQueue.FailedWrite<Pending> failed = queue.takeBackFailedWrite(stored, readFailed, r.seqNr());
         // transactions held back while this writer waited after being fenced come first
         List<Submission> again = new ArrayList<>(held);
         held.clear();
-        int taken = 0;
-        InFlightOutcome outcome = InFlightOutcome.STORED;
-        for (Pending p : wereInFlight) {
-            seq++;
+        // a stored write is published without hints: a partly stored write's hint is a value the log never reached
+        List<Pending> reached = new ArrayList<>();
+        for (Pending p : failed.stored()) {
             forget(p);
-            if (outcome == InFlightOutcome.STORED) {
-                outcome = readFailed ? InFlightOutcome.UNKNOWN : InFlightOutcome.of(p.entry(), stored.get(seq), seq <= r.seqNr());
-            }
-            switch (outcome) {
-                // a stored write is published without hints: a partly stored write's hint is a value the log never reached
-                case STORED -> reached.add(p.withoutHint());
-                // the batches of one write go to the store one after the other, each all or nothing, and
-                // the next only after the one before was stored: after a batch another writer's entry
-                // fenced off, no later entry of the write was stored either
-                case TAKEN -> {
-                    again.add(p.again());
-                    taken++;
-                }
-                case UNKNOWN -> p.fail(ChrononError.unavailable("chronon.error/write-outcome-unknown",
-                        "The transaction log of " + name + " failed while this transaction was being written, and whether it "
-                                + "was stored is not known yet; retry it with the same request id, which commits it at most once"));
-            }
+            reached.add(p.withoutHint());
+        }
+        for (Pending p : failed.taken()) {
+            forget(p);
+            again.add(p.again());
+        }
+        for (Pending p : failed.unknown()) {
+            forget(p);
+            p.fail(ChrononError.unavailable("chronon.error/write-outcome-unknown",
+                    "The transaction log of " + name + " failed while this transaction was being written, and whether it "
+                            + "was stored is not known yet; retry it with the same request id, which commits it at most once"));
         }
         if (!reached.isEmpty()) {
             publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, reached));
         }
+        int taken = failed.taken().size();
         if (taken > 0) {
             ctx.getLog().warn("Another writer of {} stored entries {}..{} while this one wrote them: {} transaction(s) are "
-                            + "processed again", name, committedSeqNr + 1 + reached.size(), Math.min(r.seqNr(), seq), taken);
+                            + "processed again", name, committedSeqNr + 1 + reached.size(),
+                    Math.min(r.seqNr(), committedSeqNr + wasInFlight), taken);
         }
         queue.recovered(r.db(), r.seqNr());
         requestIds.recovered(r.replayedFrom(), r.requestIds(), committedSeqNr, r.seqNr());
@@ -606,30 +600,6 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             s.answer(StatusReply.error(error));
         }
         held.clear();
-    }
-
-    /** What became of an in-flight transaction's entry when the log failed under it. */
-    private enum InFlightOutcome {
-        /** It is in the log at its place. */
-        STORED,
-        /** Another entry is in its place: it was not stored, and never will be. */
-        TAKEN,
-        /** Its place is empty, or could not be read: a write that timed out may still land. */
-        UNKNOWN;
-
-        static InFlightOutcome of(TxLogEntry mine, TxLogEntry there, boolean placeTaken) {
-            if (there != null && there.equals(mine)) {
-                return STORED;
-            }
-            if (there == null || !placeTaken) {
-                return UNKNOWN;
-            }
-            // another writer's transaction differs at least in its txInstant or its datoms; an entry
-            // alike in all but equality (a value that reads back unlike itself) is not taken for another's
-            boolean alike = there.t() == mine.t() && there.txInstant() == mine.txInstant() && there.nextT() == mine.nextT()
-                    && there.txData().size() == mine.txData().size() && java.util.Objects.equals(there.requestId(), mine.requestId());
-            return alike ? UNKNOWN : TAKEN;
-        }
     }
 
     private Behavior<Command> onLogStopped(LogStopped m) {

@@ -5,6 +5,8 @@ import io.chronon.storage.TxLogEntry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The writer's transactions between processing and durability, and the group commit that
@@ -24,10 +26,10 @@ import java.util.List;
  * own sequence number after the durable end; {@link #written} makes the write's last value
  * the durable one.
  *
- * <p><b>When a write fails</b> the writer takes back the write in flight ({@link #dropInFlight})
- * to learn from the log which of it was stored, and the queued transactions
- * ({@link #dropQueued}), which were processed against a value that included the failed
- * write and are processed again once the log has {@link #recovered}.
+ * <p><b>When a write fails</b> the writer takes back the write in flight, sorted by what the
+ * log holds where its entries were to go ({@link #takeBackFailedWrite}), and the queued
+ * transactions ({@link #dropQueued}), which were processed against a value that included the
+ * failed write and are processed again once the log has {@link #recovered}.
  *
  * <p>One writer's, used on its thread only.
  *
@@ -49,6 +51,16 @@ final class WriteQueue<P extends WriteQueue.Queued<P>> {
 
     /** A journal write: transactions whose entries get sequence numbers {@code firstSeqNr}, {@code firstSeqNr + 1}, ... */
     record Write<P>(long firstSeqNr, List<P> batch) {
+    }
+
+    /**
+     * The write that was in flight when the log failed, its transactions in log order by what
+     * the log holds where their entries were to go: {@code stored} ones (their own entries:
+     * committed), then either {@code taken} ones (another writer's entries: not committed, and
+     * never will be) or {@code unknown} ones (nothing there, or it could not be read: a write
+     * that timed out may still land).
+     */
+    record FailedWrite<P>(List<P> stored, List<P> taken, List<P> unknown) {
     }
 
     private final String database;
@@ -161,6 +173,59 @@ final class WriteQueue<P extends WriteQueue.Queued<P>> {
         committedSeqNr += inFlight.size();
         inFlight.clear();
         return write;
+    }
+
+    /**
+     * Takes back the write in flight after the log failed under it and recovered to
+     * {@code recoveredSeqNr}, sorted by {@code readBack}: the entries read back from the log
+     * where the write's were to go, by sequence number ({@code readFailed}: they could not be
+     * read). The durable end stays where it was until the log has {@link #recovered}.
+     */
+    FailedWrite<P> takeBackFailedWrite(Map<Long, TxLogEntry> readBack, boolean readFailed, long recoveredSeqNr) {
+        List<P> stored = new ArrayList<>();
+        List<P> taken = new ArrayList<>();
+        List<P> unknown = new ArrayList<>();
+        long seq = committedSeqNr;
+        Outcome outcome = Outcome.STORED;
+        for (P p : dropInFlight()) {
+            seq++;
+            // the batches of one write go to the store one after the other, each all or nothing, and
+            // the next only after the one before was stored: once an entry is not found stored, the
+            // later entries of the write share its outcome
+            if (outcome == Outcome.STORED) {
+                outcome = readFailed ? Outcome.UNKNOWN : Outcome.of(p.entry(), readBack.get(seq), seq <= recoveredSeqNr);
+            }
+            switch (outcome) {
+                case STORED -> stored.add(p);
+                case TAKEN -> taken.add(p);
+                case UNKNOWN -> unknown.add(p);
+            }
+        }
+        return new FailedWrite<>(stored, taken, unknown);
+    }
+
+    /** What became of an in-flight transaction's entry when the log failed under it. */
+    private enum Outcome {
+        /** It is in the log at its place. */
+        STORED,
+        /** Another entry is in its place: it was not stored, and never will be. */
+        TAKEN,
+        /** Its place is empty, or could not be read: a write that timed out may still land. */
+        UNKNOWN;
+
+        static Outcome of(TxLogEntry mine, TxLogEntry there, boolean placeTaken) {
+            if (there != null && there.equals(mine)) {
+                return STORED;
+            }
+            if (there == null || !placeTaken) {
+                return UNKNOWN;
+            }
+            // another writer's transaction differs at least in its txInstant or its datoms; an entry
+            // alike in all but equality (a value that reads back unlike itself) is not taken for another's
+            boolean alike = there.t() == mine.t() && there.txInstant() == mine.txInstant() && there.nextT() == mine.nextT()
+                    && there.txData().size() == mine.txData().size() && Objects.equals(there.requestId(), mine.requestId());
+            return alike ? UNKNOWN : TAKEN;
+        }
     }
 
     /** Takes back the write in flight, which the log did not confirm; the durable end stays where it was. */

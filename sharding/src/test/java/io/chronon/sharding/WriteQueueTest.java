@@ -8,7 +8,9 @@ import io.chronon.tx.TxProcessor;
 import io.chronon.tx.TxReport;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,6 +43,13 @@ class WriteQueueTest {
     private static void process(WriteQueue<Tx> queue, String name) {
         TxReport report = TxProcessor.transact(queue.base(),
                 (List<?>) EdnReader.read("[[:db/add \"x\" :db/doc \"" + name + "\"]]"), TxOptions.defaults());
+        queue.add(new Tx(name, TxLogEntry.withoutHint(report.dbAfter(), report.txData()), false), report.dbAfter());
+    }
+
+    /** Like {@link #process}, with one datom more: another writer's transaction, which reads back unlike any of these. */
+    private static void processWider(WriteQueue<Tx> queue, String name) {
+        TxReport report = TxProcessor.transact(queue.base(), (List<?>) EdnReader.read(
+                "[[:db/add \"x\" :db/doc \"" + name + "\"] [:db/add \"y\" :db/doc \"" + name + "\"]]"), TxOptions.defaults());
         queue.add(new Tx(name, TxLogEntry.withoutHint(report.dbAfter(), report.txData()), false), report.dbAfter());
     }
 
@@ -187,5 +196,93 @@ class WriteQueueTest {
         WriteQueue.Write<Tx> again = queue.nextWrite();
         assertEquals(6, again.firstSeqNr());
         assertTrue(again.batch().get(0).entry().t() > other.committed().basisT());
+    }
+
+    /** A queue with a, b and c in flight as entries 1..3, and the entries another writer made for 1..3. */
+    private record Overlap(WriteQueue<Tx> queue, List<TxLogEntry> mine, List<TxLogEntry> others) {
+        static Overlap of() {
+            WriteQueue<Tx> queue = recovered(10);
+            WriteQueue<Tx> other = recovered(10);
+            for (String name : List.of("a", "b", "c")) {
+                process(queue, name);
+                processWider(other, "other " + name);
+            }
+            List<TxLogEntry> mine = queue.nextWrite().batch().stream().map(tx -> tx.entry().withoutHint()).toList();
+            List<TxLogEntry> others = other.nextWrite().batch().stream().map(tx -> tx.entry().withoutHint()).toList();
+            return new Overlap(queue, mine, others);
+        }
+
+        /** The log as read back: {@code entries} at 1, 2, ... (null: nothing there). */
+        static Map<Long, TxLogEntry> log(TxLogEntry... entries) {
+            Map<Long, TxLogEntry> log = new HashMap<>();
+            for (int i = 0; i < entries.length; i++) {
+                if (entries[i] != null) {
+                    log.put(i + 1L, entries[i]);
+                }
+            }
+            return log;
+        }
+    }
+
+    private static List<String> names(List<Tx> txs) {
+        return txs.stream().map(Tx::name).toList();
+    }
+
+    @Test
+    void aFailedWriteFoundInTheLogIsStored() {
+        Overlap o = Overlap.of();
+        WriteQueue.FailedWrite<Tx> failed = o.queue().takeBackFailedWrite(
+                Overlap.log(o.mine().get(0), o.mine().get(1), o.mine().get(2)), false, 3);
+        assertEquals(List.of("a", "b", "c"), names(failed.stored()));
+        assertEquals(List.of(), failed.taken());
+        assertEquals(List.of(), failed.unknown());
+        assertFalse(o.queue().writing());
+        assertEquals(0, o.queue().committedSeqNr(), "the durable end moves when the log has recovered");
+    }
+
+    @Test
+    void entriesOfAnotherWriterWhereTheWriteWasToGoMeanItWasNotStoredFromThereOn() {
+        Overlap o = Overlap.of();
+        WriteQueue.FailedWrite<Tx> failed = o.queue().takeBackFailedWrite(
+                Overlap.log(o.mine().get(0), o.others().get(1), o.others().get(2)), false, 3);
+        assertEquals(List.of("a"), names(failed.stored()));
+        assertEquals(List.of("b", "c"), names(failed.taken()));
+        assertEquals(List.of(), failed.unknown());
+
+        // once a place is taken, the later ones are too, whatever reads back there
+        o = Overlap.of();
+        failed = o.queue().takeBackFailedWrite(Overlap.log(o.others().get(0), o.mine().get(1), o.mine().get(2)), false, 3);
+        assertEquals(List.of(), failed.stored());
+        assertEquals(List.of("a", "b", "c"), names(failed.taken()));
+    }
+
+    @Test
+    void anEmptyPlaceOrAFailedReadLeavesTheOutcomeUnknown() {
+        Overlap o = Overlap.of();
+        WriteQueue.FailedWrite<Tx> failed = o.queue().takeBackFailedWrite(Overlap.log(o.mine().get(0)), false, 1);
+        assertEquals(List.of("a"), names(failed.stored()));
+        assertEquals(List.of(), failed.taken());
+        assertEquals(List.of("b", "c"), names(failed.unknown()));
+
+        o = Overlap.of();
+        failed = o.queue().takeBackFailedWrite(Map.of(), true, 3);
+        assertEquals(List.of(), failed.stored());
+        assertEquals(List.of("a", "b", "c"), names(failed.unknown()));
+
+        // an entry read back beyond the end the log recovered to is not counted as taking the place
+        o = Overlap.of();
+        failed = o.queue().takeBackFailedWrite(Overlap.log(o.others().get(0)), false, 0);
+        assertEquals(List.of("a", "b", "c"), names(failed.unknown()));
+    }
+
+    @Test
+    void anEntryAlikeInAllButEqualityIsNotTakenForAnotherWritersEntry() {
+        Overlap o = Overlap.of();
+        TxLogEntry a = o.mine().get(0);
+        TxLogEntry alike = new TxLogEntry(a.t(), a.txInstant(), a.nextT(), a.nextDbCounter() + 1, a.txData());
+        WriteQueue.FailedWrite<Tx> failed = o.queue().takeBackFailedWrite(Overlap.log(alike, o.others().get(1)), false, 3);
+        assertEquals(List.of(), failed.stored());
+        assertEquals(List.of(), failed.taken());
+        assertEquals(List.of("a", "b", "c"), names(failed.unknown()));
     }
 }
