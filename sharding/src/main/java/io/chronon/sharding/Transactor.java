@@ -45,7 +45,7 @@ import java.util.Map;
  * the report on the database's {@link TxFeed} topic and acknowledges the transaction.
  * <b>Group commit:</b> transactions that arrive while a write is in flight are processed in
  * order against the evolving value and written together in the next single journal write,
- * each as its own entry with its own t. <b>Back-pressure:</b> at most
+ * each as its own entry with its own t ({@link WriteQueue}). <b>Back-pressure:</b> at most
  * {@code chronon.transactor.max-pending} transactions wait (in flight or queued); beyond
  * that a transaction is answered {@code busy} at once. <b>A failed write</b> stops the log;
  * the transactor recovers it from storage and reads back the entries where the in-flight
@@ -59,9 +59,11 @@ import java.util.Map;
  * cluster chose goes on undisturbed. <b>An acknowledgement always means the transaction's
  * entry is in the log.</b>
  *
- * <p>Once a write is durable the writer hands its transactions to a child, the publisher,
- * which publishes their reports and answers their callers in log order while the writer
- * starts the next write and goes on processing. It runs on its own dispatcher
+ * <p>Once a write is durable the writer hands its transactions to a child, the publisher
+ * ({@link TxPublisher}), which publishes their reports and answers their callers in log
+ * order while the writer starts the next write and goes on processing. What the writer
+ * shares with the threads of its log and publisher is in {@link WriterSharedState}. It
+ * runs on its own dispatcher
  * ({@code chronon.transactor-dispatcher}), and callers on its node reach it directly
  * ({@link LocalWriters}) rather than through the shard region.
  *
@@ -73,7 +75,7 @@ import java.util.Map;
  * answer as the first. A rejected transaction leaves no entry, so its retry runs again.
  * After a recovery the window is rebuilt from the log: the entries replayed after the
  * snapshot give their ids, earlier ones are read in the background; meanwhile only
- * transactions with a request id wait.
+ * transactions with a request id wait. The rules are {@link RequestIdWindow}'s.
  *
  * <p>Transaction functions run here: {@code :db/cas}, {@code :db/retractEntity} and the
  * classes registered in {@code chronon.tx-functions}; a client can only name them.
@@ -210,7 +212,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * same request id that arrive while it waits (null without a request id; see
      * {@link Retries}).
      */
-    private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
+    record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
                            Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries, int attempt)
             implements WriteQueue.Queued<Pending> {
         @Override
@@ -285,7 +287,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private DatabaseInfo info;
     private ActorRef<Topic.Command<TxFeed>> topic;
     /** Publishes reports and answers callers, in log order, off this actor's thread. */
-    private ActorRef<Publisher.Command> publisher;
+    private ActorRef<TxPublisher.Command> publisher;
     private DatabaseStorage storage;
     private ActorRef<TxLog.Command> log;
     private long logGeneration;
@@ -391,7 +393,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             return failStashedAndPassivate(e);
         }
         topic = TxFeedTopics.get(ctx.getSystem()).topic(info);
-        publisher = ctx.spawn(Publisher.create(topic), "publisher");
+        publisher = ctx.spawn(TxPublisher.create(topic), "publisher");
         ctx.watchWith(publisher, PublisherStopped.INSTANCE);
         phase = Phase.RECOVERING;
         startLog();
@@ -521,7 +523,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                             + "was stored is not known yet; retry it with the same request id, which commits it at most once"));
         }
         if (!reached.isEmpty()) {
-            publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, reached));
+            publisher.tell(new TxPublisher.Committed(name, committedSeqNr + 1, reached));
         }
         int taken = failed.taken().size();
         if (taken > 0) {
@@ -735,7 +737,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         // through this writer's mailbox): anything a caller does after its answer reaches this
         // writer's mailbox after the log's answer, so this writer has counted the write
         // committed by then (sync() includes it, and it no longer counts as pending)
-        Publisher.Committed committed = new Publisher.Committed(name, write.firstSeqNr(), write.batch());
+        TxPublisher.Committed committed = new TxPublisher.Committed(name, write.firstSeqNr(), write.batch());
         log.tell(new TxLog.Append(entries, WriterSharedState.whenDurable(publisher, committed)));
     }
 
@@ -776,54 +778,6 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         return this;
     }
 
-    /**
-     * The writer's outbox: publishes each durable transaction's report on the topic, then
-     * acknowledges it, in log order. Acknowledging wakes the caller's thread, which costs
-     * about as much as processing a small transaction, so it is done here while the writer
-     * goes on with the next transactions. Everything the writer publishes goes through here
-     * (heartbeats, retirement too), so subscribers see it in the order it was decided.
-     */
-    static final class Publisher {
-        sealed interface Command extends NoSerializationVerificationNeeded {
-        }
-
-        /** Durable transactions with sequence numbers {@code firstSeqNr}, {@code firstSeqNr + 1}, ... */
-        record Committed(String database, long firstSeqNr, List<Pending> batch) implements Command {
-        }
-
-        record Feed(TxFeed message) implements Command {
-        }
-
-        /** Stop once everything before this is published and answered. */
-        enum Drain implements Command {
-            INSTANCE
-        }
-
-        static Behavior<Command> create(ActorRef<Topic.Command<TxFeed>> topic) {
-            return Behaviors.receive(Command.class)
-                    .onMessage(Committed.class, c -> {
-                        long seq = c.firstSeqNr();
-                        for (Pending p : c.batch()) {
-                            topic.tell(Topic.publish(new TxFeed.Committed(c.database(), seq, p.entry(), p.tempids())));
-                            TxResult result = new TxResult(c.database(), p.entry().t(), p.basisBefore(), seq,
-                                    p.tempids(), p.entry().txData());
-                            p.replyTo().tell(StatusReply.success(result));
-                            if (p.retries() != null) {
-                                p.retries().answer(StatusReply.success(result.asDuplicate()));
-                            }
-                            seq++;
-                        }
-                        return Behaviors.same();
-                    })
-                    .onMessage(Feed.class, f -> {
-                        topic.tell(Topic.publish(f.message()));
-                        return Behaviors.same();
-                    })
-                    .onMessage(Drain.class, d -> Behaviors.stopped())
-                    .build();
-        }
-    }
-
     private Behavior<Command> onPublisherStopped() {
         if (stopAfterWrite || phase == Phase.RETIRED) {
             return Behaviors.stopped();
@@ -831,7 +785,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         // it only tells; if it ever fails, a new one takes over (what it held is lost, and the
         // callers concerned time out: peers fill their gaps from the log)
         ctx.getLog().error("The publisher of {} stopped unexpectedly; starting a new one", name);
-        publisher = ctx.spawnAnonymous(Publisher.create(topic));
+        publisher = ctx.spawnAnonymous(TxPublisher.create(topic));
         ctx.watchWith(publisher, PublisherStopped.INSTANCE);
         return this;
     }
@@ -843,7 +797,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         if (publisher == null) {
             return Behaviors.stopped();
         }
-        publisher.tell(Publisher.Drain.INSTANCE);
+        publisher.tell(TxPublisher.Drain.INSTANCE);
         return this; // PublisherStopped ends it
     }
 
@@ -1000,7 +954,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         phase = Phase.RETIRED;
         timers.cancel(Tick.INSTANCE);
         if (publisher != null) {
-            publisher.tell(new Publisher.Feed(new TxFeed.Retired(name, info.id())));
+            publisher.tell(new TxPublisher.Feed(new TxFeed.Retired(name, info.id())));
         }
         if (log != null) {
             ctx.unwatch(log);
@@ -1020,7 +974,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     }
 
     private void publishHeartbeat() {
-        publisher.tell(new Publisher.Feed(new TxFeed.Heartbeat(name, queue.committedSeqNr(), queue.committed().basisT())));
+        publisher.tell(new TxPublisher.Feed(new TxFeed.Heartbeat(name, queue.committedSeqNr(), queue.committed().basisT())));
         lastPublishNanos = System.nanoTime();
     }
 

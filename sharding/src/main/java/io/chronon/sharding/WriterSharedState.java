@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Everything of a writer that other threads touch. The writer ({@link Transactor}) runs on
- * its actor's thread; its log ({@link TxLog}) and its publisher ({@link Transactor.Publisher})
+ * its actor's thread; its log ({@link TxLog}) and its publisher ({@link TxPublisher})
  * are actors of their own, on other threads. Everything else of the writer is confined to
  * its thread, and the messages between the three are immutable, except what is here.
  *
