@@ -63,9 +63,8 @@ import java.util.Map;
  * ({@link TxPublisher}), which publishes their reports and answers their callers in log
  * order while the writer starts the next write and goes on processing. What the writer
  * shares with the threads of its log and publisher is in {@link WriterSharedState}. It
- * runs on its own dispatcher
- * ({@code chronon.transactor-dispatcher}), and callers on its node reach it directly
- * ({@link LocalWriters}) rather than through the shard region.
+ * runs on its own dispatcher ({@code chronon.transactor-dispatcher}), and callers on its
+ * node reach it directly ({@link LocalWriters}) rather than through the shard region.
  *
  * <p><b>Request ids:</b> a transaction may carry a client's request id, which goes into its
  * log entry with its tempids. The writer remembers the ids of the last
@@ -173,12 +172,12 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     /**
      * What the log tells this writer after a slow journal write (an fsync, a Cassandra round
-     * trip; see {@link WriterSharedState#SLOW_WRITE_NANOS}): a control message, which the writer's control-aware mailbox
-     * ({@code chronon.transactor-mailbox}) hands over before the transactions waiting there,
-     * so the next write starts at once and its latency overlaps the processing of what
-     * arrived meanwhile. After a fast write (memory, no fsync) the reply waits its turn: the
-     * transactions ahead of it are processed first and go out together in the next write,
-     * which keeps groups large when writes cost little.
+     * trip; see {@link WriterSharedState#SLOW_WRITE_NANOS}): a control message, which the
+     * writer's control-aware mailbox ({@code chronon.transactor-mailbox}) hands over before
+     * the transactions waiting there, so the next write starts at once and its latency
+     * overlaps the processing of what arrived meanwhile. After a fast write (memory, no
+     * fsync) the reply waits its turn: the transactions ahead of it are processed first and
+     * go out together in the next write, which keeps groups large when writes cost little.
      */
     private record FromSlowLog(TxLog.Reply reply) implements Command, NoSerializationVerificationNeeded,
             org.apache.pekko.dispatch.ControlMessage {
@@ -213,7 +212,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * {@link Retries}).
      */
     record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
-                           Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries, int attempt)
+                   Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries, int attempt)
             implements WriteQueue.Queued<Pending> {
         @Override
         public Pending sealedAs(TxLogEntry hinted, boolean end) {
