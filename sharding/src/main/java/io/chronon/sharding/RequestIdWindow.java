@@ -53,7 +53,7 @@ final class RequestIdWindow<W> {
     }
 
     private final int size;
-    /** The request ids of committed entries, by id, in log order: those of {@link #knownFrom}..lastSeqNr within the window. */
+    /** The request ids of committed entries, by id, in log order: those of {@link #knownFrom}.. within the window. */
     private final LinkedHashMap<String, Long> committed = new LinkedHashMap<>();
     private long knownFrom = 1;
     /** The request ids of queued and in-flight transactions, with what waits for them. */
@@ -91,7 +91,10 @@ final class RequestIdWindow<W> {
         pending.put(requestId, waiting);
     }
 
-    /** The transaction with {@code requestId} no longer waits (it failed, or is to be processed again): a retry is not joined to it. */
+    /**
+     * The transaction with {@code requestId} no longer waits (it failed, or is to be
+     * processed again): a retry is not joined to it.
+     */
     void notWaiting(String requestId) {
         pending.remove(requestId);
     }

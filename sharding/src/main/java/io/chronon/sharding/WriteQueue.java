@@ -74,7 +74,10 @@ final class WriteQueue<P extends WriteQueue.Queued<P>> {
     private final List<P> inFlight = new ArrayList<>();
     private List<P> queued = new ArrayList<>();
 
-    /** The queue of {@code database}'s writer, writing at most {@code maxBatch} transactions at a time; empty until the log has {@link #recovered}. */
+    /**
+     * The queue of {@code database}'s writer, writing at most {@code maxBatch} transactions
+     * at a time; empty until the log has {@link #recovered}.
+     */
     WriteQueue(String database, int maxBatch) {
         this.database = database;
         this.maxBatch = maxBatch;
