@@ -6,6 +6,7 @@ import io.chronon.ChrononException;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.edn.EdnReader;
+import io.chronon.sharding.WriterSharedState.Retries;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.TxLogEntry;
 import io.chronon.tx.TxOptions;
@@ -31,8 +32,6 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,7 +45,7 @@ import java.util.Map;
  * the report on the database's {@link TxFeed} topic and acknowledges the transaction.
  * <b>Group commit:</b> transactions that arrive while a write is in flight are processed in
  * order against the evolving value and written together in the next single journal write,
- * each as its own entry with its own t. <b>Back-pressure:</b> at most
+ * each as its own entry with its own t ({@link WriteQueue}). <b>Back-pressure:</b> at most
  * {@code chronon.transactor.max-pending} transactions wait (in flight or queued); beyond
  * that a transaction is answered {@code busy} at once. <b>A failed write</b> stops the log;
  * the transactor recovers it from storage and reads back the entries where the in-flight
@@ -60,11 +59,12 @@ import java.util.Map;
  * cluster chose goes on undisturbed. <b>An acknowledgement always means the transaction's
  * entry is in the log.</b>
  *
- * <p>Once a write is durable the writer hands its transactions to a child, the publisher,
- * which publishes their reports and answers their callers in log order while the writer
- * starts the next write and goes on processing. It runs on its own dispatcher
- * ({@code chronon.transactor-dispatcher}), and callers on its node reach it directly
- * ({@link LocalWriters}) rather than through the shard region.
+ * <p>Once a write is durable the writer hands its transactions to a child, the publisher
+ * ({@link TxPublisher}), which publishes their reports and answers their callers in log
+ * order while the writer starts the next write and goes on processing. What the writer
+ * shares with the threads of its log and publisher is in {@link WriterSharedState}. It
+ * runs on its own dispatcher ({@code chronon.transactor-dispatcher}), and callers on its
+ * node reach it directly ({@link LocalWriters}) rather than through the shard region.
  *
  * <p><b>Request ids:</b> a transaction may carry a client's request id, which goes into its
  * log entry with its tempids. The writer remembers the ids of the last
@@ -74,7 +74,7 @@ import java.util.Map;
  * answer as the first. A rejected transaction leaves no entry, so its retry runs again.
  * After a recovery the window is rebuilt from the log: the entries replayed after the
  * snapshot give their ids, earlier ones are read in the background; meanwhile only
- * transactions with a request id wait.
+ * transactions with a request id wait. The rules are {@link RequestIdWindow}'s.
  *
  * <p>Transaction functions run here: {@code :db/cas}, {@code :db/retractEntity} and the
  * classes registered in {@code chronon.tx-functions}; a client can only name them.
@@ -172,12 +172,12 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     /**
      * What the log tells this writer after a slow journal write (an fsync, a Cassandra round
-     * trip): a control message, which the writer's control-aware mailbox
-     * ({@code chronon.transactor-mailbox}) hands over before the transactions waiting there,
-     * so the next write starts at once and its latency overlaps the processing of what
-     * arrived meanwhile. After a fast write (memory, no fsync) the reply waits its turn: the
-     * transactions ahead of it are processed first and go out together in the next write,
-     * which keeps groups large when writes cost little.
+     * trip; see {@link WriterSharedState#SLOW_WRITE_NANOS}): a control message, which the
+     * writer's control-aware mailbox ({@code chronon.transactor-mailbox}) hands over before
+     * the transactions waiting there, so the next write starts at once and its latency
+     * overlaps the processing of what arrived meanwhile. After a fast write (memory, no
+     * fsync) the reply waits its turn: the transactions ahead of it are processed first and
+     * go out together in the next write, which keeps groups large when writes cost little.
      */
     private record FromSlowLog(TxLog.Reply reply) implements Command, NoSerializationVerificationNeeded,
             org.apache.pekko.dispatch.ControlMessage {
@@ -211,9 +211,11 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * same request id that arrive while it waits (null without a request id; see
      * {@link Retries}).
      */
-    private record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
-                           Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries, int attempt) {
-        Pending sealedAs(TxLogEntry hinted, boolean end) {
+    record Pending(Object txData, ActorRef<StatusReply<TxResult>> replyTo, TxLogEntry entry,
+                   Map<String, Long> tempids, long basisBefore, boolean runEnd, Retries retries, int attempt)
+            implements WriteQueue.Queued<Pending> {
+        @Override
+        public Pending sealedAs(TxLogEntry hinted, boolean end) {
             return new Pending(txData, replyTo, hinted, tempids, basisBefore, end, retries, attempt);
         }
 
@@ -267,46 +269,6 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             implements Command, NoSerializationVerificationNeeded {
     }
 
-    /**
-     * The callers that sent a request id again while its transaction waits, answered with it
-     * (a success as a duplicate). The writer adds to it; the publisher answers it as soon as
-     * the write is durable, possibly before the writer has heard so: a caller added after
-     * that is answered at once with the same outcome.
-     */
-    static final class Retries {
-        private List<ActorRef<StatusReply<TxResult>>> waiting;
-        private StatusReply<TxResult> outcome;
-
-        synchronized void add(ActorRef<StatusReply<TxResult>> caller) {
-            if (outcome != null) {
-                caller.tell(outcome);
-                return;
-            }
-            if (waiting == null) {
-                waiting = new ArrayList<>(1);
-            }
-            waiting.add(caller);
-        }
-
-        /** Hands the callers waiting here to {@code other} (this one is no longer answered). */
-        synchronized void forwardTo(Retries other) {
-            if (waiting != null) {
-                waiting.forEach(other::add);
-                waiting = null;
-            }
-        }
-
-        synchronized void answer(StatusReply<TxResult> reply) {
-            outcome = reply;
-            if (waiting != null) {
-                for (ActorRef<StatusReply<TxResult>> caller : waiting) {
-                    caller.tell(reply);
-                }
-                waiting = null;
-            }
-        }
-    }
-
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final StashBuffer<Command> stash;
@@ -314,10 +276,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private final ChrononSettings settings;
     private final TxOptions txOptions;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
-    /** A journal write that takes longer is slow (see {@link FromSlowLog}): more than processing a few transactions. */
-    private static final long SLOW_WRITE_NANOS = 150_000;
-    /** When the journal write under way started (written here, read on the log's thread). */
-    private volatile long writeStartNanos;
+    /** What the log's and the publisher's threads share with this writer (see its threading contract). */
+    private final WriterSharedState shared = new WriterSharedState();
     /** Tells this writer what its log says, straight into its mailbox (no adapter, so the mailbox sees the message's type). */
     private final java.util.function.Consumer<TxLog.Reply> logReplies;
     private final LocalWriters localWriters;
@@ -326,39 +286,21 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private DatabaseInfo info;
     private ActorRef<Topic.Command<TxFeed>> topic;
     /** Publishes reports and answers callers, in log order, off this actor's thread. */
-    private ActorRef<Publisher.Command> publisher;
+    private ActorRef<TxPublisher.Command> publisher;
     private DatabaseStorage storage;
     private ActorRef<TxLog.Command> log;
     private long logGeneration;
     private int logFailures;
 
-    private DbValue committed;
-    private long committedSeqNr;
-    /**
-     * The value after everything accepted so far. Between journal writes it is the newest
-     * value of an editing run ({@link DbValue#editingRun}): the transactions processed since
-     * the last seal share and edit their index nodes instead of copying them per
-     * transaction; the run is sealed when its transactions go to the log (or reach
-     * max-batch), and only sealed values leave the writer.
-     */
-    private DbValue speculative;
-    /** How many transactions at the tail of {@link #queued} belong to the unsealed run. */
-    private int runLength;
-    private final List<Pending> inFlight = new ArrayList<>();
-    private List<Pending> queued = new ArrayList<>();
+    /** The durable end of the log, the journal write in flight and the transactions queued for the next. */
+    private final WriteQueue<Pending> queue;
     private long lastPublishNanos;
 
     private ActorRef<Done> retireReplyTo;
     private boolean stopAfterWrite;
 
-    /**
-     * The request ids of committed entries, by id, in log order: those of the entries
-     * {@link #idsKnownFrom}..{@link #committedSeqNr} that are within the window.
-     */
-    private final LinkedHashMap<String, Long> recentIds = new LinkedHashMap<>();
-    private long idsKnownFrom = 1;
-    /** The request ids of queued and in-flight transactions, with the retries waiting for them. */
-    private final Map<String, Retries> pendingIds = new HashMap<>();
+    /** The request ids committed within the window, queued and in flight. */
+    private final RequestIdWindow<Retries> requestIds;
     /** Transactions with a request id that wait for the window to be read from the log. */
     private final List<Submission> awaitingWindow = new ArrayList<>();
     /** A recovery whose in-flight transactions are being looked up in the log ({@link Verified}). */
@@ -366,7 +308,6 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     /** Transactions a writer fenced by another one holds back until its node's membership settles. */
     private final List<Submission> held = new ArrayList<>();
     private long fencedSinceNanos;
-    private boolean readingWindow;
 
     private Transactor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
                        ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings,
@@ -380,9 +321,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         this.shard = shard;
         this.settings = settings;
         this.txOptions = new TxOptions(System::currentTimeMillis, settings.txFunctions());
+        this.requestIds = new RequestIdWindow<>(settings.requestIdWindow());
+        this.queue = new WriteQueue<>(name, settings.maxBatch());
         ActorRef<Command> self = ctx.getSelf();
-        this.logReplies = reply -> self.tell(System.nanoTime() - writeStartNanos >= SLOW_WRITE_NANOS
-                ? new FromSlowLog(reply) : new FromLog(reply));
+        this.logReplies = reply -> self.tell(shared.writeIsSlow() ? new FromSlowLog(reply) : new FromLog(reply));
         ctx.askWithStatus(DatabaseInfo.class, catalog, settings.defaultTimeout(),
                 replyTo -> new Catalog.GetDatabase(name, replyTo), Looked::new);
     }
@@ -450,7 +392,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             return failStashedAndPassivate(e);
         }
         topic = TxFeedTopics.get(ctx.getSystem()).topic(info);
-        publisher = ctx.spawn(Publisher.create(topic), "publisher");
+        publisher = ctx.spawn(TxPublisher.create(topic), "publisher");
         ctx.watchWith(publisher, PublisherStopped.INSTANCE);
         phase = Phase.RECOVERING;
         startLog();
@@ -515,9 +457,10 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         if (phase != Phase.RECOVERING) {
             return this;
         }
-        if (!inFlight.isEmpty() && r.seqNr() > committedSeqNr) {
+        long committedSeqNr = queue.committedSeqNr();
+        if (queue.writing() && r.seqNr() > committedSeqNr) {
             long from = committedSeqNr + 1;
-            long to = Math.min(r.seqNr(), committedSeqNr + inFlight.size());
+            long to = Math.min(r.seqNr(), queue.expectedLastSeqNr());
             long generation = logGeneration;
             recovered = r;
             ctx.pipeToSelf(TxLog.read(ctx.getSystem(), info, storage, from, to),
@@ -556,55 +499,45 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      */
     private Behavior<Command> recoveryDone(TxLog.Recovered r, Map<Long, TxLogEntry> stored, boolean readFailed) {
         recovered = null;
-        List<Pending> wereInFlight = new ArrayList<>(inFlight);
-        inFlight.clear();
-        long seq = committedSeqNr;
-        List<Pending> reached = new ArrayList<>();
+        long committedSeqNr = queue.committedSeqNr();
+        int wasInFlight = queue.inFlightCount();
+        WriteQueue.FailedWrite<Pending> failed = queue.takeBackFailedWrite(stored, readFailed, r.seqNr());
         // transactions held back while this writer waited after being fenced come first
         List<Submission> again = new ArrayList<>(held);
         held.clear();
-        int taken = 0;
-        InFlightOutcome outcome = InFlightOutcome.STORED;
-        for (Pending p : wereInFlight) {
-            seq++;
+        // a stored write is published without hints: a partly stored write's hint is a value the log never reached
+        List<Pending> reached = new ArrayList<>();
+        for (Pending p : failed.stored()) {
             forget(p);
-            if (outcome == InFlightOutcome.STORED) {
-                outcome = readFailed ? InFlightOutcome.UNKNOWN : InFlightOutcome.of(p.entry(), stored.get(seq), seq <= r.seqNr());
-            }
-            switch (outcome) {
-                // a stored write is published without hints: a partly stored write's hint is a value the log never reached
-                case STORED -> reached.add(p.withoutHint());
-                // the batches of one write go to the store one after the other, each all or nothing, and
-                // the next only after the one before was stored: after a batch another writer's entry
-                // fenced off, no later entry of the write was stored either
-                case TAKEN -> {
-                    again.add(p.again());
-                    taken++;
-                }
-                case UNKNOWN -> p.fail(ChrononError.unavailable("chronon.error/write-outcome-unknown",
-                        "The transaction log of " + name + " failed while this transaction was being written, and whether it "
-                                + "was stored is not known yet; retry it with the same request id, which commits it at most once"));
-            }
+            reached.add(p.withoutHint());
+        }
+        for (Pending p : failed.taken()) {
+            forget(p);
+            again.add(p.again());
+        }
+        for (Pending p : failed.unknown()) {
+            forget(p);
+            p.fail(ChrononError.unavailable("chronon.error/write-outcome-unknown",
+                    "The transaction log of " + name + " failed while this transaction was being written, and whether it "
+                            + "was stored is not known yet; retry it with the same request id, which commits it at most once"));
         }
         if (!reached.isEmpty()) {
-            publisher.tell(new Publisher.Committed(name, committedSeqNr + 1, reached));
+            publisher.tell(new TxPublisher.Committed(name, committedSeqNr + 1, reached));
         }
+        int taken = failed.taken().size();
         if (taken > 0) {
             ctx.getLog().warn("Another writer of {} stored entries {}..{} while this one wrote them: {} transaction(s) are "
-                            + "processed again", name, committedSeqNr + 1 + reached.size(), Math.min(r.seqNr(), seq), taken);
+                            + "processed again", name, committedSeqNr + 1 + reached.size(),
+                    Math.min(r.seqNr(), committedSeqNr + wasInFlight), taken);
         }
-        long knownTo = committedSeqNr;
-        committed = r.db();
-        committedSeqNr = r.seqNr();
-        rememberReplayed(r, knownTo);
-        speculative = committed;
-        runLength = 0;
+        queue.recovered(r.db(), r.seqNr());
+        requestIds.recovered(r.replayedFrom(), r.requestIds(), committedSeqNr, r.seqNr());
+        readWindow();
         // what was queued was processed against a value that included the failed write: redo it
-        for (Pending p : queued) {
+        for (Pending p : queue.dropQueued()) {
             forget(p);
             again.add(new Submission(p.txData(), p.requestId(), p.replyTo(), p.retries(), p.attempt()));
         }
-        queued = new ArrayList<>();
         if (taken > 0 && !stopAfterWrite && !membershipSettled()) {
             // Fenced by another writer while this node's membership is in question (it sees members
             // unreachable, or is itself no longer up): it is most likely the stale one of the two, on
@@ -670,30 +603,6 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         held.clear();
     }
 
-    /** What became of an in-flight transaction's entry when the log failed under it. */
-    private enum InFlightOutcome {
-        /** It is in the log at its place. */
-        STORED,
-        /** Another entry is in its place: it was not stored, and never will be. */
-        TAKEN,
-        /** Its place is empty, or could not be read: a write that timed out may still land. */
-        UNKNOWN;
-
-        static InFlightOutcome of(TxLogEntry mine, TxLogEntry there, boolean placeTaken) {
-            if (there != null && there.equals(mine)) {
-                return STORED;
-            }
-            if (there == null || !placeTaken) {
-                return UNKNOWN;
-            }
-            // another writer's transaction differs at least in its txInstant or its datoms; an entry
-            // alike in all but equality (a value that reads back unlike itself) is not taken for another's
-            boolean alike = there.t() == mine.t() && there.txInstant() == mine.txInstant() && there.nextT() == mine.nextT()
-                    && there.txData().size() == mine.txData().size() && java.util.Objects.equals(there.requestId(), mine.requestId());
-            return alike ? UNKNOWN : TAKEN;
-        }
-    }
-
     private Behavior<Command> onLogStopped(LogStopped m) {
         if (m.generation() != logGeneration || phase == Phase.RETIRED) {
             return this;
@@ -712,9 +621,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         if (logFailures > 2) {
             // the store keeps failing: answer the waiting callers instead of letting them time out
             ChrononError error = unavailable("The transaction log of " + name + " cannot be recovered; retry later");
-            failAll(queued, error);
-            queued = new ArrayList<>();
-            runLength = 0;
+            failAll(queue.dropQueued(), error);
             stash.forEach(c -> reject(c, error));
             stash.clear();
             rejectAwaitingWindow(error);
@@ -761,7 +668,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
                     s.answer(StatusReply.error(unavailable("Another writer of " + name + " stored its entries where this "
                             + "transaction's were to go " + MAX_ATTEMPTS + " times (two writers overlap while the cluster "
                             + "settles); it was not committed; retry")));
-                } else if (s.attempt() == 0 && inFlight.size() + queued.size() >= settings.maxPending()) {
+                } else if (s.attempt() == 0 && queue.size() >= settings.maxPending()) {
                     s.answer(StatusReply.error(ChrononError.busy("chronon.error/busy",
                             "The transactor of " + name + " has " + settings.maxPending() + " transactions waiting; retry later")));
                 } else {
@@ -780,7 +687,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private void process(Submission s) {
         String requestId = s.requestId();
         TxReport report;
-        DbValue base = speculative.inEditingRun() ? speculative : speculative.editingRun();
+        DbValue base = queue.base();
         try {
             report = TxProcessor.transact(base, txForms(s.txData()), txOptions);
         } catch (ChrononException e) {
@@ -797,37 +704,14 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             }
             return;
         }
-        speculative = report.dbAfter();
-        queued.add(new Pending(s.txData(), s.replyTo(), TxLogEntry.withoutHint(report.dbAfter(), report.txData(), requestId,
-                report.tempids()), report.tempids(), report.dbBefore().basisT(), false, s.retries(), s.attempt()));
+        queue.add(new Pending(s.txData(), s.replyTo(), TxLogEntry.withoutHint(report.dbAfter(), report.txData(), requestId,
+                report.tempids()), report.tempids(), report.dbBefore().basisT(), false, s.retries(), s.attempt()), report.dbAfter());
         if (requestId != null) {
-            pendingIds.put(requestId, s.retries());
+            requestIds.queued(requestId, s.retries());
         }
-        runLength++;
-        if (runLength >= settings.maxBatch()) {
-            sealRun();
-        }
-        if (inFlight.isEmpty()) {
+        if (!queue.writing()) {
             flush();
         }
-    }
-
-    /**
-     * Ends the editing run: its newest value becomes an ordinary immutable one, attached to
-     * each of the run's transactions as its hint (the value after the run's last one).
-     */
-    private void sealRun() {
-        if (runLength == 0) {
-            return;
-        }
-        speculative = speculative.sealed();
-        int first = queued.size() - runLength;
-        for (int i = 0; i < runLength; i++) {
-            Pending p = queued.get(first + i);
-            int ahead = runLength - 1 - i;
-            queued.set(first + i, p.sealedAs(p.entry().withHint(speculative, ahead), ahead == 0));
-        }
-        runLength = 0;
     }
 
     private static List<?> txForms(Object txData) {
@@ -841,121 +725,56 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     /** Sends the next group of queued transactions to the log as one write: whole runs, at most max-batch. */
     private void flush() {
-        sealRun();
-        int n = Math.min(queued.size(), settings.maxBatch());
-        while (n > 0 && !queued.get(n - 1).runEnd()) {
-            n--; // runs are at most max-batch long and the queue starts with one, so n stays > 0
-        }
-        List<TxLogEntry> entries = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Pending p = queued.get(i);
-            inFlight.add(p);
+        WriteQueue.Write<Pending> write = queue.nextWrite();
+        List<TxLogEntry> entries = new ArrayList<>(write.batch().size());
+        for (Pending p : write.batch()) {
             entries.add(p.entry());
         }
-        queued.subList(0, n).clear();
-        writeStartNanos = System.nanoTime();
+        shared.writeStarted();
         // one write in flight: its first entry follows the last durable one. Once it is durable
         // the log tells this writer and then hands the write to the publisher itself (no detour
         // through this writer's mailbox): anything a caller does after its answer reaches this
         // writer's mailbox after the log's answer, so this writer has counted the write
         // committed by then (sync() includes it, and it no longer counts as pending)
-        Publisher.Committed committed = new Publisher.Committed(name, committedSeqNr + 1, List.copyOf(inFlight));
-        ActorRef<Publisher.Command> outbox = publisher;
-        log.tell(new TxLog.Append(entries, () -> outbox.tell(committed)));
+        TxPublisher.Committed committed = new TxPublisher.Committed(name, write.firstSeqNr(), write.batch());
+        log.tell(new TxLog.Append(entries, WriterSharedState.whenDurable(publisher, committed)));
     }
 
     private Behavior<Command> onWritten(TxLog.Written w) {
-        if (phase != Phase.READY || inFlight.isEmpty()) {
+        if (phase != Phase.READY || !queue.writing()) {
             return this;
         }
-        long expected = committedSeqNr + inFlight.size();
+        long expected = queue.expectedLastSeqNr();
         if (w.lastSeqNr() != expected) {
             // cannot happen with one writer; recover from the log to learn the truth
             ctx.getLog().error("The log of {} reported sequence number {} where {} was expected; recovering", name,
                     w.lastSeqNr(), expected);
             // the write is durable and was answered already: the recovery must not answer it again
-            inFlight.forEach(this::forget);
-            inFlight.clear();
+            queue.dropInFlight().forEach(this::forget);
             ctx.stop(log);
             return this;
         }
-        List<Pending> written = List.copyOf(inFlight);
+        WriteQueue.Write<Pending> written = queue.written();
         // the log has handed the write to the publisher already; from now on a retry is answered from the log
-        long seq = committedSeqNr;
-        for (Pending p : written) {
-            seq++;
+        long seq = written.firstSeqNr();
+        for (Pending p : written.batch()) {
             if (p.requestId() != null) {
-                forget(p);
-                remember(p.requestId(), seq);
+                requestIds.committed(p.requestId(), seq);
             }
+            seq++;
         }
+        requestIds.evict(queue.committedSeqNr());
         lastPublishNanos = System.nanoTime();
-        TxLogEntry last = written.get(written.size() - 1).entry();
-        committed = last.dbAfterHint();
-        if (committed == null || last.hintAhead() != 0 || committed.basisT() != last.t()) {
-            throw new IllegalStateException("a journal write of " + name + " did not end with a sealed value: " + last);
-        }
-        committedSeqNr += written.size();
-        evictOldIds();
-        inFlight.clear();
         if (retireReplyTo != null) {
             return finishRetire();
         }
         if (stopAfterWrite) {
             return drainAndStop();
         }
-        if (!queued.isEmpty()) {
+        if (queue.hasQueued()) {
             flush();
         }
         return this;
-    }
-
-    /**
-     * The writer's outbox: publishes each durable transaction's report on the topic, then
-     * acknowledges it, in log order. Acknowledging wakes the caller's thread, which costs
-     * about as much as processing a small transaction, so it is done here while the writer
-     * goes on with the next transactions. Everything the writer publishes goes through here
-     * (heartbeats, retirement too), so subscribers see it in the order it was decided.
-     */
-    static final class Publisher {
-        sealed interface Command extends NoSerializationVerificationNeeded {
-        }
-
-        /** Durable transactions with sequence numbers {@code firstSeqNr}, {@code firstSeqNr + 1}, ... */
-        record Committed(String database, long firstSeqNr, List<Pending> batch) implements Command {
-        }
-
-        record Feed(TxFeed message) implements Command {
-        }
-
-        /** Stop once everything before this is published and answered. */
-        enum Drain implements Command {
-            INSTANCE
-        }
-
-        static Behavior<Command> create(ActorRef<Topic.Command<TxFeed>> topic) {
-            return Behaviors.receive(Command.class)
-                    .onMessage(Committed.class, c -> {
-                        long seq = c.firstSeqNr();
-                        for (Pending p : c.batch()) {
-                            topic.tell(Topic.publish(new TxFeed.Committed(c.database(), seq, p.entry(), p.tempids())));
-                            TxResult result = new TxResult(c.database(), p.entry().t(), p.basisBefore(), seq,
-                                    p.tempids(), p.entry().txData());
-                            p.replyTo().tell(StatusReply.success(result));
-                            if (p.retries() != null) {
-                                p.retries().answer(StatusReply.success(result.asDuplicate()));
-                            }
-                            seq++;
-                        }
-                        return Behaviors.same();
-                    })
-                    .onMessage(Feed.class, f -> {
-                        topic.tell(Topic.publish(f.message()));
-                        return Behaviors.same();
-                    })
-                    .onMessage(Drain.class, d -> Behaviors.stopped())
-                    .build();
-        }
     }
 
     private Behavior<Command> onPublisherStopped() {
@@ -965,7 +784,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         // it only tells; if it ever fails, a new one takes over (what it held is lost, and the
         // callers concerned time out: peers fill their gaps from the log)
         ctx.getLog().error("The publisher of {} stopped unexpectedly; starting a new one", name);
-        publisher = ctx.spawnAnonymous(Publisher.create(topic));
+        publisher = ctx.spawnAnonymous(TxPublisher.create(topic));
         ctx.watchWith(publisher, PublisherStopped.INSTANCE);
         return this;
     }
@@ -977,7 +796,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         if (publisher == null) {
             return Behaviors.stopped();
         }
-        publisher.tell(Publisher.Drain.INSTANCE);
+        publisher.tell(TxPublisher.Drain.INSTANCE);
         return this; // PublisherStopped ends it
     }
 
@@ -989,7 +808,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * being read (then it waits). False: a new id, to be processed.
      */
     private boolean answeredAsRetry(Submission s) {
-        if (!windowComplete()) {
+        RequestIdWindow.Seen<Retries> seen = requestIds.check(s.requestId(), s.retries(), queue.committedSeqNr());
+        if (seen instanceof RequestIdWindow.Unread) {
             if (awaitingWindow.size() >= settings.maxPending()) {
                 s.answer(StatusReply.error(ChrononError.busy("chronon.error/busy",
                         "The transactor of " + name + " is still reading its recent request ids; retry later")));
@@ -999,96 +819,42 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             }
             return true;
         }
-        Long seqNr = recentIds.get(s.requestId());
-        if (seqNr != null) {
-            answerFromLog(seqNr, s);
+        if (seen instanceof RequestIdWindow.Committed<Retries> c) {
+            answerFromLog(c.seqNr(), s);
             return true;
         }
-        Retries waiting = pendingIds.get(s.requestId());
-        if (waiting != null && waiting != s.retries()) {
-            waiting.add(s.replyTo());
+        if (seen instanceof RequestIdWindow.Waiting<Retries> w) {
+            w.waiting().add(s.replyTo());
             if (s.retries() != null) {
-                s.retries().forwardTo(waiting);
+                s.retries().forwardTo(w.waiting());
             }
             return true;
         }
         return false;
     }
 
-    /** The lowest sequence number whose request id the window holds. */
-    private long windowStart() {
-        return Math.max(1, committedSeqNr - settings.requestIdWindow() + 1);
-    }
-
-    private boolean windowComplete() {
-        return idsKnownFrom <= windowStart();
-    }
-
-    /** Takes the ids of the entries replayed in a recovery; the ids up to {@code knownTo} are already known. */
-    private void rememberReplayed(TxLog.Recovered r, long knownTo) {
-        if (r.replayedFrom() > knownTo + 1) {
-            // the first recovery (from a snapshot): what was known is not contiguous with the replay
-            recentIds.clear();
-            idsKnownFrom = r.replayedFrom();
-        }
-        for (TxLog.RequestIdAt id : r.requestIds()) {
-            if (id.seqNr() > knownTo) {
-                remember(id.requestId(), id.seqNr());
-            }
-        }
-        evictOldIds();
-        if (!windowComplete()) {
-            readWindow();
-        }
-    }
-
-    private void remember(String requestId, long seqNr) {
-        recentIds.remove(requestId); // an id older than the window may have committed again: keep the order by seqNr
-        recentIds.put(requestId, seqNr);
-    }
-
-    private void evictOldIds() {
-        long start = windowStart();
-        Iterator<Long> it = recentIds.values().iterator();
-        while (it.hasNext() && it.next() < start) {
-            it.remove();
-        }
-        idsKnownFrom = Math.max(idsKnownFrom, start);
-    }
-
-    /** Reads the request ids of the window's entries before those known, unless already reading. */
+    /** Reads the request ids of the window's entries before those known, unless complete or already reading. */
     private void readWindow() {
-        if (readingWindow || windowComplete()) {
-            return;
+        RequestIdWindow.Read read = requestIds.nextRead(queue.committedSeqNr());
+        if (read != null) {
+            ctx.pipeToSelf(TxLog.requestIds(ctx.getSystem(), info, storage, read.from(), read.to()),
+                    (ids, failure) -> new WindowRead(read.from(), read.to(), ids, failure));
         }
-        readingWindow = true;
-        long from = windowStart();
-        long to = idsKnownFrom - 1;
-        ctx.pipeToSelf(TxLog.requestIds(ctx.getSystem(), info, storage, from, to), (ids, failure) -> new WindowRead(from, to, ids, failure));
     }
 
     private Behavior<Command> onWindowRead(WindowRead m) {
-        readingWindow = false;
         if (phase == Phase.RETIRED) {
+            requestIds.readAbandoned();
             return this;
         }
         if (m.failure() != null) {
+            requestIds.readAbandoned();
             ctx.getLog().warn("Reading the recent request ids of {} from its log failed: {}", name, m.failure().toString());
             rejectAwaitingWindow(unavailable("The transactor of " + name + " cannot read its recent request ids from the log; retry later"));
             return this;
         }
-        // (a recovery meanwhile may have replaced what was known: then it may no longer join)
-        if (m.from() < idsKnownFrom && m.to() + 1 >= idsKnownFrom) {
-            LinkedHashMap<String, Long> newer = new LinkedHashMap<>(recentIds);
-            recentIds.clear();
-            for (TxLog.RequestIdAt id : m.ids()) {
-                remember(id.requestId(), id.seqNr());
-            }
-            newer.forEach(this::remember);
-            idsKnownFrom = m.from();
-            evictOldIds();
-        }
-        if (!windowComplete()) {
+        requestIds.read(m.from(), m.to(), m.ids(), queue.committedSeqNr());
+        if (!requestIds.complete(queue.committedSeqNr())) {
             readWindow(); // the log grew past a snapshot meanwhile? read what is still missing
             return this;
         }
@@ -1128,13 +894,13 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     /** The transaction of {@code p} is no longer waiting: a retry of its id is not joined to it. */
     private void forget(Pending p) {
         if (p.requestId() != null) {
-            pendingIds.remove(p.requestId());
+            requestIds.notWaiting(p.requestId());
         }
     }
 
     private void failRejected(Submission s, ChrononError error) {
         if (s.requestId() != null) {
-            pendingIds.remove(s.requestId());
+            requestIds.notWaiting(s.requestId());
         }
         s.answer(StatusReply.error(error));
     }
@@ -1151,7 +917,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     private Behavior<Command> onGetLatestT(GetLatestT c) {
         switch (phase) {
             case READY:
-                c.replyTo().tell(StatusReply.success(new LatestT(name, committed.basisT(), committedSeqNr)));
+                c.replyTo().tell(StatusReply.success(new LatestT(name, queue.committed().basisT(), queue.committedSeqNr())));
                 return this;
             case RETIRED:
                 c.replyTo().tell(StatusReply.error(retiredError()));
@@ -1175,22 +941,19 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         unregister();
         rejectAwaitingWindow(retiredError());
         failHeld(retiredError());
-        failAll(queued, retiredError());
-        queued = new ArrayList<>();
-        runLength = 0;
-        if (phase == Phase.RECOVERING || inFlight.isEmpty()) {
+        failAll(queue.dropQueued(), retiredError());
+        if (phase == Phase.RECOVERING || !queue.writing()) {
             return finishRetire();
         }
         return this;
     }
 
     private Behavior<Command> finishRetire() {
-        failAll(inFlight, retiredError());
-        inFlight.clear();
+        failAll(queue.dropInFlight(), retiredError());
         phase = Phase.RETIRED;
         timers.cancel(Tick.INSTANCE);
         if (publisher != null) {
-            publisher.tell(new Publisher.Feed(new TxFeed.Retired(name, info.id())));
+            publisher.tell(new TxPublisher.Feed(new TxFeed.Retired(name, info.id())));
         }
         if (log != null) {
             ctx.unwatch(log);
@@ -1210,29 +973,26 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     }
 
     private void publishHeartbeat() {
-        publisher.tell(new Publisher.Feed(new TxFeed.Heartbeat(name, committedSeqNr, committed.basisT())));
+        publisher.tell(new TxPublisher.Feed(new TxFeed.Heartbeat(name, queue.committedSeqNr(), queue.committed().basisT())));
         lastPublishNanos = System.nanoTime();
     }
 
     private Behavior<Command> onStop() {
         unregister();
         ChrononError stopping = unavailable("The transactor of " + name + " is stopping; retry");
-        failAll(queued, stopping);
-        queued = new ArrayList<>();
-        runLength = 0;
+        failAll(queue.dropQueued(), stopping);
         stash.forEach(c -> reject(c, stopping));
         stash.clear();
         rejectAwaitingWindow(stopping);
         failHeld(stopping);
-        if (!inFlight.isEmpty() && phase == Phase.READY) {
+        if (queue.writing() && phase == Phase.READY) {
             // let the write that is under way finish and be acknowledged first
             stopAfterWrite = true;
             return this;
         }
-        if (!inFlight.isEmpty()) {
-            failAll(inFlight, unavailable("The transactor of " + name
+        if (queue.writing()) {
+            failAll(queue.dropInFlight(), unavailable("The transactor of " + name
                     + " stopped while its log was recovering; the transaction may or may not have been committed"));
-            inFlight.clear();
         }
         return drainAndStop();
     }

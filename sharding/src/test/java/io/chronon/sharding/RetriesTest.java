@@ -27,7 +27,7 @@ class RetriesTest {
 
     @Test
     void callersBeforeAndAfterTheAnswerGetTheSameOutcomeOnce() {
-        Transactor.Retries retries = new Transactor.Retries();
+        WriterSharedState.Retries retries = new WriterSharedState.Retries();
         TestProbe<StatusReply<Transactor.TxResult>> early = KIT.createTestProbe();
         TestProbe<StatusReply<Transactor.TxResult>> late = KIT.createTestProbe();
         retries.add(early.getRef());
@@ -46,7 +46,7 @@ class RetriesTest {
 
     @Test
     void aFailureReachesEveryWaitingCaller() {
-        Transactor.Retries retries = new Transactor.Retries();
+        WriterSharedState.Retries retries = new WriterSharedState.Retries();
         TestProbe<StatusReply<Transactor.TxResult>> a = KIT.createTestProbe();
         TestProbe<StatusReply<Transactor.TxResult>> b = KIT.createTestProbe();
         retries.add(a.getRef());
