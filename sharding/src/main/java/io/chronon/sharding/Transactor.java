@@ -694,9 +694,15 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
             // rejected before any index was touched: the run is as it was; the id is not remembered
             failRejected(s, ChrononError.of(e));
             return;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // an Error too: left to Pekko it is fatal to the JVM, and the caller's retry would then
+            // take the next node down with the same transaction. The stack has unwound and what the
+            // transaction built is garbage, so rejecting it and recovering is the better bet.
             ctx.getLog().error("Transaction processing failed unexpectedly in " + name + "; recovering from the log", e);
-            failRejected(s, ChrononError.of(e));
+            failRejected(s, e instanceof RuntimeException r ? ChrononError.of(r) : new ChrononError(io.chronon.ErrorCategory.FAULT,
+                    io.chronon.edn.Keyword.of("chronon.error/transaction-failed"),
+                    "The transaction could not be processed (" + e.getClass().getSimpleName() + "); it was not committed",
+                    null));
             // it may have failed half-way through editing the run's indexes: rebuild from the
             // log, then redo the queued transactions (as after a failed write)
             if (log != null) {
