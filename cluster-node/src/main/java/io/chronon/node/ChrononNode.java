@@ -203,8 +203,20 @@ public final class ChrononNode implements AutoCloseable {
     @Override
     public void close() {
         system.terminate();
-        system.getWhenTerminated().toCompletableFuture().join();
+        try {
+            // bounded: a remoting stream that never completes must not hold the caller for ever
+            system.getWhenTerminated().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            org.slf4j.LoggerFactory.getLogger(ChrononNode.class).warn(
+                    "The node's actor system did not terminate within {} s; giving up waiting", CLOSE_TIMEOUT_SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("The node's actor system failed to terminate", e.getCause());
+        }
     }
+
+    private static final long CLOSE_TIMEOUT_SECONDS = 60;
 
     /**
      * The configuration the command line asks for: options become their configuration keys,

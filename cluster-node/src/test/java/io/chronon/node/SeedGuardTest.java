@@ -351,14 +351,17 @@ class SeedGuardTest {
                 () -> start(config(dirA, portA, seeds, "chronon.node.rejoin-seed-wait = 30s")));
         Thread.sleep(1000);
         assertFalse(later.isDone(), "it waits for another seed");
+        ChrononNode started;
         try (java.net.ServerSocket listening = new java.net.ServerSocket(portB, 50, java.net.InetAddress.getLoopbackAddress())) {
             long t0 = System.nanoTime();
-            ChrononNode started = later.get(30, TimeUnit.SECONDS);
+            started = later.get(30, TimeUnit.SECONDS);
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "starts soon after the listener opens");
             // the listener speaks no Pekko: after seed-node-timeout the first seed forms the cluster, as in a full restart
             ready(started);
-            started.close();
         }
+        // stopped once the listener is gone: a connection it accepted but never read can hold up the
+        // actor system's termination (its outbound stream to the listener does not finish)
+        started.close();
     }
 
     /** --new-cluster: the first seed starts at once, without the wait, and forgets the old members once up alone. */
