@@ -6,8 +6,8 @@ import datomic.Peer;
 import datomic.Util;
 import io.chronon.edn.Keyword;
 import io.chronon.sharding.ChrononCluster;
-import io.chronon.sharding.QueryPeer;
-import io.chronon.sharding.Transactor;
+import io.chronon.sharding.peer.QueryPeer;
+import io.chronon.sharding.writer.Transactor;
 
 import java.io.StringReader;
 import java.nio.file.Files;

@@ -1,5 +1,14 @@
 package io.chronon.sharding;
 
+import io.chronon.sharding.catalog.Catalog;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.peer.PeerRouting;
+import io.chronon.sharding.peer.QueryPeer;
+import io.chronon.sharding.support.ChrononSettings;
+import io.chronon.sharding.support.Futures;
+import io.chronon.sharding.wire.ChrononError;
+import io.chronon.sharding.writer.LocalWriters;
+import io.chronon.sharding.writer.Transactor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -53,7 +62,8 @@ public final class ChrononCluster implements Extension {
         this.settings = ChrononSettings.from(system.settings().config());
         this.sharding = ClusterSharding.get(system);
         this.catalog = ClusterSingleton.get(system).init(
-                SingletonActor.of(Behaviors.supervise(Catalog.create(settings))
+                SingletonActor.of(Behaviors.supervise(Catalog.create(settings, (db, timeout) -> ClusterSharding.get(system)
+                                .entityRefFor(Transactor.TYPE_KEY, db.name()).ask(r -> new Transactor.Retire(db.id(), r), timeout)))
                                         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
                                 "chronon-catalog")
                         .withSettings(ClusterSingletonSettings.create(system).withRole(settings.transactorRole())));

@@ -2,6 +2,9 @@ package io.chronon.sharding;
 
 import io.chronon.db.DbValue;
 import io.chronon.edn.Keyword;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.peer.QueryPeer;
+import io.chronon.sharding.writer.Transactor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,11 @@
 package io.chronon.sharding;
 
 import io.chronon.edn.Keyword;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.feed.TxFeed;
+import io.chronon.sharding.feed.TxFeedTopics;
+import io.chronon.sharding.peer.QueryPeer;
+import io.chronon.sharding.writer.Transactor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;

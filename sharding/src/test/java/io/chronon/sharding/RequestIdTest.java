@@ -1,6 +1,8 @@
 package io.chronon.sharding;
 
 import io.chronon.ErrorCategory;
+import io.chronon.sharding.wire.ChrononError;
+import io.chronon.sharding.writer.Transactor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

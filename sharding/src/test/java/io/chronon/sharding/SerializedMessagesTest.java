@@ -1,6 +1,8 @@
 package io.chronon.sharding;
 
 import io.chronon.edn.Keyword;
+import io.chronon.sharding.peer.QueryPeer;
+import io.chronon.sharding.writer.Transactor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.chronon.node.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.chronon.sharding.support.QueryGroups;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,6 @@ import java.util.regex.Pattern;
 public final class NodeConfiguration {
     /** The roles a node may have (besides {@code query-group:NAME}). */
     private static final String ROLES = "transactor, query, query-group:NAME";
-    private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern FULL_ADDRESS = Pattern.compile("pekko://([^@/]+)@(.+)");
 
     private NodeConfiguration() {
@@ -69,11 +69,11 @@ public final class NodeConfiguration {
         }
         if (role.startsWith("query-group:")) {
             String group = role.substring("query-group:".length());
-            if (GROUP_NAME.matcher(group).matches()) {
+            if (QueryGroups.isValidGroupName(group)) {
                 return;
             }
             throw new IllegalArgumentException(source + ": bad query group name \"" + group + "\" in role " + role
-                    + " (a name is lower-case letters, digits and '-', starting with a letter or digit)");
+                    + " (a name is 1-63 lower-case letters, digits and '-', starting with a letter or digit)");
         }
         throw new IllegalArgumentException(source + ": unknown role \"" + role + "\" (roles: " + ROLES + ")");
     }

@@ -6,10 +6,11 @@ import io.chronon.db.Datom;
 import io.chronon.db.Ids;
 import io.chronon.edn.Keyword;
 import io.chronon.sharding.ChrononCluster;
-import io.chronon.sharding.Futures;
-import io.chronon.sharding.DatabaseInfo;
-import io.chronon.sharding.QueryPeer;
-import io.chronon.sharding.Transactor;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.peer.QueryPeer;
+import io.chronon.sharding.support.Futures;
+import io.chronon.sharding.writer.Transactor;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -22,7 +23,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.apache.pekko.actor.typed.ActorSystem;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -342,7 +342,7 @@ public final class ChrononHttpServer implements AutoCloseable {
     private CompletionStage<HttpResponse> ready(Call call) {
         return chronon.listDatabases().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
                 .thenApply(dbs -> response(200, call.format(), Map.of(Keyword.of("status"), Keyword.of("ready"))))
-                .exceptionally(e -> error(call.format(), io.chronon.sharding.ChrononError.unavailable("chronon.error/not-ready",
+                .exceptionally(e -> error(call.format(), io.chronon.sharding.wire.ChrononError.unavailable("chronon.error/not-ready",
                         "The node cannot reach its catalog yet: " + HttpError.of(e).getMessage())));
     }
 

@@ -4,7 +4,7 @@ import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
 import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.Keyword;
-import io.chronon.sharding.ChrononError;
+import io.chronon.sharding.wire.ChrononError;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

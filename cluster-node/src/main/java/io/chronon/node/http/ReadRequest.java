@@ -6,7 +6,7 @@ import io.chronon.edn.EdnParseException;
 import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
-import io.chronon.sharding.QueryPeer;
+import io.chronon.sharding.peer.QueryPeer;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.Ids;
 import io.chronon.sharding.ChrononCluster;
-import io.chronon.sharding.ChrononError;
+import io.chronon.sharding.wire.ChrononError;
 import io.chronon.tx.TxOptions;
 
 import java.time.Duration;

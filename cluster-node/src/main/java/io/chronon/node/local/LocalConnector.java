@@ -10,8 +10,8 @@ import io.chronon.client.Connection;
 import io.chronon.edn.Keyword;
 import io.chronon.node.ChrononNode;
 import io.chronon.sharding.ChrononCluster;
-import io.chronon.sharding.ChrononError;
-import io.chronon.sharding.DatabaseInfo;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.wire.ChrononError;
 
 import java.util.List;
 import java.util.Map;

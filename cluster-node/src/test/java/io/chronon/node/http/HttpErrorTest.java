@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chronon.ErrorCategory;
 import io.chronon.edn.Keyword;
-import io.chronon.sharding.ChrononError;
+import io.chronon.sharding.wire.ChrononError;
 
 import java.io.UncheckedIOException;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.chronon.sharding.cassandra;
 import io.chronon.cassandra.dev.SharedCassandra;
 import io.chronon.db.Ids;
 import io.chronon.sharding.ChrononCluster;
-import io.chronon.sharding.Transactor;
+import io.chronon.sharding.writer.Transactor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,5 +1,9 @@
-package io.chronon.sharding;
+package io.chronon.sharding.peer;
 
+import io.chronon.sharding.catalog.Catalog;
+import io.chronon.sharding.support.ChrononSettings;
+import io.chronon.sharding.support.QueryGroups;
+import io.chronon.sharding.wire.ChrononError;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -20,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Where a read goes: the query peer replica of a database in a query group.
@@ -37,13 +40,7 @@ import java.util.regex.Pattern;
  * <p>Query group {@code query} is served by nodes with role {@code query}; any other group
  * {@code NAME} by nodes with role {@code query-group:NAME}.
  */
-final class PeerRouting {
-    /** The default query group's name, also its role. */
-    static final String DEFAULT_GROUP = "query";
-    /** Prefix of the role of every other query group. */
-    static final String GROUP_ROLE_PREFIX = "query-group:";
-    private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-
+public final class PeerRouting {
     private final ActorSystem<?> system;
     private final ClusterSharding sharding;
     private final Cluster cluster;
@@ -53,7 +50,7 @@ final class PeerRouting {
     /** The groups whose entity types are started on this node (as regions or proxies). */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
-    PeerRouting(ActorSystem<?> system, ClusterSharding sharding, ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
+    public PeerRouting(ActorSystem<?> system, ClusterSharding sharding, ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
         this.system = system;
         this.sharding = sharding;
         this.cluster = Cluster.get(system);
@@ -63,24 +60,6 @@ final class PeerRouting {
         for (String group : settings.queryGroups()) {
             start(group);
         }
-    }
-
-    /** The cluster role that serves query group {@code group}. */
-    static String roleOf(String group) {
-        return group.equals(DEFAULT_GROUP) ? DEFAULT_GROUP : GROUP_ROLE_PREFIX + group;
-    }
-
-    /** The query group a role serves, or null if it is no query role. */
-    static String groupOf(String role) {
-        if (role.equals(DEFAULT_GROUP)) {
-            return DEFAULT_GROUP;
-        }
-        return role.startsWith(GROUP_ROLE_PREFIX) ? role.substring(GROUP_ROLE_PREFIX.length()) : null;
-    }
-
-    /** True if {@code name} is a well-formed query group name. */
-    static boolean isValidGroupName(String name) {
-        return name != null && GROUP_NAME.matcher(name).matches();
     }
 
     /** {@code host:port} of a node's address: the key of its replicas and of its shard. */
@@ -95,7 +74,7 @@ final class PeerRouting {
     }
 
     /** This node's key ({@code host:port}). */
-    String selfKey() {
+    public String selfKey() {
         return selfKey;
     }
 
@@ -105,18 +84,18 @@ final class PeerRouting {
      *
      * @throws ChrononError not-found for an unknown group, unavailable if no reachable node serves it
      */
-    EntityRef<QueryPeer.Command> peer(String database, String group) {
+    public EntityRef<QueryPeer.Command> peer(String database, String group) {
         return peerAt(database, group, replicaKey(database, group));
     }
 
     /** The replica of {@code database} in {@code group} on the node {@code key} ({@code host:port}). */
-    EntityRef<QueryPeer.Command> peerAt(String database, String group, String key) {
+    public EntityRef<QueryPeer.Command> peerAt(String database, String group, String key) {
         return sharding.entityRefFor(QueryPeer.typeKey(group), database + "@" + key);
     }
 
     /** The key of the node whose replica serves {@code database} in {@code group}. */
     String replicaKey(String database, String group) {
-        String role = roleOf(group);
+        String role = QueryGroups.roleOf(group);
         if (cluster.selfMember().hasRole(role)) {
             ensureStarted(group);
             return selfKey;
@@ -178,12 +157,12 @@ final class PeerRouting {
         }
         String typeName = QueryPeer.typeKey(group).name();
         sharding.init(Entity.of(QueryPeer.typeKey(group),
-                        ctx -> QueryPeer.create(databaseOf(ctx.getEntityId()), group, ctx.getShard(), catalog, settings))
-                .withRole(roleOf(group))
+                        ctx -> QueryPeer.create(databaseOf(ctx.getEntityId()), group, ctx.getShard(), catalog, settings, this))
+                .withRole(QueryGroups.roleOf(group))
                 .withStopMessage(QueryPeer.Stop.INSTANCE)
                 .withMessageExtractor(new ReplicaExtractor())
                 .withAllocationStrategy(new ExternalShardAllocationStrategy(system, typeName, org.apache.pekko.util.Timeout.create(Duration.ofSeconds(5)))));
-        if (cluster.selfMember().hasRole(roleOf(group))) {
+        if (cluster.selfMember().hasRole(QueryGroups.roleOf(group))) {
             ExternalShardAllocation.get(system).getClient(typeName)
                     .setShardLocation(selfKey, cluster.selfMember().address())
                     .whenComplete((done, e) -> {
@@ -196,11 +175,11 @@ final class PeerRouting {
     }
 
     /** The query groups this node knows of: configured, and served by some member. */
-    List<String> knownGroups() {
+    public List<String> knownGroups() {
         Set<String> groups = new java.util.LinkedHashSet<>(settings.queryGroups());
         for (Member m : cluster.state().getMembers()) {
             for (String role : m.getRoles()) {
-                String g = groupOf(role);
+                String g = QueryGroups.groupOf(role);
                 if (g != null) {
                     groups.add(g);
                 }

@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.support;
 
 import com.typesafe.config.Config;
 import io.chronon.edn.Keyword;
@@ -76,13 +76,13 @@ public record ChrononSettings(
     static List<String> queryGroups(List<String> configured, List<String> roles) {
         java.util.LinkedHashSet<String> groups = new java.util.LinkedHashSet<>(configured);
         for (String role : roles) {
-            String group = PeerRouting.groupOf(role);
+            String group = QueryGroups.groupOf(role);
             if (group != null) {
                 groups.add(group);
             }
         }
         for (String group : groups) {
-            if (!PeerRouting.isValidGroupName(group)) {
+            if (!QueryGroups.isValidGroupName(group)) {
                 throw new IllegalArgumentException("chronon.query.groups / pekko.cluster.roles: a query group name is lower-case letters, digits and '-': " + group);
             }
         }

@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.writer;
 
 import io.chronon.db.DbValue;
 import io.chronon.storage.TxLogEntry;

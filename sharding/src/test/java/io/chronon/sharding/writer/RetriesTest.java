@@ -1,5 +1,6 @@
-package io.chronon.sharding;
+package io.chronon.sharding.writer;
 
+import io.chronon.sharding.wire.ChrononError;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;

@@ -1,10 +1,10 @@
-package io.chronon.sharding;
+package io.chronon.sharding.peer;
 
 import io.chronon.ChrononException;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
-import io.chronon.db.IndexType;
 import io.chronon.db.Ids;
+import io.chronon.db.IndexType;
 import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;

@@ -1,5 +1,8 @@
-package io.chronon.sharding;
+package io.chronon.sharding.catalog;
 
+import io.chronon.sharding.support.ChrononSettings;
+import io.chronon.sharding.wire.CborSerializable;
+import io.chronon.sharding.wire.ChrononError;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.Storages;
 import org.apache.pekko.Done;
@@ -11,7 +14,6 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The catalog of databases: create, delete, list, look up. A durable, event-sourced cluster
@@ -142,17 +145,26 @@ public final class Catalog extends EventSourcedBehavior<Catalog.Command, Catalog
     private final Storages storages;
     private final DatabaseStorage ownStorage;
     private final ChrononSettings settings;
+    private final WriterRetirement writers;
 
-    private Catalog(ActorContext<Command> ctx, ChrononSettings settings) {
+    /** Stops a deleted database's writer; completes once it refuses work. */
+    @FunctionalInterface
+    public interface WriterRetirement {
+        CompletionStage<Done> retire(DatabaseInfo db, Duration timeout);
+    }
+
+    private Catalog(ActorContext<Command> ctx, ChrononSettings settings, WriterRetirement writers) {
         super(PersistenceId.ofUniqueId(PERSISTENCE_ID));
         this.ctx = ctx;
         this.settings = settings;
+        this.writers = writers;
         this.storages = Storages.get(ctx.getSystem());
         this.ownStorage = storages.kind(settings.catalogStorageKind());
     }
 
-    public static Behavior<Command> create(ChrononSettings settings) {
-        return Behaviors.setup(ctx -> new Catalog(ctx, settings));
+    /** The catalog; {@code writers} retires the writer of a database it deletes. */
+    public static Behavior<Command> create(ChrononSettings settings, WriterRetirement writers) {
+        return Behaviors.setup(ctx -> new Catalog(ctx, settings, writers));
     }
 
     @Override
@@ -247,9 +259,7 @@ public final class Catalog extends EventSourcedBehavior<Catalog.Command, Catalog
 
     /** Stops the deleted database's writer, then answers the caller and erases the data. */
     private void retire(DatabaseInfo db, ActorRef<StatusReply<DeleteResult>> replyTo) {
-        var transactor = ClusterSharding.get(ctx.getSystem()).entityRefFor(Transactor.TYPE_KEY, db.name());
-        Duration timeout = settings.defaultTimeout();
-        ctx.pipeToSelf(transactor.<Done>ask(r -> new Transactor.Retire(db.id(), r), timeout),
+        ctx.pipeToSelf(writers.retire(db, settings.defaultTimeout()),
                 (ok, failure) -> new Retired(db, replyTo, failure));
     }
 

@@ -1,5 +1,6 @@
-package io.chronon.sharding;
+package io.chronon.sharding.writer;
 
+import io.chronon.sharding.feed.TxFeed;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

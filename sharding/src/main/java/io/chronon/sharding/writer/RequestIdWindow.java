@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.writer;
 
 import java.util.HashMap;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,5 +1,6 @@
-package io.chronon.sharding;
+package io.chronon.sharding.catalog;
 
+import io.chronon.sharding.wire.CborSerializable;
 import java.util.regex.Pattern;
 
 /**

@@ -1,5 +1,6 @@
-package io.chronon.sharding;
+package io.chronon.sharding.feed;
 
+import io.chronon.sharding.catalog.DatabaseInfo;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
@@ -39,7 +40,7 @@ public final class TxFeedTopics implements Extension {
      * Uses {@code topic} as this node's topic for {@code topicName} (before anyone asked for
      * it). For tests that need a lossy network between writer and peers.
      */
-    void install(String topicName, ActorRef<Topic.Command<TxFeed>> topic) {
+    public void install(String topicName, ActorRef<Topic.Command<TxFeed>> topic) {
         if (topics.putIfAbsent(topicName, topic) != null) {
             throw new IllegalStateException("Topic " + topicName + " is already in use");
         }

@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.writer;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
@@ -6,7 +6,16 @@ import io.chronon.ChrononException;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.edn.EdnReader;
-import io.chronon.sharding.WriterSharedState.Retries;
+import io.chronon.sharding.catalog.Catalog;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.catalog.DatabaseLookup;
+import io.chronon.sharding.feed.TxFeed;
+import io.chronon.sharding.feed.TxFeedTopics;
+import io.chronon.sharding.support.ChrononSettings;
+import io.chronon.sharding.wire.CborSerializable;
+import io.chronon.sharding.wire.ChrononError;
+import io.chronon.sharding.wire.EdnJson;
+import io.chronon.sharding.writer.WriterSharedState.Retries;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.TxLogEntry;
 import io.chronon.tx.TxOptions;
@@ -155,7 +164,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     }
 
     /** The stop message given to Cluster Sharding for passivation. */
-    enum Stop implements Command, NoSerializationVerificationNeeded {
+    public enum Stop implements Command, NoSerializationVerificationNeeded {
         INSTANCE
     }
 
@@ -340,7 +349,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         return create(name, shard, catalog, settings, new LocalWriters());
     }
 
-    static Behavior<Command> create(String name, ActorRef<ClusterSharding.ShardCommand> shard,
+    public static Behavior<Command> create(String name, ActorRef<ClusterSharding.ShardCommand> shard,
                                     ActorRef<Catalog.Command> catalog, ChrononSettings settings, LocalWriters localWriters) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(Math.max(16, settings.maxPending()),
                 stash -> new Transactor(ctx, timers, stash, name, shard, catalog, settings, localWriters))));

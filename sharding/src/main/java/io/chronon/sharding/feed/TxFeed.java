@@ -1,7 +1,10 @@
-package io.chronon.sharding;
+package io.chronon.sharding.feed;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.wire.CborSerializable;
+import io.chronon.sharding.wire.EdnJson;
 import io.chronon.storage.TxLogEntry;
 
 import java.util.Map;

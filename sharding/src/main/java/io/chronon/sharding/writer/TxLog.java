@@ -1,6 +1,8 @@
-package io.chronon.sharding;
+package io.chronon.sharding.writer;
 
 import io.chronon.db.DbValue;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.TxLogEntry;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -43,10 +45,10 @@ import java.util.concurrent.CompletionStage;
  * {@code request-id-window} entries it replays (those after the snapshot), and hands them
  * to the writer with {@link Recovered}; {@link #requestIds} reads those of earlier entries.
  */
-final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValue> {
+public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValue> {
 
     /** What the owner may ask. */
-    sealed interface Command extends NoSerializationVerificationNeeded {
+    public sealed interface Command extends NoSerializationVerificationNeeded {
     }
 
     /**
@@ -58,7 +60,7 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
     }
 
     /** What this actor tells its owner. */
-    sealed interface Reply extends NoSerializationVerificationNeeded {
+    public sealed interface Reply extends NoSerializationVerificationNeeded {
     }
 
     /**
@@ -67,7 +69,7 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
      * (after the snapshot; {@code seqNr + 1} when none was), and {@code requestIds} the
      * request ids of the replayed entries within the writer's window, in log order.
      */
-    record Recovered(DbValue db, long seqNr, long replayedFrom, List<RequestIdAt> requestIds) implements Reply {
+    public record Recovered(DbValue db, long seqNr, long replayedFrom, List<RequestIdAt> requestIds) implements Reply {
     }
 
     /** The request id of the entry at sequence number {@code seqNr}. */
@@ -111,7 +113,7 @@ final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLogEntry, DbValu
     }
 
     /** A loader of {@code db}: recovers, tells {@link Recovered}, and must never be sent {@link Append}. */
-    static Behavior<Command> reader(DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner) {
+    public static Behavior<Command> reader(DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner) {
         return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner::tell, Long.MAX_VALUE, Double.MAX_VALUE, 0));
     }
 

@@ -1,5 +1,6 @@
-package io.chronon.sharding;
+package io.chronon.sharding.peer;
 
+import io.chronon.sharding.wire.ChrononError;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;

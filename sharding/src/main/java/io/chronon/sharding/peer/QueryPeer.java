@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.peer;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -8,6 +8,18 @@ import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
 import io.chronon.query.Datalog;
 import io.chronon.query.QueryOptions;
+import io.chronon.sharding.catalog.Catalog;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.catalog.DatabaseLookup;
+import io.chronon.sharding.feed.TxFeed;
+import io.chronon.sharding.feed.TxFeedTopics;
+import io.chronon.sharding.support.ChrononSettings;
+import io.chronon.sharding.support.Futures;
+import io.chronon.sharding.wire.CborSerializable;
+import io.chronon.sharding.wire.ChrononError;
+import io.chronon.sharding.wire.EdnJson;
+import io.chronon.sharding.writer.Transactor;
+import io.chronon.sharding.writer.TxLog;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.TxLogEntry;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -44,7 +56,7 @@ import java.util.function.Consumer;
  * against it. A Cluster Sharding entity keyed by database name and node
  * ({@code <database>@<host:port>}), one entity type per query group ({@link #typeKey}): each
  * node with the group's role holds its own replica, placed on that node (see
- * {@code ChrononCluster.peer} for how reads find one).
+ * {@code PeerRouting.peer} for how reads find one).
  *
  * <p>It loads the database from storage (the latest snapshot plus the log after it), then
  * follows the database's {@link TxFeed} topic. Transactions apply strictly in log order:
@@ -322,10 +334,11 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     private final TreeMap<Long, List<Waiter>> waitersByT = new TreeMap<>();
     private final Map<Long, Waiter> waitersById = new HashMap<>();
     private long nextWaiterId;
+    private final PeerRouting routing;
 
     private QueryPeer(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name,
                       String group, ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Catalog.Command> catalog, ChrononSettings settings,
-                      ReadRunner reads) {
+                      PeerRouting routing, ReadRunner reads) {
         super(ctx);
         this.ctx = ctx;
         this.timers = timers;
@@ -335,22 +348,17 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         this.shard = shard;
         this.nodeKey = PeerRouting.key(org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address());
         this.settings = settings;
+        this.routing = routing;
         this.reads = reads;
         ctx.askWithStatus(DatabaseInfo.class, catalog, settings.defaultTimeout(),
                 replyTo -> new Catalog.GetDatabase(name, replyTo), Looked::new);
     }
 
-    /** The peer of database {@code name} in the default query group. */
-    public static Behavior<Command> create(String name, ActorRef<ClusterSharding.ShardCommand> shard,
-                                           ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
-        return create(name, settings.defaultQueryGroup(), shard, catalog, settings);
-    }
-
     /** The peer of database {@code name} in query group {@code group}. */
-    public static Behavior<Command> create(String name, String group, ActorRef<ClusterSharding.ShardCommand> shard,
-                                           ActorRef<Catalog.Command> catalog, ChrononSettings settings) {
+    static Behavior<Command> create(String name, String group, ActorRef<ClusterSharding.ShardCommand> shard,
+                                    ActorRef<Catalog.Command> catalog, ChrononSettings settings, PeerRouting routing) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000,
-                stash -> new QueryPeer(ctx, timers, stash, name, group, shard, catalog, settings, new ReadRunner(ctx.getSystem())))));
+                stash -> new QueryPeer(ctx, timers, stash, name, group, shard, catalog, settings, routing, new ReadRunner(ctx.getSystem())))));
     }
 
     @Override
@@ -657,11 +665,10 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     /** The values of other databases a read names, from their peers in this peer's query group. */
     private CompletableFuture<Map<String, DbValue>> otherValues(Map<String, Long> others, long timeoutMillis) {
         Map<String, DbValue> values = new ConcurrentHashMap<>();
-        ChrononCluster chronon = ChrononCluster.get(ctx.getSystem());
         CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> {
             try {
                 // this node serves the group, so this is the replica on this node: the value is shared, not copied
-                return Futures.plain(chronon.peer(e.getKey(), group)
+                return Futures.plain(routing.peer(e.getKey(), group)
                                 .<CurrentDb>askWithStatus(replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo),
                                         Duration.ofMillis(timeoutMillis + 1000)), ctx.getSystem().executionContext())
                         .thenAccept(r -> values.put(e.getKey(), r.db()));

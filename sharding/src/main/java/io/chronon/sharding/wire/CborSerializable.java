@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.wire;
 
 /**
  * Marks the messages of Chronon's actor protocol that may cross the network: bound to

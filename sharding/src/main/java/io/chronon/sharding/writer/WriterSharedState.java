@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.writer;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;

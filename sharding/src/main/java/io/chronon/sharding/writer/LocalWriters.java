@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.writer;
 
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * goes through Cluster Sharding as always. Only references to live, local actors are ever
  * here; nothing about it is visible in the protocol.
  */
-final class LocalWriters {
+public final class LocalWriters {
     private final ConcurrentHashMap<String, ActorRef<Transactor.Command>> writers = new ConcurrentHashMap<>();
 
     void register(String database, ActorRef<Transactor.Command> writer) {
@@ -27,12 +27,12 @@ final class LocalWriters {
     }
 
     /** The databases whose writer is registered here now. */
-    java.util.Set<String> names() {
+    public java.util.Set<String> names() {
         return java.util.Set.copyOf(writers.keySet());
     }
 
     /** The local writer of {@code database}, or null. */
-    ActorRef<Transactor.Command> get(String database) {
+    public ActorRef<Transactor.Command> get(String database) {
         return writers.get(database);
     }
 }

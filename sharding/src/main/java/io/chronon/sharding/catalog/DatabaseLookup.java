@@ -1,12 +1,13 @@
-package io.chronon.sharding;
+package io.chronon.sharding.catalog;
 
 import io.chronon.ErrorCategory;
+import io.chronon.sharding.wire.ChrononError;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.Storages;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /** What the writer and the peers share when they start: turning a catalog lookup into storage. */
-final class DatabaseLookup {
+public final class DatabaseLookup {
     private DatabaseLookup() {
     }
 
@@ -14,7 +15,7 @@ final class DatabaseLookup {
      * The error to answer when looking up database {@code name} in the catalog failed: the
      * catalog's own not-found as is, anything else as {@code unavailable}.
      */
-    static ChrononError lookupFailure(String name, Throwable failure) {
+    public static ChrononError lookupFailure(String name, Throwable failure) {
         ChrononError error = ChrononError.of(failure);
         if (error.category() != ErrorCategory.NOT_FOUND) {
             error = ChrononError.unavailable("chronon.error/catalog-unavailable",
@@ -24,7 +25,7 @@ final class DatabaseLookup {
     }
 
     /** The storage a database lives in; an unknown storage kind is {@code unavailable}. */
-    static DatabaseStorage storage(ActorSystem<?> system, DatabaseInfo info) {
+    public static DatabaseStorage storage(ActorSystem<?> system, DatabaseInfo info) {
         try {
             return Storages.get(system).kind(info.storageKind());
         } catch (IllegalArgumentException e) {

@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.support;
 
 import org.apache.pekko.dispatch.ExecutionContexts;
 import scala.concurrent.ExecutionContextExecutor;

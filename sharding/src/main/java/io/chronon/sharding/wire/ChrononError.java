@@ -1,4 +1,4 @@
-package io.chronon.sharding;
+package io.chronon.sharding.wire;
 
 import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
