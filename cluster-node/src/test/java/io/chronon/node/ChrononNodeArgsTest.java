@@ -81,6 +81,7 @@ class ChrononNodeArgsTest {
                 new Bad(new String[]{"--roles", "query-group:"}, "bad query group name \"\""),
                 new Bad(new String[]{"--roles", "query-group:-x"}, "bad query group name \"-x\""),
                 new Bad(new String[]{"--roles", "query-group:a_b"}, "bad query group name \"a_b\""),
+                new Bad(new String[]{"--roles", "query-group:" + "a".repeat(64)}, "bad query group name \"" + "a".repeat(64) + "\""),
                 new Bad(new String[]{"--cluster-host", ""}, "--cluster-host takes a host name or IP address"),
                 new Bad(new String[]{"--cluster-host", "a b"}, "--cluster-host takes a host name or IP address"),
                 new Bad(new String[]{"--seed"}, "--seed needs a value"))) {
