@@ -18,6 +18,14 @@ public final class Storages implements Extension {
     private final Map<String, DatabaseStorage> kinds = new TreeMap<>();
     private final String defaultKind;
 
+    /**
+     * Storage kind classes under the names they had before (configuration files written for
+     * an earlier version name them): the embedded kind was in package {@code storage.embedded}
+     * until December 2026.
+     */
+    private static final Map<String, String> RENAMED = Map.of(
+            "io.chronon.storage.embedded.EmbeddedStorage", EmbeddedStorage.class.getName());
+
     private Storages(ActorSystem<?> system) {
         Config root = system.settings().config().getConfig("chronon.storage");
         this.defaultKind = root.getString("default-kind");
@@ -25,7 +33,7 @@ public final class Storages implements Extension {
         for (String name : kindsConfig.root().keySet()) {
             Config c = kindsConfig.getConfig(name);
             try {
-                Class<?> cls = Class.forName(c.getString("class"));
+                Class<?> cls = Class.forName(RENAMED.getOrDefault(c.getString("class"), c.getString("class")));
                 DatabaseStorage s = (DatabaseStorage) cls.getConstructor(ActorSystem.class, String.class, Config.class)
                         .newInstance(system, name, c);
                 kinds.put(name, s);

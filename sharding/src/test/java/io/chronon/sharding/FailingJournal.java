@@ -1,7 +1,7 @@
 package io.chronon.sharding;
 
 import com.typesafe.config.Config;
-import io.chronon.storage.embedded.EmbeddedJournal;
+import io.chronon.storage.journal.ChrononJournal;
 import org.apache.pekko.persistence.AtomicWrite;
 import scala.concurrent.Future;
 
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The embedded journal, except that the next {@link #FAIL_WRITES} writes fail (a broken disk),
  * each {@link #FAIL_AFTER_MS} milliseconds after it was asked for (a slow failure: a timeout).
  */
-public final class FailingJournal extends EmbeddedJournal {
+public final class FailingJournal extends ChrononJournal {
     static final AtomicInteger FAIL_WRITES = new AtomicInteger();
     static final AtomicInteger FAIL_AFTER_MS = new AtomicInteger();
 

@@ -16,9 +16,9 @@ import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
 import io.chronon.edn.Keyword;
 import io.chronon.storage.cassandra.CassandraConnection.Session;
-import io.chronon.storage.embedded.LogRecord;
-import io.chronon.storage.embedded.LogStore;
-import io.chronon.storage.embedded.PidWrite;
+import io.chronon.storage.journal.LogRecord;
+import io.chronon.storage.journal.LogStore;
+import io.chronon.storage.journal.PidWrite;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 import java.io.IOException;
@@ -35,7 +35,7 @@ import java.util.function.Consumer;
 
 /**
  * The logs of the storage kind {@code cassandra}: a {@link LogStore} (under Chronon's
- * {@code EmbeddedJournal} and read journal) in the table {@code messages}, one row per
+ * {@code ChrononJournal} and read journal) in the table {@code messages}, one row per
  * entry, partitioned by (persistence id, {@code seq_nr / partition-size}).
  *
  * <p><b>Fencing.</b> Every row is written with {@code INSERT ... IF NOT EXISTS}, all rows of one

@@ -6,7 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.Config;
 import io.chronon.storage.cassandra.CassandraConnection.Session;
 import io.chronon.storage.cassandra.CassandraConnection.Statements;
-import io.chronon.storage.embedded.SnapshotStorage;
+import io.chronon.storage.journal.SnapshotStorage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 import java.io.IOException;
@@ -24,7 +24,7 @@ import static io.chronon.storage.cassandra.CassandraLogStore.WRITE_PROFILE;
 
 /**
  * The snapshots of the storage kind {@code cassandra} (under Chronon's
- * {@code EmbeddedSnapshotStore}): the bytes of a snapshot in rows of {@code snapshot-chunk-size}
+ * {@code ChrononSnapshotStore}): the bytes of a snapshot in rows of {@code snapshot-chunk-size}
  * in {@code snapshot_chunks} (one partition per snapshot), described by a row in
  * {@code snapshots}. So a snapshot may be far larger than the largest mutation Cassandra takes
  * (16 MiB by default).

@@ -2,7 +2,7 @@ package io.chronon.storage.cassandra;
 
 import com.typesafe.config.Config;
 import io.chronon.storage.PluginStorage;
-import io.chronon.storage.embedded.EmbeddedStore;
+import io.chronon.storage.journal.PluginStores;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 
@@ -44,6 +44,6 @@ public final class CassandraStorage extends PluginStorage {
      */
     @Override
     public CompletionStage<Void> deleteData(String persistenceId) {
-        return EmbeddedStore.get(Adapter.toClassic(system)).purge(journalPluginId(), snapshotPluginId(), persistenceId);
+        return PluginStores.get(Adapter.toClassic(system)).purge(journalPluginId(), snapshotPluginId(), persistenceId);
     }
 }

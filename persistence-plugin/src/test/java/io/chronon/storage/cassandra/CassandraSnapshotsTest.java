@@ -2,8 +2,8 @@ package io.chronon.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.chronon.cassandra.dev.SharedCassandra;
-import io.chronon.storage.embedded.SnapshotStorage.Entry;
-import io.chronon.storage.embedded.SnapshotStorage.Stored;
+import io.chronon.storage.journal.SnapshotStorage.Entry;
+import io.chronon.storage.journal.SnapshotStorage.Stored;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,9 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.memory;
 
+import com.typesafe.config.Config;
+import io.chronon.storage.journal.LogRecord;
+import io.chronon.storage.journal.LogStore;
+import io.chronon.storage.journal.PidWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
  * The log store in memory: for tests and mem databases. It keeps serialized records, like
@@ -15,12 +20,17 @@ import java.util.function.Consumer;
  * write latency makes appends complete later (a slow disk), for tests of group commit and
  * back-pressure; entries become readable only when their append completes.
  */
-final class MemoryLogStore implements LogStore {
+public final class MemoryLogStore implements LogStore {
     private final ConcurrentHashMap<String, MemLog> logs = new ConcurrentHashMap<>();
     private final long writeLatencyMicros;
     private final ScheduledExecutorService delayer;
 
-    MemoryLogStore(long writeLatencyMicros) {
+    /** The store of a journal plugin with {@code store = memory}: setting {@code write-latency} (a simulated slow disk). */
+    public MemoryLogStore(ExtendedActorSystem system, Config plugin) {
+        this(plugin.getDuration("write-latency").toNanos() / 1000);
+    }
+
+    public MemoryLogStore(long writeLatencyMicros) {
         this.writeLatencyMicros = writeLatencyMicros;
         this.delayer = writeLatencyMicros > 0 ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chronon-memory-journal");

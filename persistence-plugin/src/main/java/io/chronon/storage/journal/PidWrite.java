@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * once they are durable (or fails if they are not written).
  */
 public record PidWrite(String persistenceId, List<LogRecord> records, CompletableFuture<Void> done) {
-    PidWrite(String persistenceId, List<LogRecord> records) {
+    public PidWrite(String persistenceId, List<LogRecord> records) {
         this(persistenceId, records, new CompletableFuture<>());
     }
 }

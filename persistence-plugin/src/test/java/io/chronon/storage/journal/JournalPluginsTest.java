@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import static io.chronon.storage.StorageContract.sampleEntries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its layout on disk, and the memory store (not durable, so not under the contract's
  * recovery tests).
  */
-class EmbeddedPluginsTest {
+class JournalPluginsTest {
     @TempDir
     Path dir;
 
@@ -74,6 +75,45 @@ class EmbeddedPluginsTest {
     }
 
     @Test
+    void aConfigurationNamingTheEmbeddedKindByItsOldClassNameStillWorks() throws Exception {
+        // configuration files written before December 2026 name io.chronon.storage.embedded.EmbeddedStorage
+        Config legacy = ConfigFactory.parseString("""
+                chronon.storage.kinds.legacy {
+                  class = "io.chronon.storage.embedded.EmbeddedStorage"
+                  journal = "chronon.embedded.file.journal"
+                  snapshot = "chronon.embedded.file.snapshot"
+                  query = "chronon.embedded.file.query"
+                }
+                """).withFallback(config(dir));
+        ActorTestKit kit = ActorTestKit.create("plugins", legacy);
+        try {
+            DatabaseStorage kind = Storages.get(kit.system()).kind("legacy");
+            assertEquals("io.chronon.storage.EmbeddedStorage", kind.getClass().getName());
+            assertTrue(kind.durable());
+            TestProbe<Long> snapshots = kit.createTestProbe();
+            appendAll(kit, kit.spawn(Ledger.create("chronon-db|old|1", kind, 2, null, snapshots.getRef())), sampleEntries());
+            snapshots.receiveMessage();
+        } finally {
+            kit.shutdownTestKit();
+        }
+        assertTrue(Files.isDirectory(dir.resolve("journal").resolve("chronon-db%7Cold%7C1")));
+    }
+
+    @Test
+    void aStoreThatIsNeitherFileMemoryNorAClassIsRefusedNamingThePlugin() {
+        Config bad = ConfigFactory.parseString("chronon.embedded.file.journal.store = flie").withFallback(config(dir));
+        ActorTestKit kit = ActorTestKit.create("plugins", bad);
+        try {
+            Throwable e = assertThrows(IllegalArgumentException.class,
+                    () -> PluginStores.get(kit.system().classicSystem()).purge("chronon.embedded.file.journal", "chronon.embedded.file.snapshot", "x"));
+            assertTrue(e.getMessage().startsWith("chronon.embedded.file.journal.store = flie is neither file, memory nor a LogStore class"),
+                    e.getMessage());
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+
+    @Test
     void memoryStoreWritesAndServesQueriesWithoutTouchingTheDisk() throws Exception {
         List<TxLogEntry> entries = sampleEntries();
         ActorTestKit kit = ActorTestKit.create("plugins", config(dir));
@@ -86,7 +126,7 @@ class EmbeddedPluginsTest {
             ledger.tell(new Ledger.Get(dbs.getRef()));
             SampleDb.assertSameDb(SampleDb.sampleDb(), dbs.receiveMessage());
 
-            var journal = PersistenceQuery.get(kit.system()).getReadJournalFor(EmbeddedReadJournal.class, memory.readJournalPluginId());
+            var journal = PersistenceQuery.get(kit.system()).getReadJournalFor(ChrononReadJournal.class, memory.readJournalPluginId());
             List<EventEnvelope> envs = journal.currentEventsByPersistenceId("ledger-1", 0, Long.MAX_VALUE)
                     .runWith(Sink.seq(), kit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals(entries, envs.stream().map(EventEnvelope::event).toList());

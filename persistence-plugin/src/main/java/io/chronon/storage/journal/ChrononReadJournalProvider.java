@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import com.typesafe.config.Config;
 import org.apache.pekko.NotUsed;
@@ -7,16 +7,16 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.ReadJournalProvider;
 
 /**
- * Registers {@link EmbeddedReadJournal} with Pekko persistence query. Settings:
+ * Registers {@link ChrononReadJournal} with Pekko persistence query. Settings:
  * {@code journal} (the config path of the journal plugin whose store it reads),
  * {@code refresh-interval} (live queries), {@code chunk-size}.
  */
-public final class EmbeddedReadJournalProvider implements ReadJournalProvider {
-    private final EmbeddedReadJournal javadsl;
+public final class ChrononReadJournalProvider implements ReadJournalProvider {
+    private final ChrononReadJournal javadsl;
     private final ScalaDsl scaladsl;
 
-    public EmbeddedReadJournalProvider(ExtendedActorSystem system, Config config, String configPath) {
-        this.javadsl = new EmbeddedReadJournal(system, config.getString("journal"), config.getDuration("refresh-interval"),
+    public ChrononReadJournalProvider(ExtendedActorSystem system, Config config, String configPath) {
+        this.javadsl = new ChrononReadJournal(system, config.getString("journal"), config.getDuration("refresh-interval"),
                 config.getInt("chunk-size"));
         this.scaladsl = new ScalaDsl(javadsl);
     }
@@ -35,9 +35,9 @@ public final class EmbeddedReadJournalProvider implements ReadJournalProvider {
     static final class ScalaDsl implements org.apache.pekko.persistence.query.scaladsl.ReadJournal,
             org.apache.pekko.persistence.query.scaladsl.CurrentEventsByPersistenceIdQuery,
             org.apache.pekko.persistence.query.scaladsl.EventsByPersistenceIdQuery {
-        private final EmbeddedReadJournal journal;
+        private final ChrononReadJournal journal;
 
-        ScalaDsl(EmbeddedReadJournal journal) {
+        ScalaDsl(ChrononReadJournal journal) {
             this.journal = journal;
         }
 

@@ -1,5 +1,8 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.file;
 
+import io.chronon.storage.journal.LogRecord;
+import io.chronon.storage.journal.LogStore;
+import io.chronon.storage.journal.PidWrite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import com.typesafe.config.Config;
 import org.apache.pekko.event.Logging;
@@ -25,14 +25,14 @@ import java.util.concurrent.CompletableFuture;
  * (or kept in memory). Loading falls back to an older snapshot when the newest cannot be
  * read. Only the newest {@code keep} snapshots of each persistence id are kept.
  */
-public final class EmbeddedSnapshotStore extends SnapshotStore {
+public final class ChrononSnapshotStore extends SnapshotStore {
     private final SnapshotStorage storage;
     private final Serialization serialization;
     private final ExecutionContextExecutor ec;
     private final LoggingAdapter log;
 
-    public EmbeddedSnapshotStore(Config config, String configPath) {
-        this.storage = EmbeddedStore.get(context().system()).snapshotStorage(configPath);
+    public ChrononSnapshotStore(Config config, String configPath) {
+        this.storage = PluginStores.get(context().system()).snapshotStorage(configPath);
         this.serialization = SerializationExtension.get(context().system());
         this.ec = context().dispatcher();
         this.log = Logging.getLogger(context().system(), this);

@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -30,7 +30,7 @@ import java.util.concurrent.Executor;
  * every {@code refresh-interval} ({@link #eventsByPersistenceId}). Offsets are sequence
  * numbers. Read journal id: {@code chronon.embedded.file.query} (or {@code .memory.query}).
  */
-public final class EmbeddedReadJournal implements ReadJournal, CurrentEventsByPersistenceIdQuery, EventsByPersistenceIdQuery {
+public final class ChrononReadJournal implements ReadJournal, CurrentEventsByPersistenceIdQuery, EventsByPersistenceIdQuery {
     private final ExtendedActorSystem system;
     private final LogStore store;
     private final Serialization serialization;
@@ -38,9 +38,9 @@ public final class EmbeddedReadJournal implements ReadJournal, CurrentEventsByPe
     private final Duration refreshInterval;
     private final int chunkSize;
 
-    EmbeddedReadJournal(ExtendedActorSystem system, String journalPluginPath, Duration refreshInterval, int chunkSize) {
+    ChrononReadJournal(ExtendedActorSystem system, String journalPluginPath, Duration refreshInterval, int chunkSize) {
         this.system = system;
-        this.store = EmbeddedStore.get(system).logStore(journalPluginPath);
+        this.store = PluginStores.get(system).logStore(journalPluginPath);
         this.serialization = SerializationExtension.get(system);
         this.io = system.dispatchers().lookup("pekko.persistence.dispatchers.default-plugin-dispatcher");
         this.refreshInterval = refreshInterval;

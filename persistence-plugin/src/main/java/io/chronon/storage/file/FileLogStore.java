@@ -1,7 +1,13 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.file;
 
+import com.typesafe.config.Config;
 import io.chronon.storage.codec.ByteReader;
 import io.chronon.storage.codec.ByteWriter;
+import io.chronon.storage.journal.LogRecord;
+import io.chronon.storage.journal.LogStore;
+import io.chronon.storage.journal.PidWrite;
+import io.chronon.storage.journal.PluginStores;
+import org.apache.pekko.actor.ExtendedActorSystem;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -53,7 +59,7 @@ import java.util.zip.CRC32C;
  *
  * <p>The directory is locked ({@code LOCK} file) so two processes never write one store.
  */
-final class FileLogStore implements LogStore {
+public final class FileLogStore implements LogStore {
     private static final int SEGMENT_MAGIC = 0x43484A31; // "CHJ1"
     private static final int HEADER = 8;
     private static final int MAX_RECORD = 512 << 20;
@@ -83,6 +89,24 @@ final class FileLogStore implements LogStore {
     private final Thread writer;
     private final ExecutorService syncers;
     private volatile boolean closed;
+
+    /**
+     * The store of a journal plugin with {@code store = file}: settings {@code dir} (empty:
+     * {@code <chronon.storage.data-dir>/journal}), {@code segment-size}, {@code fsync},
+     * {@code on-corruption} ({@code refuse} or {@code truncate}).
+     */
+    public FileLogStore(ExtendedActorSystem system, Config plugin) throws IOException {
+        this(PluginStores.dir(system, plugin, "journal"), plugin.getBytes("segment-size"), plugin.getBoolean("fsync"),
+                truncateOnCorruption(plugin));
+    }
+
+    private static boolean truncateOnCorruption(Config plugin) {
+        String onCorruption = plugin.hasPath("on-corruption") ? plugin.getString("on-corruption") : "refuse";
+        if (!onCorruption.equals("refuse") && !onCorruption.equals("truncate")) {
+            throw new IllegalArgumentException("on-corruption must be refuse or truncate, not " + onCorruption);
+        }
+        return onCorruption.equals("truncate");
+    }
 
     FileLogStore(Path root, long segmentBytes, boolean fsync) throws IOException {
         this(root, segmentBytes, fsync, false);

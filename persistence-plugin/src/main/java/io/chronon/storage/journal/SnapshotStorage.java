@@ -1,9 +1,9 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import java.io.IOException;
 import java.util.List;
 
-/** Where Chronon's snapshot store plugin ({@link EmbeddedSnapshotStore}) keeps serialized snapshots. */
+/** Where Chronon's snapshot store plugin ({@link ChrononSnapshotStore}) keeps serialized snapshots. */
 public interface SnapshotStorage extends AutoCloseable {
     /** One stored snapshot: its metadata and serialized form. */
     record Stored(String persistenceId, long seqNr, long timestamp, int serializerId, String manifest, byte[] payload) {

@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import java.io.IOException;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The append-only logs under Chronon's journal plugin ({@link EmbeddedJournal}), one per
+ * The append-only logs under Chronon's journal plugin ({@link ChrononJournal}), one per
  * persistence id: on local files, in memory, or in Cassandra
  * ({@code io.chronon.storage.cassandra.CassandraLogStore}). Appends are acknowledged (their
  * futures completed) only once durable; reads never see an entry before its append is

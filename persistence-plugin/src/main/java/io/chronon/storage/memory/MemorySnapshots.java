@@ -1,17 +1,25 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.memory;
 
+import com.typesafe.config.Config;
+import io.chronon.storage.journal.SnapshotStorage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.ExtendedActorSystem;
 
 /** Snapshots in memory, serialized, for tests and mem databases. */
-final class MemorySnapshots implements SnapshotStorage {
+public final class MemorySnapshots implements SnapshotStorage {
     private final ConcurrentHashMap<String, TreeMap<Entry, Stored>> byId = new ConcurrentHashMap<>();
     private final int keep;
 
-    MemorySnapshots(int keep) {
+    /** The storage of a snapshot plugin with {@code store = memory}: setting {@code keep}. */
+    public MemorySnapshots(ExtendedActorSystem system, Config plugin) {
+        this(plugin.getInt("keep"));
+    }
+
+    public MemorySnapshots(int keep) {
         this.keep = Math.max(1, keep);
     }
 

@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import com.typesafe.config.Config;
 import org.apache.pekko.Done;
@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,13 +29,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code dir} (empty means {@code <chronon.storage.data-dir>/journal} or {@code /snapshots}),
  * {@code fsync}, {@code segment-size}; for memory {@code write-latency}; for snapshots {@code keep}.
  */
-public final class EmbeddedStore implements Extension {
+public final class PluginStores implements Extension {
     private final ExtendedActorSystem system;
     private final ConcurrentHashMap<String, LogStore> logStores = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SnapshotStorage> snapshotStores = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private EmbeddedStore(ExtendedActorSystem system) {
+    private PluginStores(ExtendedActorSystem system) {
         this.system = system;
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-chronon-embedded-store",
                 () -> {
@@ -45,16 +46,16 @@ public final class EmbeddedStore implements Extension {
     }
 
     /** The extension of {@code system}. */
-    public static EmbeddedStore get(ActorSystem system) {
+    public static PluginStores get(ActorSystem system) {
         return Id.INSTANCE.get(system);
     }
 
-    static final class Id extends AbstractExtensionId<EmbeddedStore> implements ExtensionIdProvider {
+    static final class Id extends AbstractExtensionId<PluginStores> implements ExtensionIdProvider {
         static final Id INSTANCE = new Id();
 
         @Override
-        public EmbeddedStore createExtension(ExtendedActorSystem system) {
-            return new EmbeddedStore(system);
+        public PluginStores createExtension(ExtendedActorSystem system) {
+            return new PluginStores(system);
         }
 
         @Override
@@ -63,64 +64,59 @@ public final class EmbeddedStore implements Extension {
         }
     }
 
+    /** The class of each store named by a keyword ({@code store = file} or {@code memory}) rather than by its class. */
+    private static final Map<String, String> NAMED_LOG_STORES = Map.of(
+            "file", "io.chronon.storage.file.FileLogStore",
+            "memory", "io.chronon.storage.memory.MemoryLogStore");
+    private static final Map<String, String> NAMED_SNAPSHOT_STORES = Map.of(
+            "file", "io.chronon.storage.file.FileSnapshots",
+            "memory", "io.chronon.storage.memory.MemorySnapshots");
+
     /** The log store configured at {@code journalPluginPath}. */
     LogStore logStore(String journalPluginPath) {
         checkOpen();
-        return logStores.computeIfAbsent(journalPluginPath, path -> {
-            Config c = system.settings().config().getConfig(path);
-            if ("memory".equals(c.getString("store"))) {
-                return new MemoryLogStore(c.getDuration("write-latency").toNanos() / 1000);
-            }
-            if (!"file".equals(c.getString("store"))) {
-                return named(c, LogStore.class);
-            }
-            try {
-                String onCorruption = c.hasPath("on-corruption") ? c.getString("on-corruption") : "refuse";
-                if (!onCorruption.equals("refuse") && !onCorruption.equals("truncate")) {
-                    throw new IllegalArgumentException(path + ".on-corruption must be refuse or truncate, not " + onCorruption);
-                }
-                return new FileLogStore(dir(c, "journal"), c.getBytes("segment-size"), c.getBoolean("fsync"),
-                        onCorruption.equals("truncate"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return logStores.computeIfAbsent(journalPluginPath,
+                path -> create(path, system.settings().config().getConfig(path), LogStore.class, NAMED_LOG_STORES));
     }
 
     /** The snapshot storage configured at {@code snapshotPluginPath}. */
     SnapshotStorage snapshotStorage(String snapshotPluginPath) {
         checkOpen();
-        return snapshotStores.computeIfAbsent(snapshotPluginPath, path -> {
-            Config c = system.settings().config().getConfig(path);
-            if ("memory".equals(c.getString("store"))) {
-                return new MemorySnapshots(c.getInt("keep"));
-            }
-            if (!"file".equals(c.getString("store"))) {
-                return named(c, SnapshotStorage.class);
-            }
-            try {
-                return new FileSnapshots(dir(c, "snapshots"), c.getInt("keep"), c.getBoolean("fsync"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return snapshotStores.computeIfAbsent(snapshotPluginPath,
+                path -> create(path, system.settings().config().getConfig(path), SnapshotStorage.class, NAMED_SNAPSHOT_STORES));
     }
 
-    /** The store of the class named by {@code store}. */
-    private <T> T named(Config pluginConfig, Class<T> type) {
-        String name = pluginConfig.getString("store");
+    /**
+     * The store of the class {@code store} names (directly, or by one of the keywords in
+     * {@code named}): every store, built in or not, has a public constructor
+     * {@code (ExtendedActorSystem, Config pluginConfig)}.
+     */
+    private <T> T create(String path, Config pluginConfig, Class<T> type, Map<String, String> named) {
+        String store = pluginConfig.getString("store");
+        String name = named.getOrDefault(store, store);
         try {
             return type.cast(Class.forName(name).getConstructor(ExtendedActorSystem.class, Config.class)
                     .newInstance(system, pluginConfig));
         } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException bad) {
+                throw new IllegalArgumentException(path + ": " + bad.getMessage(), bad);
+            }
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
         } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalArgumentException("store = " + name + " is neither file, memory nor a " + type.getSimpleName()
+            throw new IllegalArgumentException(path + ".store = " + store + " is neither file, memory nor a " + type.getSimpleName()
                     + " class with a constructor (ExtendedActorSystem, Config): " + e, e);
         }
     }
 
-    private Path dir(Config pluginConfig, String defaultName) {
+    /**
+     * The directory a file store keeps its data in: the plugin's {@code dir}, or when that is
+     * empty {@code <chronon.storage.data-dir>/<defaultName>}.
+     */
+    public static Path dir(ExtendedActorSystem system, Config pluginConfig, String defaultName) {
         String dir = pluginConfig.getString("dir");
         if (!dir.isEmpty()) {
             return Path.of(dir);

@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.file;
 
 import io.chronon.storage.StorageContract;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;

@@ -1,7 +1,11 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.file;
 
+import com.typesafe.config.Config;
 import io.chronon.storage.codec.ByteReader;
 import io.chronon.storage.codec.ByteWriter;
+import io.chronon.storage.journal.PluginStores;
+import io.chronon.storage.journal.SnapshotStorage;
+import org.apache.pekko.actor.ExtendedActorSystem;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,7 +27,7 @@ import java.util.zip.CRC32C;
  * written to a temporary file, synced, then renamed into place, so a snapshot file is
  * either complete or absent. Content: {@code [int magic][int crc32c][body]}.
  */
-final class FileSnapshots implements SnapshotStorage {
+public final class FileSnapshots implements SnapshotStorage {
     private static final int MAGIC = 0x43534E31; // "CSN1"
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})-(\\d{20})\\.snap");
 
@@ -31,7 +35,15 @@ final class FileSnapshots implements SnapshotStorage {
     private final int keep;
     private final boolean fsync;
 
-    FileSnapshots(Path root, int keep, boolean fsync) throws IOException {
+    /**
+     * The storage of a snapshot plugin with {@code store = file}: settings {@code dir} (empty:
+     * {@code <chronon.storage.data-dir>/snapshots}), {@code keep}, {@code fsync}.
+     */
+    public FileSnapshots(ExtendedActorSystem system, Config plugin) throws IOException {
+        this(PluginStores.dir(system, plugin, "snapshots"), plugin.getInt("keep"), plugin.getBoolean("fsync"));
+    }
+
+    public FileSnapshots(Path root, int keep, boolean fsync) throws IOException {
         this.root = root.toAbsolutePath();
         this.keep = Math.max(1, keep);
         this.fsync = fsync;

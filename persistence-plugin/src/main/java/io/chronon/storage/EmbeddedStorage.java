@@ -1,7 +1,8 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage;
 
 import com.typesafe.config.Config;
 import io.chronon.storage.PluginStorage;
+import io.chronon.storage.journal.PluginStores;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 
@@ -25,6 +26,6 @@ public final class EmbeddedStorage extends PluginStorage {
 
     @Override
     public CompletionStage<Void> deleteData(String persistenceId) {
-        return EmbeddedStore.get(Adapter.toClassic(system)).purge(journalPluginId(), snapshotPluginId(), persistenceId);
+        return PluginStores.get(Adapter.toClassic(system)).purge(journalPluginId(), snapshotPluginId(), persistenceId);
     }
 }

@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 /**
  * One journal entry as the embedded store keeps it: the serialized event and what Pekko

@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.file;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

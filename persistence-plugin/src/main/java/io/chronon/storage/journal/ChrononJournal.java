@@ -1,4 +1,4 @@
-package io.chronon.storage.embedded;
+package io.chronon.storage.journal;
 
 import com.typesafe.config.Config;
 import org.apache.pekko.actor.ActorRef;
@@ -26,20 +26,20 @@ import java.util.function.Consumer;
  * Chronon's embedded Pekko journal: entries go to a {@link LogStore} on local files (or in
  * memory, or in Cassandra for the storage kind {@code cassandra}), and a write is acknowledged
  * only once it is durable. Configure it as a journal
- * plugin with {@code class = "io.chronon.storage.embedded.EmbeddedJournal"} (see this
+ * plugin with {@code class = "io.chronon.storage.journal.ChrononJournal"} (see this
  * module's {@code reference.conf}: {@code chronon.embedded.file.journal} and
  * {@code chronon.embedded.memory.journal}).
  *
  * <p>Not final so that tests can inject write failures by overriding
  * {@link #doAsyncWriteMessages}.
  */
-public class EmbeddedJournal extends AsyncWriteJournal {
+public class ChrononJournal extends AsyncWriteJournal {
     private final LogStore store;
     private final Serialization serialization;
     private final ExecutionContextExecutor ec;
 
-    public EmbeddedJournal(Config config, String configPath) {
-        this.store = EmbeddedStore.get(context().system()).logStore(configPath);
+    public ChrononJournal(Config config, String configPath) {
+        this.store = PluginStores.get(context().system()).logStore(configPath);
         this.serialization = SerializationExtension.get(context().system());
         // reads block on files: they run on the plugin dispatcher, while the journal actor itself
         // (which never blocks: writes go to the store's writer thread) may run on the default one
