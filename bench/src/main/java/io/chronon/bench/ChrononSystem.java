@@ -5,7 +5,7 @@ import io.chronon.db.DbValue;
 import io.chronon.db.IndexType;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
-import io.chronon.pull.Entity;
+import io.chronon.pull.LazyEntity;
 import io.chronon.pull.Pull;
 import io.chronon.query.Datalog;
 import io.chronon.tx.TxOptions;
@@ -80,7 +80,7 @@ public final class ChrononSystem implements BenchSystem<DbValue> {
 
     @Override
     public List<Object> entityGet(DbValue db, Object eid, List<Object> attrs) {
-        Entity entity = Pull.entity(db, eid);
+        LazyEntity entity = Pull.entity(db, eid);
         List<Object> out = new ArrayList<>(attrs.size());
         for (Object a : attrs) {
             out.add(entity.get((Keyword) a));

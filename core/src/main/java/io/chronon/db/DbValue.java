@@ -545,12 +545,12 @@ public final class DbValue {
      * committing anything. Works on any db value; views are dropped first, as the
      * transaction applies to the whole database.
      */
-    public io.chronon.tx.TxReport with(List<?> txData) {
+    public io.chronon.tx.TxOutcome with(List<?> txData) {
         return with(txData, io.chronon.tx.TxOptions.defaults());
     }
 
     /** {@link #with(List)} with the writer's options: its clock and transaction functions. */
-    public io.chronon.tx.TxReport with(List<?> txData, io.chronon.tx.TxOptions options) {
+    public io.chronon.tx.TxOutcome with(List<?> txData, io.chronon.tx.TxOptions options) {
         return io.chronon.tx.TxProcessor.transact(unfiltered(), txData, options);
     }
 

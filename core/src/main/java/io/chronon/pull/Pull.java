@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #compile} it once.
  *
  * <p>An entity is named by an entity id, an ident keyword (or its string form
- * {@code ":ident"}), a lookup ref {@code [unique-attr value]}, or an {@link Entity}.
+ * {@code ":ident"}), a lookup ref {@code [unique-attr value]}, or an {@link LazyEntity}.
  *
  * <p>Results follow Datomic 1.0.7622: a map keyed by attribute keywords (or the
  * {@code :as} value; attributes named by strings such as {@code ":person/name"} give string
@@ -102,10 +102,10 @@ public final class Pull {
      *
      * @throws ChrononException {@code incorrect} for an invalid entity reference or a history db
      */
-    public static Entity entity(DbValue db, Object eid) {
+    public static LazyEntity entity(DbValue db, Object eid) {
         checkNotHistory(db, "create an entity");
         Long id = resolve(db, eid);
-        return id == null ? null : new Entity(db, id);
+        return id == null ? null : new LazyEntity(db, id);
     }
 
     private static void checkNotHistory(DbValue db, String what) {
@@ -128,7 +128,7 @@ public final class Pull {
         if (eid instanceof Integer || eid instanceof Short || eid instanceof Byte) {
             return ((Number) eid).longValue();
         }
-        if (eid instanceof Entity e) {
+        if (eid instanceof LazyEntity e) {
             return e.id();
         }
         if (eid instanceof Keyword k) {
@@ -166,7 +166,7 @@ public final class Pull {
             if (value == null) {
                 return null;
             }
-            return db.entid(List.of(attrIdent, value instanceof Entity e ? e.id() : value));
+            return db.entid(List.of(attrIdent, value instanceof LazyEntity e ? e.id() : value));
         }
         return null;
     }
@@ -174,7 +174,7 @@ public final class Pull {
     /** True for an entity named by its id rather than by a lookup ref or an ident. */
     private static boolean isId(Object eid) {
         return eid instanceof Long || eid instanceof Integer || eid instanceof Short || eid instanceof Byte
-                || eid instanceof Entity;
+                || eid instanceof LazyEntity;
     }
 
     private static Keyword identString(String s, Object form) {

@@ -51,7 +51,7 @@ public final class TxProcessor {
      *
      * @throws ChrononException if the transaction is rejected; {@code db} is unchanged
      */
-    public static TxReport transact(DbValue db, List<?> txData, TxOptions options) {
+    public static TxOutcome transact(DbValue db, List<?> txData, TxOptions options) {
         Objects.requireNonNull(txData, "txData");
         Objects.requireNonNull(options, "options");
         DbValue before = db.unfiltered();
@@ -94,6 +94,6 @@ public final class TxProcessor {
         all.addAll(datoms);
         List<Datom> txDatoms = Collections.unmodifiableList(all);
         DbValue after = before.applyTransaction(t, txDatoms, ids.nextT(), ids.nextDbCounter(), instant);
-        return new TxReport(before, after, txDatoms, ids.tempids());
+        return new TxOutcome(before, after, txDatoms, ids.tempids());
     }
 }

@@ -34,7 +34,7 @@ final class DifferentialData {
     final Map<String, Long> ids;
     /** The t of the data transaction (before the changes). */
     final long dataT;
-    /** Entity references (EDN text) worth pulling. */
+    /** LazyEntity references (EDN text) worth pulling. */
     final List<String> eids = new ArrayList<>();
 
     DifferentialData(long seed) {

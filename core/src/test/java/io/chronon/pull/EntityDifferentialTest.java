@@ -17,7 +17,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Chronon's {@link Entity} against Datomic's {@code db.entity} on the same data: resolution,
+ * Chronon's {@link LazyEntity} against Datomic's {@code db.entity} on the same data: resolution,
  * every attribute forward and reverse, key sets, and random walks along references, on the
  * current db and on as-of and since views. Entities are compared by id.
  */
@@ -65,7 +65,7 @@ class EntityDifferentialTest {
         int steps = 0;
         for (int walk = 0; walk < 300; walk++) {
             String start = data.eids.get(r.nextInt(data.eids.size()));
-            Entity ours = Pull.entity(c, EdnReader.read(start));
+            LazyEntity ours = Pull.entity(c, EdnReader.read(start));
             datomic.Entity theirs = d.entity(DatomicMirror.datomicRead(start));
             for (int step = 0; step < 6 && ours != null && theirs != null; step++) {
                 steps++;
@@ -80,9 +80,9 @@ class EntityDifferentialTest {
                 if (next instanceof Set<?> s && nextTheirs instanceof java.util.Collection<?> ts && !s.isEmpty()) {
                     int k = r.nextInt(s.size());
                     next = new ArrayList<>(s).get(k);
-                    nextTheirs = next instanceof Entity e ? d.entity(e.id()) : null;
+                    nextTheirs = next instanceof LazyEntity e ? d.entity(e.id()) : null;
                 }
-                if (next instanceof Entity e && nextTheirs instanceof datomic.Entity de) {
+                if (next instanceof LazyEntity e && nextTheirs instanceof datomic.Entity de) {
                     ours = e;
                     theirs = de;
                 }
@@ -94,7 +94,7 @@ class EntityDifferentialTest {
     }
 
     private static void compareEntity(DbValue c, datomic.Database d, String eid, List<String> mismatches, int[] compared) {
-        Entity ours;
+        LazyEntity ours;
         datomic.Entity theirs;
         boolean oursRejected = false;
         boolean theirsRejected = false;
@@ -139,7 +139,7 @@ class EntityDifferentialTest {
 
     /** Entities as "entity <id>", collections element by element, Clojure values as Chronon values. */
     static Object normalize(Object v) {
-        if (v instanceof Entity e) {
+        if (v instanceof LazyEntity e) {
             return "entity " + e.id();
         }
         if (v instanceof datomic.Entity e) {

@@ -36,13 +36,13 @@ class EntityTest {
         db = PullTest.db;
     }
 
-    static Entity e(Object eid) {
+    static LazyEntity e(Object eid) {
         return Pull.entity(db, eid);
     }
 
     @Test
     void forwardAttributes() {
-        Entity a = e(LOOKUP_A);
+        LazyEntity a = e(LOOKUP_A);
         assertEquals(A, a.id());
         assertSame(db, a.db());
         assertEquals(A, a.get(kw("db/id")));
@@ -60,18 +60,18 @@ class EntityTest {
 
     @Test
     void referencesAreEntitiesAndEnumsAreKeywords() {
-        Entity a = e(LOOKUP_A);
+        LazyEntity a = e(LOOKUP_A);
         assertEquals(e(B), a.get(kw("p/best")));
         assertEquals(Set.of(e(B), e(C)), a.get(kw("p/friend")));
         assertEquals(kw("male"), a.get(kw("p/sex")));
         assertEquals(kw("male"), a.get(":p/sex"));
-        Entity addr = (Entity) a.get(kw("p/addr"));
+        LazyEntity addr = (LazyEntity) a.get(kw("p/addr"));
         assertEquals(ADDR, addr.id());
         assertEquals("s1", addr.get(kw("a/street")));
-        Entity best = (Entity) a.get(kw("p/best"));
-        assertEquals("c", ((Entity) best.get(kw("p/best"))).get(kw("p/name")));
+        LazyEntity best = (LazyEntity) a.get(kw("p/best"));
+        assertEquals("c", ((LazyEntity) best.get(kw("p/best"))).get(kw("p/name")));
         // schema entities: refs to idents are keywords too
-        Entity name = e(kw("p/name"));
+        LazyEntity name = e(kw("p/name"));
         assertEquals(kw("db.type/string"), name.get(kw("db/valueType")));
         assertEquals(kw("db.cardinality/one"), name.get(kw("db/cardinality")));
         assertEquals(kw("male"), e(kw("male")).get(kw("db/ident")));
@@ -79,7 +79,7 @@ class EntityTest {
 
     @Test
     void reverseAttributes() {
-        Entity a = e(LOOKUP_A);
+        LazyEntity a = e(LOOKUP_A);
         assertEquals(Set.of(e(B)), a.get(kw("p/_friend")));
         assertEquals(Set.of(e(C)), a.get(kw("p/_best")));
         assertEquals(Set.of(e(A), e(C)), e(C).get(kw("p/_friend")));
@@ -92,7 +92,7 @@ class EntityTest {
 
     @Test
     void keysAndContains() {
-        Entity a = e(LOOKUP_A);
+        LazyEntity a = e(LOOKUP_A);
         assertEquals(Set.of(kw("p/name"), kw("p/friend"), kw("p/best"), kw("p/addr"), kw("p/phones"), kw("p/sex"),
                 kw("p/tags"), kw("p/nums"), kw("p/age")), a.keySet());
         assertTrue(a.containsKey(kw("p/age")));
@@ -104,12 +104,12 @@ class EntityTest {
 
     @Test
     void touchLoadsEverythingAndComponentsRecursively() {
-        Entity a = e(LOOKUP_A);
+        LazyEntity a = e(LOOKUP_A);
         assertEquals("{:db/id " + A + "}", a.toString());
         assertSame(a, a.touch());
         String printed = a.toString();
         assertTrue(printed.contains(":p/name \"a\""), printed);
-        Entity addr = (Entity) a.get(kw("p/addr"));
+        LazyEntity addr = (LazyEntity) a.get(kw("p/addr"));
         assertTrue(addr.toString().contains(":a/street \"s1\""), addr.toString()); // touched as a component
         Map<Keyword, Object> m = a.toMap();
         assertEquals(A, m.get(kw("db/id")));
@@ -119,7 +119,7 @@ class EntityTest {
 
     @Test
     void resolvingEntities() {
-        Entity missing = e(999999L);
+        LazyEntity missing = e(999999L);
         assertEquals(999999L, missing.id());
         assertEquals(Set.of(), missing.keySet());
         assertNull(missing.get(kw("p/name")));
@@ -134,7 +134,7 @@ class EntityTest {
 
     @Test
     void equalityIsTheIdAtTheSameT() {
-        Entity a = e(A);
+        LazyEntity a = e(A);
         assertEquals(a, e(LOOKUP_A));
         assertEquals(a.hashCode(), e(LOOKUP_A).hashCode());
         assertNotEquals(a, e(B));
@@ -147,10 +147,10 @@ class EntityTest {
     @Test
     void entitiesSeeTheirView() {
         assertNull(Pull.entity(db.asOf(PullTest.schemaT), LOOKUP_A)); // the lookup ref does not resolve yet
-        Entity old = Pull.entity(db.asOf(PullTest.schemaT), A);
+        LazyEntity old = Pull.entity(db.asOf(PullTest.schemaT), A);
         assertNull(old.get(kw("p/name")));
         assertEquals(Set.of(), old.keySet());
-        Entity since = Pull.entity(db.since(PullTest.dataT), A);
+        LazyEntity since = Pull.entity(db.since(PullTest.dataT), A);
         assertNull(since.get(kw("p/name")));
     }
 

@@ -4,8 +4,8 @@ import io.chronon.db.DbValue;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.tx.TxOptions;
+import io.chronon.tx.TxOutcome;
 import io.chronon.tx.TxProcessor;
-import io.chronon.tx.TxReport;
 
 import java.util.List;
 
@@ -46,7 +46,7 @@ final class Fixtures {
         return db;
     }
 
-    static TxReport transact(DbValue db, String tx) {
+    static TxOutcome transact(DbValue db, String tx) {
         return TxProcessor.transact(db, (List<?>) EdnReader.read(tx), TxOptions.defaults());
     }
 

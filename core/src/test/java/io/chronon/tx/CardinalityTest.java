@@ -18,7 +18,7 @@ class CardinalityTest {
     void aNewValueRetractsTheOldOne() {
         TxTestSupport s = withA();
         long a = s.id("p/key", "a");
-        TxReport r = s.tx("[[:db/add [:p/key \"a\"] :p/age 11]]");
+        TxOutcome r = s.tx("[[:db/add [:p/key \"a\"] :p/age 11]]");
         assertEquals(List.of("[" + a + " :p/age 11 true]", "[" + a + " :p/age 10 false]"), s.txData(r));
     }
 
@@ -26,7 +26,7 @@ class CardinalityTest {
     void explicitAndImplicitRetractionCollapse() {
         TxTestSupport s = withA();
         long a = s.id("p/key", "a");
-        TxReport r = s.tx("[[:db/retract [:p/key \"a\"] :p/age 10] [:db/add [:p/key \"a\"] :p/age 13]]");
+        TxOutcome r = s.tx("[[:db/retract [:p/key \"a\"] :p/age 10] [:db/add [:p/key \"a\"] :p/age 13]]");
         assertEquals(List.of("[" + a + " :p/age 10 false]", "[" + a + " :p/age 13 true]"), s.txData(r));
     }
 
@@ -59,7 +59,7 @@ class CardinalityTest {
         s.tx("[[:db/add [:p/key \"a\"] :p/tags \"z\"]]");
         assertEquals(List.of(":p/age 10", ":p/key \"a\"", ":p/tags \"x\"", ":p/tags \"y\"", ":p/tags \"z\""), s.facts(a));
         s.fails("db.error/datoms-conflict", "[[:db/retract [:p/key \"a\"] :p/tags] [:db/add [:p/key \"a\"] :p/tags \"x\"]]");
-        TxReport r = s.tx("[[:db/retract [:p/key \"a\"] :p/tags] [:db/add [:p/key \"a\"] :p/tags \"w\"]]");
+        TxOutcome r = s.tx("[[:db/retract [:p/key \"a\"] :p/tags] [:db/add [:p/key \"a\"] :p/tags \"w\"]]");
         assertEquals(4, s.txData(r).size());
         assertEquals(List.of(":p/age 10", ":p/key \"a\"", ":p/tags \"w\""), s.facts(a));
     }

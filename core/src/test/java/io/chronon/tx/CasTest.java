@@ -20,7 +20,7 @@ class CasTest {
     void swapsWhenTheOldValueMatches() {
         TxTestSupport s = withA();
         long a = s.id("p/key", "a");
-        TxReport r = s.tx("[[:db/cas [:p/key \"a\"] :p/age 1 2]]");
+        TxOutcome r = s.tx("[[:db/cas [:p/key \"a\"] :p/age 1 2]]");
         assertEquals(List.of("[" + a + " :p/age 2 true]", "[" + a + " :p/age 1 false]"), s.txData(r));
         s.tx("[[:db.fn/cas [:p/key \"a\"] :p/d nil 3.0]]");
         assertEquals(List.of(), s.txData(s.tx("[[:db/cas [:p/key \"a\"] :p/age 2 2]]")));

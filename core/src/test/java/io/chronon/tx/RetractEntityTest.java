@@ -12,7 +12,7 @@ class RetractEntityTest {
     @Test
     void retractsDatomsRefsAndComponentsRecursively() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[{:db/id \"a\" :p/key \"a\" :p/tags [\"t1\" \"t2\"]"
+        TxOutcome r = s.tx("[{:db/id \"a\" :p/key \"a\" :p/tags [\"t1\" \"t2\"]"
                 + " :p/addr {:a/street \"s1\" :p/addr {:a/street \"deep\"}} :p/addrs [{:a/street \"x1\"}]}"
                 + " {:db/id \"b\" :p/key \"b\" :p/friend \"a\" :p/friends [\"a\"]}]");
         long a = r.tempid("a");
@@ -43,7 +43,7 @@ class RetractEntityTest {
         assertEquals(List.of(":p/age 5"), s.facts(b));
         s.fails("db.error/datoms-conflict", "[[:db/retractEntity [:p/key \"c\"]] [:db/add [:p/key \"c\"] :p/age 1]]");
         // duplicates of its retractions collapse
-        TxReport r = s.tx("[[:db/retractEntity [:p/key \"c\"]] [:db/retract [:p/key \"c\"] :p/age 1]]");
+        TxOutcome r = s.tx("[[:db/retractEntity [:p/key \"c\"]] [:db/retract [:p/key \"c\"] :p/age 1]]");
         assertEquals(2, s.txData(r).size());
     }
 
@@ -57,9 +57,9 @@ class RetractEntityTest {
             tx.append("[:db/add \"c").append(i).append("\" :p/addr \"c").append(i + 1).append("\"]");
         }
         tx.append("[:db/add \"c").append(n).append("\" :a/street \"end\"]]");
-        TxReport made = s.tx(tx.toString());
+        TxOutcome made = s.tx(tx.toString());
         long last = made.tempid("c" + n);
-        TxReport r = s.tx("[[:db/retractEntity [:p/key \"head\"]]]");
+        TxOutcome r = s.tx("[[:db/retractEntity [:p/key \"head\"]]]");
         assertEquals(n + 2, s.txData(r).size());
         assertEquals(List.of(), s.facts(made.tempid("c0")));
         assertEquals(List.of(), s.facts(last));
@@ -68,7 +68,7 @@ class RetractEntityTest {
     @Test
     void componentCycleTerminates() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[{:db/id \"a\" :p/key \"a\" :p/addr \"b\"} {:db/id \"b\" :a/street \"s\" :p/addr \"a\"}]");
+        TxOutcome r = s.tx("[{:db/id \"a\" :p/key \"a\" :p/addr \"b\"} {:db/id \"b\" :a/street \"s\" :p/addr \"a\"}]");
         s.tx("[[:db/retractEntity [:p/key \"a\"]]]");
         assertEquals(List.of(), s.facts(r.tempid("a")));
         assertEquals(List.of(), s.facts(r.tempid("b")));

@@ -15,7 +15,7 @@ class SchemaChangesTest {
     @Test
     void installAddsTheInstallDatom() {
         TxTestSupport s = new TxTestSupport();
-        TxReport r = s.tx("[{:db/ident :s/a :db/valueType :db.type/string :db/cardinality :db.cardinality/many"
+        TxOutcome r = s.tx("[{:db/ident :s/a :db/valueType :db.type/string :db/cardinality :db.cardinality/many"
                 + " :db/unique :db.unique/identity :db/doc \"doc\" :db/index true :db/noHistory true :db/fulltext true}]");
         assertTrue(s.txData(r).contains("[0 :db.install/attribute 72 true]"));
         Attribute a = s.db.attribute(kw("s/a"));
@@ -59,7 +59,7 @@ class SchemaChangesTest {
     @Test
     void reinstallingTheSameDefinitionChangesNothing() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[{:db/ident :p/name :db/valueType :db.type/string :db/cardinality :db.cardinality/one}]");
+        TxOutcome r = s.tx("[{:db/ident :p/name :db/valueType :db.type/string :db/cardinality :db.cardinality/one}]");
         assertEquals(List.of(), s.txData(r));
         s.fails("db.error/invalid-alter-attribute", "[{:db/ident :p/name :db/valueType :db.type/long :db/cardinality :db.cardinality/one}]");
     }
@@ -71,7 +71,7 @@ class SchemaChangesTest {
         long name = s.db.entid(kw("p/name"));
         long age = s.db.entid(kw("p/age"));
         // rename
-        TxReport r = s.tx("[{:db/id :p/name :db/ident :p/fullname}]");
+        TxOutcome r = s.tx("[{:db/id :p/name :db/ident :p/fullname}]");
         assertEquals(List.of("[" + name + " :db/ident :p/fullname true]", "[" + name + " :db/ident :p/name false]"), s.txData(r));
         assertEquals(name, s.db.attribute(kw("p/fullname")).id());
         // doc: no alter datom
@@ -121,7 +121,7 @@ class SchemaChangesTest {
     @Test
     void identsOfOrdinaryEntities() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[{:db/id \"w\" :db/ident :s/enum :p/name \"enum\"}]");
+        TxOutcome r = s.tx("[{:db/id \"w\" :db/ident :s/enum :p/name \"enum\"}]");
         assertEquals(r.tempid("w"), s.db.entid(kw("s/enum")));
         s.tx("[[:db/retract :s/enum :db/ident :s/enum]]");
         assertNull(s.db.attribute(kw("s/enum")));

@@ -13,7 +13,7 @@ class TempidsTest {
     @Test
     void numberingMirrorsDatomic() {
         TxTestSupport s = new TxTestSupport();
-        TxReport r = s.tx("[{:db/id \"n\" :db/ident :p/name :db/valueType :db.type/string :db/cardinality :db.cardinality/one}]");
+        TxOutcome r = s.tx("[{:db/id \"n\" :db/ident :p/name :db/valueType :db.type/string :db/cardinality :db.cardinality/one}]");
         assertEquals(1000, r.t());
         assertEquals(72L, r.tempid("n"));
         assertEquals(13194139534312L, r.txData().get(0).tx());
@@ -31,7 +31,7 @@ class TempidsTest {
     void newIdsFollowTheFirstUseInAnEntityPosition() {
         TxTestSupport s = TxTestSupport.withSchema();
         long t = s.db.nextT();
-        TxReport r = s.tx("[[:db/add \"a\" :p/friend \"m\"] [:db/add \"z\" :p/name \"z\"] [:db/add \"m\" :p/name \"m\"]]");
+        TxOutcome r = s.tx("[[:db/add \"a\" :p/friend \"m\"] [:db/add \"z\" :p/name \"z\"] [:db/add \"m\" :p/name \"m\"]]");
         assertEquals(List.of(t + 1, t + 2, t + 3),
                 List.of(r.tempid("a") - USER, r.tempid("z") - USER, r.tempid("m") - USER));
     }
@@ -40,7 +40,7 @@ class TempidsTest {
     void attributesTakeIdsInTheDbPartition() {
         TxTestSupport s = TxTestSupport.withSchema();
         long t = s.db.nextT();
-        TxReport r = s.tx("[{:db/id \"u\" :p/name \"u\"}"
+        TxOutcome r = s.tx("[{:db/id \"u\" :p/name \"u\"}"
                 + " {:db/id \"x\" :db/ident :n/x :db/valueType :db.type/string :db/cardinality :db.cardinality/one}"
                 + " {:db/id \"v\" :p/name \"v\"}]");
         assertEquals(t + 1, r.tempid("u") - USER);
@@ -53,7 +53,7 @@ class TempidsTest {
         TxTestSupport s = TxTestSupport.withSchema();
         s.tx("[{:p/key \"a\" :p/name \"A\"}]");
         long a = s.id("p/key", "a");
-        TxReport r = s.tx("[{:db/id \"x\" :p/key \"a\" :p/age 3} {:db/id \"y\" :p/key \"a\" :p/name \"A2\"}]");
+        TxOutcome r = s.tx("[{:db/id \"x\" :p/key \"a\" :p/age 3} {:db/id \"y\" :p/key \"a\" :p/name \"A2\"}]");
         assertEquals(a, r.tempid("x"));
         assertEquals(a, r.tempid("y"));
         assertEquals(List.of(":p/age 3", ":p/key \"a\"", ":p/name \"A2\""), s.facts(a));
@@ -63,7 +63,7 @@ class TempidsTest {
     void tempidsAssertingOneNewIdentityValueAreOneEntity() {
         TxTestSupport s = TxTestSupport.withSchema();
         long t = s.db.nextT();
-        TxReport r = s.tx("[{:db/id \"x\" :p/key \"n\" :p/age 1} {:db/id \"y\" :p/key \"n\" :p/name \"N\"}]");
+        TxOutcome r = s.tx("[{:db/id \"x\" :p/key \"n\" :p/age 1} {:db/id \"y\" :p/key \"n\" :p/name \"N\"}]");
         assertEquals(r.tempid("x"), r.tempid("y"));
         assertEquals(t + 1, r.tempid("x") - USER);
         assertEquals(t + 2, s.db.nextT());
@@ -83,7 +83,7 @@ class TempidsTest {
         TxTestSupport s = TxTestSupport.withSchema();
         s.tx("[{:p/key \"k10\"}]");
         long t = s.db.nextT();
-        TxReport r = s.tx("[[:db/add \"t\" :p/name \"x1\"] [:db/add \"t\" :p/key \"k10\"] [:db/add \"u\" :p/key \"n2\"]]");
+        TxOutcome r = s.tx("[[:db/add \"t\" :p/name \"x1\"] [:db/add \"t\" :p/key \"k10\"] [:db/add \"u\" :p/key \"n2\"]]");
         assertEquals(s.id("p/key", "k10"), r.tempid("t"));
         assertEquals(t + 2, r.tempid("u") - USER);
     }
@@ -109,7 +109,7 @@ class TempidsTest {
     @Test
     void aTempidOnlyInARetractionStillGetsAnId() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[[:db/retract \"t\" :p/name \"x\"]]");
+        TxOutcome r = s.tx("[[:db/retract \"t\" :p/name \"x\"]]");
         assertEquals(s.db.basisT() + 1, r.tempid("t") - USER);
         assertEquals(1, r.txData().size());
     }

@@ -28,7 +28,7 @@ class TuplesTest {
         TxTestSupport s = withTuples();
         long a = s.tx("[{:db/id \"a\" :p/key \"a\" :p/name \"A\" :p/age 1}]").tempid("a");
         assertTrue(s.facts(a).contains(":t/comp [A, 1]"), s.facts(a).toString());
-        TxReport r = s.tx("[[:db/retract [:p/key \"a\"] :p/age 1]]");
+        TxOutcome r = s.tx("[[:db/retract [:p/key \"a\"] :p/age 1]]");
         assertEquals(List.of("[" + a + " :p/age 1 false]", "[" + a + " :t/comp [A, 1] false]",
                 "[" + a + " :t/comp [A, null] true]"), s.txData(r));
         r = s.tx("[[:db/retract [:p/key \"a\"] :p/name \"A\"]]");
@@ -68,7 +68,7 @@ class TuplesTest {
         TxTestSupport s = withTuples();
         s.tx("[{:p/key \"d\"}]");
         long d = s.id("p/key", "d");
-        TxReport r = s.tx("[{:db/id \"k\" :p/name \"k\" :t/homr [[:p/key \"d\"] \"k\"]}]");
+        TxOutcome r = s.tx("[{:db/id \"k\" :p/name \"k\" :t/homr [[:p/key \"d\"] \"k\"]}]");
         long k = r.tempid("k");
         assertTrue(s.facts(k).contains(":t/homr [" + d + ", " + k + "]"), s.facts(k).toString());
         s.fails("db.error/not-an-entity", "[{:db/id \"k\" :p/name \"z\" :t/homr [:p/nope :p/name]}]");

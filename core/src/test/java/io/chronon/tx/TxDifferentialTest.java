@@ -98,7 +98,7 @@ class TxDifferentialTest {
     private DbValue step(long seed, int i, List<Object> tx, DbValue db, TxOptions options, DatomicBridge datomic,
                          List<Attr> attrs) {
         String where = "seed " + seed + ", transaction " + i + ":\n" + EdnPrinter.print(tx) + "\n";
-        TxReport ours = null;
+        TxOutcome ours = null;
         ChrononException ourError = null;
         DatomicBridge.TxResult theirs = null;
         DatomicBridge.DatomicError theirError = null;

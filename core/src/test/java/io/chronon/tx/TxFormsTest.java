@@ -18,7 +18,7 @@ class TxFormsTest {
         s.tx("[[:db/add \"a\" :p/key \"a\"] [:db/add \"a\" :p/name \"A\"]]");
         long a = s.id("p/key", "a");
         assertEquals(List.of(":p/key \"a\"", ":p/name \"A\""), s.facts(a));
-        TxReport r = s.tx("[[:db/retract [:p/key \"a\"] :p/name \"A\"]]");
+        TxOutcome r = s.tx("[[:db/retract [:p/key \"a\"] :p/name \"A\"]]");
         assertEquals(List.of("[" + a + " :p/name \"A\" false]"), s.txData(r));
         assertEquals(List.of(":p/key \"a\""), s.facts(a));
     }
@@ -26,7 +26,7 @@ class TxFormsTest {
     @Test
     void mapFormWithCollectionsAndNestedComponents() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[{:db/id \"a\" :p/key \"a\" :p/tags [\"x\" \"y\" \"x\"] :p/addr {:a/street \"s1\"}"
+        TxOutcome r = s.tx("[{:db/id \"a\" :p/key \"a\" :p/tags [\"x\" \"y\" \"x\"] :p/addr {:a/street \"s1\"}"
                 + " :p/addrs #{{:a/street \"s2\"}}}]");
         long a = r.tempid("a");
         assertEquals(List.of(":p/addr " + (a + 1), ":p/addrs " + (a + 2), ":p/key \"a\"", ":p/tags \"x\"",
@@ -37,7 +37,7 @@ class TxFormsTest {
     @Test
     void mapWithoutDbIdGetsAFreshEntity() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[{:p/name \"x\"} {:p/name \"y\"}]");
+        TxOutcome r = s.tx("[{:p/name \"x\"} {:p/name \"y\"}]");
         assertEquals(java.util.Map.of(), r.tempids());
         assertEquals(2, r.txData().size() - 1);
         assertTrue(r.txData().get(1).e() != r.txData().get(2).e());
@@ -81,7 +81,7 @@ class TxFormsTest {
     void reverseAttributes() {
         TxTestSupport s = TxTestSupport.withSchema();
         s.tx("[{:p/key \"b\"} {:p/key \"c\"}]");
-        TxReport r = s.tx("[{:db/id \"a\" :p/key \"a\" :p/_friend [:p/key \"b\"] :p/_friends #{[:p/key \"b\"] [:p/key \"c\"]}}]");
+        TxOutcome r = s.tx("[{:db/id \"a\" :p/key \"a\" :p/_friend [:p/key \"b\"] :p/_friends #{[:p/key \"b\"] [:p/key \"c\"]}}]");
         long a = r.tempid("a");
         assertTrue(s.facts(s.id("p/key", "b")).contains(":p/friend " + a));
         assertTrue(s.facts(s.id("p/key", "c")).contains(":p/friends " + a));
@@ -135,7 +135,7 @@ class TxFormsTest {
     @Test
     void transactionEntity() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[{:p/name \"x\"} [:db/add \"datomic.tx\" :p/name \"meta\"]]");
+        TxOutcome r = s.tx("[{:p/name \"x\"} [:db/add \"datomic.tx\" :p/name \"meta\"]]");
         long tx = r.tempid("datomic.tx");
         assertEquals(Ids.tToTx(r.t()), tx);
         assertTrue(s.facts(tx).contains(":p/name \"meta\""));
@@ -161,7 +161,7 @@ class TxFormsTest {
     @Test
     void emptyTransactionsOnlyRecordTheirInstant() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[]");
+        TxOutcome r = s.tx("[]");
         assertEquals(1, r.txData().size());
         r = s.tx("[{} {:db/id \"x\"}]");
         assertEquals(1, r.txData().size());
@@ -171,7 +171,7 @@ class TxFormsTest {
     @Test
     void negativeNumbersAreTempids() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport r = s.tx("[[:db/add -1 :p/name \"neg\"] [:db/add \"a\" :p/friend -1]]");
+        TxOutcome r = s.tx("[[:db/add -1 :p/name \"neg\"] [:db/add \"a\" :p/friend -1]]");
         long neg = r.tempid("-1");
         assertEquals(Ids.PART_USER, Ids.part(neg));
         assertTrue(s.facts(r.tempid("a")).contains(":p/friend " + neg));

@@ -33,7 +33,7 @@ class TxFunctionTest {
         s.tx("[[:acc/inc [:p/key \"acc\"] 5]]");
         assertSame(before, seen[0]);
         assertEquals(List.of(":p/age 15", ":p/key \"acc\""), s.facts(s.id("p/key", "acc")));
-        TxReport r = s.tx("[[:acc/twice [:p/key \"acc\"]] [:db/add [:p/key \"acc\"] :p/name \"n\"]]");
+        TxOutcome r = s.tx("[[:acc/twice [:p/key \"acc\"]] [:db/add [:p/key \"acc\"] :p/name \"n\"]]");
         assertEquals(List.of(":p/age 16", ":p/key \"acc\"", ":p/name \"n\""), s.facts(s.id("p/key", "acc")));
         assertEquals(List.of(":p/name \"new\""), s.facts(r.tempid("n")));
     }
@@ -66,7 +66,7 @@ class TxFunctionTest {
         s.options = s.options.withFunction(kw("f/deep"), (db, args) -> List.of(List.of(kw("db/add"), "x", kw("p/age"),
                 depth(0))));
         s.fails("db.error/transaction-too-deep", "[[:f/deep]]");
-        TxReport r = s.tx("[{:db/id \"y\" :p/key \"y\"}]");
+        TxOutcome r = s.tx("[{:db/id \"y\" :p/key \"y\"}]");
         assertEquals(List.of(":p/key \"y\""), s.facts(r.tempid("y")));
     }
 

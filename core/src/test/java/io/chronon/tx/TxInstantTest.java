@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** :db/txInstant: from the writer's clock, never backwards; settable forward on "datomic.tx". */
 class TxInstantTest {
-    private static Date instant(TxReport r) {
+    private static Date instant(TxOutcome r) {
         Datom d = r.txData().stream().filter(x -> x.e() == x.tx() && x.a() == 50).findFirst().orElseThrow();
         return (Date) d.v();
     }
@@ -21,7 +21,7 @@ class TxInstantTest {
         TxTestSupport s = TxTestSupport.withSchema();
         long b = s.clock.now.get() + 1_000_000;
         s.clock.now.set(b + 5_000_000);
-        TxReport r = s.tx("[{:p/name \"x\"}]");
+        TxOutcome r = s.tx("[{:p/name \"x\"}]");
         assertEquals(new Date(b + 5_000_000), instant(r));
         assertEquals(b + 5_000_000, s.db.lastTxInstant());
         s.clock.now.set(b + 1_000);
@@ -35,7 +35,7 @@ class TxInstantTest {
         s.clock.now.set(b + 5_000_000);
         s.tx("[]");
         s.clock.now.set(b + 9_000_000);
-        TxReport r = s.tx(List.of(List.of(kw("db/add"), "datomic.tx", kw("db/txInstant"), new Date(b + 6_000_000))));
+        TxOutcome r = s.tx(List.of(List.of(kw("db/add"), "datomic.tx", kw("db/txInstant"), new Date(b + 6_000_000))));
         assertEquals(new Date(b + 6_000_000), instant(r));
         assertEquals(1, r.txData().size()); // the explicit instant is the tx datom
         s.tx(List.of(io.chronon.tx.TxTestSupport.map(kw("db/id"), "datomic.tx", kw("db/txInstant"), new Date(b + 6_000_000))));
@@ -50,7 +50,7 @@ class TxInstantTest {
     @Test
     void onlyTheCurrentTransactionsInstant() {
         TxTestSupport s = TxTestSupport.withSchema();
-        TxReport first = s.tx("[{:p/name \"x\"}]");
+        TxOutcome first = s.tx("[{:p/name \"x\"}]");
         long oldTx = first.txData().get(0).tx();
         s.fails("db.error/reset-tx-instant", List.of(List.of(kw("db/add"), oldTx, kw("db/txInstant"), new Date())));
         s.fails("db.error/reset-tx-instant", List.of(List.of(kw("db/retract"), oldTx, kw("db/txInstant"), instant(first))));

@@ -66,12 +66,12 @@ final class TxTestSupport {
     }
 
     /** Transacts EDN text and moves {@link #db} on. */
-    TxReport tx(String ednText) {
+    TxOutcome tx(String ednText) {
         return tx(edn(ednText));
     }
 
-    TxReport tx(List<?> data) {
-        TxReport r = TxProcessor.transact(db, data, options);
+    TxOutcome tx(List<?> data) {
+        TxOutcome r = TxProcessor.transact(db, data, options);
         db = r.dbAfter();
         return r;
     }
@@ -104,7 +104,7 @@ final class TxTestSupport {
     }
 
     /** The tx data of a report, without the txInstant datom, as strings {@code "[e :attr v added]"}. */
-    List<String> txData(TxReport r) {
+    List<String> txData(TxOutcome r) {
         List<String> out = new ArrayList<>();
         for (Datom d : r.txData()) {
             if (d.e() == d.tx() && d.a() == 50) {

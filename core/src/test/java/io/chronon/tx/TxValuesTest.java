@@ -56,7 +56,7 @@ class TxValuesTest {
         s.tx(add("p/bytes", new byte[] {1, 2}));
         assertArrayEquals(new byte[] {1, 2}, (byte[]) value(s, "p/bytes"));
         // the same bytes again are the same fact
-        TxReport r = s.tx(add("p/bytes", new byte[] {1, 2}));
+        TxOutcome r = s.tx(add("p/bytes", new byte[] {1, 2}));
         assertEquals(1, r.txData().size());
     }
 

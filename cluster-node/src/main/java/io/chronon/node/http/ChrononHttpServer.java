@@ -517,8 +517,8 @@ public final class ChrononHttpServer implements AutoCloseable {
         return lookUp(call.db()).thenCompose(db -> chronon.read(call.db(), QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
                 .thenApply(current -> HttpResponse.create().withStatus(200)
                         .addHeader(RawHeader.create("Cache-Control", "no-cache"))
-                        .withEntity(HttpEntities.createChunked(TxReportStream.CONTENT_TYPE,
-                                new TxReportStream(chronon, system, db, format, settings.sseKeepAlive())
+                        .withEntity(HttpEntities.createChunked(TxReportEvents.CONTENT_TYPE,
+                                new TxReportEvents(chronon, system, db, format, settings.sseKeepAlive())
                                         .from(start != Long.MIN_VALUE ? start : current.basisT())))));
     }
 

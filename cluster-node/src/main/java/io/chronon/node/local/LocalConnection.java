@@ -37,12 +37,12 @@ final class LocalConnection extends ConnectionBase {
 
     @Override
     public TxReport transact(Object txData) {
-        return LocalConnector.await(transactAsync(txData));
+        return InProcessConnector.await(transactAsync(txData));
     }
 
     @Override
     public TxReport transact(Object txData, String requestId) {
-        return LocalConnector.await(transactAsync(txData, requestId));
+        return InProcessConnector.await(transactAsync(txData, requestId));
     }
 
     /**
@@ -85,7 +85,7 @@ final class LocalConnection extends ConnectionBase {
 
     @Override
     public Db db() {
-        return db(LocalConnector.await(value(knownT(), chronon.settings().defaultTimeout())));
+        return db(InProcessConnector.await(value(knownT(), chronon.settings().defaultTimeout())));
     }
 
     @Override
@@ -108,7 +108,7 @@ final class LocalConnection extends ConnectionBase {
     @Override
     public List<LogEntry> txRange(Long fromT, Long toT) {
         List<LogEntry> out = new ArrayList<>();
-        eachTransaction(LocalConnector.await(value(knownT(), chronon.settings().defaultTimeout())).txRange(fromT, toT),
+        eachTransaction(InProcessConnector.await(value(knownT(), chronon.settings().defaultTimeout())).txRange(fromT, toT),
                 (t, data) -> out.add(new LogEntry(t, Ids.tToTx(t), data)));
         return List.copyOf(out);
     }

@@ -72,7 +72,7 @@ final class LocalDb implements Db {
 
     @Override
     public Entity entity(Object eid) {
-        io.chronon.pull.Entity e = Pull.entity(value, eid);
+        io.chronon.pull.LazyEntity e = Pull.entity(value, eid);
         return e == null ? null : new LocalEntity(this, e);
     }
 

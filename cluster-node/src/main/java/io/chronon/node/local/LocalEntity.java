@@ -13,9 +13,9 @@ import java.util.Set;
 /** An entity of an in-process db value: core's lazy entity, with references as client entities. */
 final class LocalEntity implements Entity {
     private final LocalDb db;
-    private final io.chronon.pull.Entity entity;
+    private final io.chronon.pull.LazyEntity entity;
 
-    LocalEntity(LocalDb db, io.chronon.pull.Entity entity) {
+    LocalEntity(LocalDb db, io.chronon.pull.LazyEntity entity) {
         this.db = db;
         this.entity = entity;
     }
@@ -36,10 +36,10 @@ final class LocalEntity implements Entity {
     }
 
     private Object wrap(Object v) {
-        if (v instanceof io.chronon.pull.Entity e) {
+        if (v instanceof io.chronon.pull.LazyEntity e) {
             return new LocalEntity(db, e);
         }
-        if (v instanceof Set<?> s && !s.isEmpty() && s.iterator().next() instanceof io.chronon.pull.Entity) {
+        if (v instanceof Set<?> s && !s.isEmpty() && s.iterator().next() instanceof io.chronon.pull.LazyEntity) {
             Set<Object> out = new LinkedHashSet<>();
             for (Object o : s) {
                 out.add(wrap(o));

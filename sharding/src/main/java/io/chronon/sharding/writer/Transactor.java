@@ -19,8 +19,8 @@ import io.chronon.sharding.writer.WriterSharedState.Retries;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.TxLogEntry;
 import io.chronon.tx.TxOptions;
+import io.chronon.tx.TxOutcome;
 import io.chronon.tx.TxProcessor;
-import io.chronon.tx.TxReport;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -695,7 +695,7 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     /** Processes the transaction of {@code s} into the queue. */
     private void process(Submission s) {
         String requestId = s.requestId();
-        TxReport report;
+        TxOutcome report;
         DbValue base = queue.base();
         try {
             report = TxProcessor.transact(base, txForms(s.txData()), txOptions);

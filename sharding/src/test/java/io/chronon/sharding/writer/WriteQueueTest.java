@@ -4,8 +4,8 @@ import io.chronon.db.DbValue;
 import io.chronon.edn.EdnReader;
 import io.chronon.storage.TxLogEntry;
 import io.chronon.tx.TxOptions;
+import io.chronon.tx.TxOutcome;
 import io.chronon.tx.TxProcessor;
-import io.chronon.tx.TxReport;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -41,14 +41,14 @@ class WriteQueueTest {
 
     /** Processes a transaction against the queue's value and queues it, as the writer does. */
     private static void process(WriteQueue<Tx> queue, String name) {
-        TxReport report = TxProcessor.transact(queue.base(),
+        TxOutcome report = TxProcessor.transact(queue.base(),
                 (List<?>) EdnReader.read("[[:db/add \"x\" :db/doc \"" + name + "\"]]"), TxOptions.defaults());
         queue.add(new Tx(name, TxLogEntry.withoutHint(report.dbAfter(), report.txData()), false), report.dbAfter());
     }
 
     /** Like {@link #process}, with one datom more: another writer's transaction, which reads back unlike any of these. */
     private static void processWider(WriteQueue<Tx> queue, String name) {
-        TxReport report = TxProcessor.transact(queue.base(), (List<?>) EdnReader.read(
+        TxOutcome report = TxProcessor.transact(queue.base(), (List<?>) EdnReader.read(
                 "[[:db/add \"x\" :db/doc \"" + name + "\"] [:db/add \"y\" :db/doc \"" + name + "\"]]"), TxOptions.defaults());
         queue.add(new Tx(name, TxLogEntry.withoutHint(report.dbAfter(), report.txData()), false), report.dbAfter());
     }

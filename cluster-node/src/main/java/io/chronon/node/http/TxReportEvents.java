@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * tx-report topic, with no gap and no repeat; a client that reconnects with
  * {@code Last-Event-ID} (or {@code from-t}) continues exactly after the last event it got.
  */
-final class TxReportStream {
+final class TxReportEvents {
     static final ContentType CONTENT_TYPE = MediaTypes.TEXT_EVENT_STREAM.toContentType();
     /** Transactions per log read. */
     private static final int BATCH = 256;
@@ -53,7 +53,7 @@ final class TxReportStream {
     private record Cursor(long t, boolean done) {
     }
 
-    TxReportStream(ChrononCluster chronon, ActorSystem<?> system, DatabaseInfo info, Format format, Duration keepAlive) {
+    TxReportEvents(ChrononCluster chronon, ActorSystem<?> system, DatabaseInfo info, Format format, Duration keepAlive) {
         this.chronon = chronon;
         this.system = system;
         this.info = info;

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Values follow Datomic: a cardinality-one attribute gives its value; a cardinality-many
  * one an unmodifiable {@link Set} in index order; a reference gives the referenced
- * {@code Entity}, or its ident {@link Keyword} when it has one (enums such as
+ * {@code LazyEntity}, or its ident {@link Keyword} when it has one (enums such as
  * {@code :color/red}); a reverse name {@code :ns/_attr} gives the set of referring entities,
  * or the one owning entity for a component attribute; an attribute without values (or one
  * that does not exist) gives null.
@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe; the cache only ever holds what the db value says, so racing readers read
  * the same thing.
  */
-public final class Entity implements EdnPrintable {
+public final class LazyEntity implements EdnPrintable {
     private static final Keyword DB_ID = Keyword.of("db/id");
     private static final Object NONE = new Object();
 
@@ -50,7 +50,7 @@ public final class Entity implements EdnPrintable {
     private volatile Set<Keyword> keys;
     private volatile boolean touched;
 
-    Entity(DbValue db, long id) {
+    LazyEntity(DbValue db, long id) {
         this.db = db;
         this.id = id;
     }
@@ -132,7 +132,7 @@ public final class Entity implements EdnPrintable {
      * Reads every forward attribute now, and touches component entities recursively, as
      * Datomic's {@code touch}; returns this entity.
      */
-    public Entity touch() {
+    public LazyEntity touch() {
         if (!touched) {
             touch(new java.util.HashSet<>());
         }
@@ -147,11 +147,11 @@ public final class Entity implements EdnPrintable {
             Object v = get(k);
             Attribute a = db.schema().attribute(k);
             if (a != null && a.isComponent()) {
-                if (v instanceof Entity e) {
+                if (v instanceof LazyEntity e) {
                     e.touch(path);
                 } else if (v instanceof Set<?> s) {
                     for (Object o : s) {
-                        if (o instanceof Entity e) {
+                        if (o instanceof LazyEntity e) {
                             e.touch(path);
                         }
                     }
@@ -189,13 +189,13 @@ public final class Entity implements EdnPrintable {
             Datom to = new Datom(Long.MAX_VALUE, a.id(), id, Long.MAX_VALUE, true);
             if (a.isComponent()) {
                 for (Datom d : db.slice(IndexType.VAET, from, to)) {
-                    return new Entity(db, d.e());
+                    return new LazyEntity(db, d.e());
                 }
                 return null;
             }
             Set<Object> owners = new LinkedHashSet<>();
             for (Datom d : db.slice(IndexType.VAET, from, to)) {
-                owners.add(new Entity(db, d.e()));
+                owners.add(new LazyEntity(db, d.e()));
             }
             return owners.isEmpty() ? null : Collections.unmodifiableSet(owners);
         }
@@ -220,7 +220,7 @@ public final class Entity implements EdnPrintable {
         }
         long ref = (Long) v;
         Keyword ident = db.ident(ref);
-        return ident != null ? ident : new Entity(db, ref);
+        return ident != null ? ident : new LazyEntity(db, ref);
     }
 
     /**
@@ -241,7 +241,7 @@ public final class Entity implements EdnPrintable {
         if (this == o) {
             return true;
         }
-        return o instanceof Entity e && e.id == id && (e.db == db || e.viewT() == viewT());
+        return o instanceof LazyEntity e && e.id == id && (e.db == db || e.viewT() == viewT());
     }
 
     @Override
@@ -287,7 +287,7 @@ public final class Entity implements EdnPrintable {
     }
 
     private static Object printable(Object v, boolean component) {
-        if (v instanceof Entity e) {
+        if (v instanceof LazyEntity e) {
             return component ? e.printable() : Map.of(DB_ID, e.id);
         }
         return v;

@@ -1,7 +1,7 @@
 package io.chronon.tx;
 
-import io.chronon.db.DbValue;
 import io.chronon.db.Datom;
+import io.chronon.db.DbValue;
 
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * @param tempids tempid (a string, as written in the transaction data) to entity id
  */
-public record TxReport(DbValue dbBefore, DbValue dbAfter, List<Datom> txData, Map<String, Long> tempids) {
+public record TxOutcome(DbValue dbBefore, DbValue dbAfter, List<Datom> txData, Map<String, Long> tempids) {
 
     /** The t of the transaction. */
     public long t() {

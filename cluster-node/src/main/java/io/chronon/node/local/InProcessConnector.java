@@ -31,11 +31,11 @@ import java.util.concurrent.TimeoutException;
  * kind {@code file}), each a one-node cluster on 127.0.0.1 with a free cluster port and no
  * HTTP. The nodes live until the JVM exits (their actor systems stop in its shutdown hook).
  */
-public final class LocalConnector implements io.chronon.client.spi.LocalConnector {
+public final class InProcessConnector implements io.chronon.client.spi.LocalConnector {
     private static final Map<String, ChrononCluster> NODES = new ConcurrentHashMap<>();
 
     /** Used by ServiceLoader. */
-    public LocalConnector() {
+    public InProcessConnector() {
     }
 
     @Override
