@@ -5,6 +5,7 @@ import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.Ids;
 import io.chronon.edn.EdnList;
+import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.edn.Symbol;
 import io.chronon.sharding.catalog.Catalog;
@@ -104,18 +105,23 @@ class ProtocolSerializationTest {
 
     @Test
     void peerMessagesAndReplies() {
-        Object query = EdnReaderHolder.read("[:find ?e (pull ?e [*]) :in $ ?n :where [?e :person/name ?n]]");
-        QueryPeer.Query q = roundTrip(new QueryPeer.Query(query, List.of("Ann", UUID.randomUUID()), 1000, 500,
-                kit.<StatusReply<QueryPeer.QueryResult>>createTestProbe().getRef()));
+        Object query = EdnReader.read("[:find ?e (pull ?e [*]) :in $ ?n :where [?e :person/name ?n]]");
+        QueryPeer.Read read = roundTrip(new QueryPeer.Read(QueryPeer.Basis.atLeast(1000),
+                new QueryPeer.QueryOp(query, List.of("Ann", UUID.randomUUID()), -1, 0, null), 500,
+                kit.<StatusReply<QueryPeer.ReadResult>>createTestProbe().getRef()));
+        assertEquals(QueryPeer.Basis.atLeast(1000), read.basis());
+        QueryPeer.QueryOp q = assertInstanceOf(QueryPeer.QueryOp.class, read.op());
         assertEquals(query, q.query());
         assertInstanceOf(EdnList.class, ((List<?>) q.query()).get(2), "(pull ...) stays a list");
-        QueryPeer.QueryResult qr = new QueryPeer.QueryResult(1000, Set.of(List.of(1L, Map.of(Keyword.of("a"), "b"))));
+        QueryPeer.ReadResult qr = new QueryPeer.ReadResult(1000, Set.of(List.of(1L, Map.of(Keyword.of("a"), "b"))), "127.0.0.1:2552");
         assertEquals(qr, roundTrip(qr));
-        QueryPeer.Pull pull = roundTrip(new QueryPeer.Pull("[*]", List.of(Keyword.of("person/id"), 1L), 0, 500,
-                kit.<StatusReply<QueryPeer.PullResult>>createTestProbe().getRef()));
-        assertEquals(List.of(Keyword.of("person/id"), 1L), pull.eid());
-        assertEquals(new QueryPeer.PullResult(5, Map.of(Keyword.of("x"), 1L)), roundTrip(new QueryPeer.PullResult(5, Map.of(Keyword.of("x"), 1L))));
-        assertEquals(new QueryPeer.PullResult(5, null), roundTrip(new QueryPeer.PullResult(5, null)));
+        QueryPeer.Read pull = roundTrip(new QueryPeer.Read(QueryPeer.Basis.LATEST,
+                new QueryPeer.PullOp("[*]", List.of(Keyword.of("person/id"), 1L)), 500,
+                kit.<StatusReply<QueryPeer.ReadResult>>createTestProbe().getRef()));
+        assertEquals(List.of(Keyword.of("person/id"), 1L), assertInstanceOf(QueryPeer.PullOp.class, pull.op()).eid());
+        assertEquals(new QueryPeer.ReadResult(5, Map.of(Keyword.of("x"), 1L), "127.0.0.1:2552"),
+                roundTrip(new QueryPeer.ReadResult(5, Map.of(Keyword.of("x"), 1L), "127.0.0.1:2552")));
+        assertEquals(new QueryPeer.ReadResult(5, null, "127.0.0.1:2552"), roundTrip(new QueryPeer.ReadResult(5, null, "127.0.0.1:2552")));
         roundTrip(new QueryPeer.Sync(1000, 100, kit.<StatusReply<QueryPeer.Synced>>createTestProbe().getRef()));
         roundTrip(new QueryPeer.SyncLatest(100, kit.<StatusReply<QueryPeer.Synced>>createTestProbe().getRef()));
         roundTrip(new QueryPeer.GetDb(0, 100, kit.<StatusReply<QueryPeer.CurrentDb>>createTestProbe().getRef()));
@@ -149,12 +155,5 @@ class ProtocolSerializationTest {
         ChrononError inReply = assertInstanceOf(ChrononError.class, reply.getError());
         assertEquals(ErrorCategory.BUSY, inReply.category());
         assertEquals("ok", roundTrip(StatusReply.success("ok")).getValue());
-    }
-
-    /** EdnReader without importing it at the top, where Query/Pull names would shadow nothing. */
-    static final class EdnReaderHolder {
-        static Object read(String s) {
-            return io.chronon.edn.EdnReader.read(s);
-        }
     }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
-import io.chronon.query.Datalog;
-import io.chronon.query.QueryOptions;
 import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.catalog.DatabaseLookup;
@@ -65,10 +63,10 @@ import java.util.function.Consumer;
  * basis with Pekko persistence query.
  *
  * <p>Reads run on the {@code chronon.query-dispatcher}, never on this actor's thread, each
- * with a timeout that stops it. {@link Read} is the general read (a {@link Basis} and a
- * {@link ReadOp}: query, pull, datoms, index range, log, info) that HTTP and the remote
- * client use; {@link Query} and {@link Pull} are its older, simpler forms. {@link Sync} is a wait registered here and completed when
- * the basis reaches its t, by the normal flow of reports; nothing polls.
+ * with a timeout that stops it. {@link Read} is the one read message (a {@link Basis} and a
+ * {@link ReadOp}: query, pull, datoms, index range, log, info): HTTP, the remote client and
+ * {@code ChrononCluster} all use it. {@link Sync} is a wait registered here and completed
+ * when the basis reaches its t, by the normal flow of reports; nothing polls.
  */
 public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
 
@@ -90,28 +88,6 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
 
     /** Asks the transactor for its latest durable t, then is {@link Sync} for that t. */
     public record SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) implements Command, CborSerializable {
-    }
-
-    /**
-     * Runs a Datalog query (EDN text or data) on the current db value, with {@code args}
-     * bound to the query's {@code :in} after the database. With {@code atLeastT > 0} it
-     * first waits (as {@link Sync}) for that basis: read-your-writes in one message.
-     */
-    public record Query(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object query,
-                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> args,
-                        long atLeastT, long timeoutMillis, ActorRef<StatusReply<QueryResult>> replyTo)
-            implements Command, CborSerializable {
-    }
-
-    /** Pulls {@code selector} for one entity (an id, an ident or a lookup ref). */
-    public record Pull(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                       @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
-                       @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                       @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eid,
-                       long atLeastT, long timeoutMillis, ActorRef<StatusReply<PullResult>> replyTo)
-            implements Command, CborSerializable {
     }
 
     /**
@@ -231,7 +207,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     /**
      * The general read: runs {@code op} on the value {@code basis} describes, off the actor's
      * thread, stopped after {@code timeoutMillis} (which also bounds the wait for the basis).
-     * Every HTTP read and the remote client go through it.
+     * Every read goes through it: HTTP, the remote client and {@code ChrononCluster}.
      */
     public record Read(Basis basis, ReadOp op, long timeoutMillis, ActorRef<StatusReply<ReadResult>> replyTo)
             implements Command, CborSerializable {
@@ -249,18 +225,6 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
 
     /** Reply to {@link Sync} and {@link SyncLatest}: the peer's basis t, at least the one asked for. */
     public record Synced(String database, long basisT) implements CborSerializable {
-    }
-
-    /** Reply to {@link Query}: the result as Datalog returns it, and the basis t it was computed at. */
-    public record QueryResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                              @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result)
-            implements CborSerializable {
-    }
-
-    /** Reply to {@link Pull}: the pulled map (null if the entity has none of the attributes). */
-    public record PullResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result)
-            implements CborSerializable {
     }
 
     /** Reply to {@link GetDb}. */
@@ -366,8 +330,6 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         return newReceiveBuilder()
                 .onMessage(Sync.class, this::onSync)
                 .onMessage(SyncLatest.class, this::onSyncLatest)
-                .onMessage(Query.class, this::onQuery)
-                .onMessage(Pull.class, this::onPull)
                 .onMessage(GetDb.class, this::onGetDb)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(Looked.class, this::onLooked)
@@ -604,36 +566,6 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         return this;
     }
 
-    private Behavior<Command> onQuery(Query c) {
-        if (phase != Phase.RUNNING) {
-            return stashOrBusy(c);
-        }
-        long start = System.nanoTime();
-        whenReached(c, c.atLeastT(), c.timeoutMillis(), d -> {
-            long left = remaining(c.timeoutMillis(), start);
-            List<Object> inputs = new ArrayList<>(1 + (c.args() == null ? 0 : c.args().size()));
-            inputs.add(d);
-            if (c.args() != null) {
-                inputs.addAll(c.args());
-            }
-            reads.run(() -> new QueryResult(d.basisT(), Datalog.query(c.query(), inputs, QueryOptions.DEFAULTS.withTimeoutMillis(left))),
-                    Duration.ofMillis(left), c.replyTo());
-        }, () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
-        return this;
-    }
-
-    private Behavior<Command> onPull(Pull c) {
-        if (phase != Phase.RUNNING) {
-            return stashOrBusy(c);
-        }
-        long start = System.nanoTime();
-        whenReached(c, c.atLeastT(), c.timeoutMillis(), d -> reads.run(
-                        () -> new PullResult(d.basisT(), io.chronon.pull.Pull.pull(d, c.selector(), c.eid())),
-                        Duration.ofMillis(remaining(c.timeoutMillis(), start)), c.replyTo()),
-                () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
-        return this;
-    }
-
     private Behavior<Command> onRead(Read c) {
         if (phase != Phase.RUNNING) {
             return stashOrBusy(c);
@@ -759,10 +691,6 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
             s.replyTo().tell(StatusReply.error(error));
         } else if (c instanceof SyncLatest s) {
             s.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof Query q) {
-            q.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof Pull p) {
-            p.replyTo().tell(StatusReply.error(error));
         } else if (c instanceof GetDb g) {
             g.replyTo().tell(StatusReply.error(error));
         } else if (c instanceof Read r) {
