@@ -16,6 +16,7 @@ import io.chronon.sharding.support.Futures;
 import io.chronon.sharding.wire.CborSerializable;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.wire.EdnJson;
+import io.chronon.sharding.wire.EdnValue;
 import io.chronon.sharding.writer.Transactor;
 import io.chronon.sharding.writer.TxLog;
 import io.chronon.storage.DatabaseStorage;
@@ -105,15 +106,8 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * then filtered: {@code asOf} and {@code since} (a t, a tx id or a {@code java.util.Date};
      * null for none) and {@code history}.
      */
-    public record Basis(long atLeastT,
-                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object asOf,
-                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object since,
-                        boolean history,
-                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> with)
-            implements CborSerializable {
+    public record Basis(long atLeastT, @EdnValue Object asOf, @EdnValue Object since, boolean history,
+                        @EdnValue List<Object> with) implements CborSerializable {
         /** The current value, unfiltered. */
         public static final Basis LATEST = new Basis(0, null, null, false, null);
 
@@ -144,27 +138,16 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * {@code orderBy} null, or the query's {@code :order-by} (e.g. {@code [[?age :desc] ?e]}).
      * Result: what Datalog returns.
      */
-    public record QueryOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object query,
-                          @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> args,
-                          int limit, int offset,
-                          @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object orderBy) implements ReadOp {
+    public record QueryOp(@EdnValue Object query, @EdnValue List<Object> args, int limit, int offset,
+                          @EdnValue Object orderBy) implements ReadOp {
     }
 
     /** Pull of one entity (an id, an ident or a lookup ref). Result: the map, or null. */
-    public record PullOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                         @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
-                         @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                         @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eid) implements ReadOp {
+    public record PullOp(@EdnValue Object selector, @EdnValue Object eid) implements ReadOp {
     }
 
     /** Pull of many entities, in order. Result: a list of maps (null for an entity with nothing). */
-    public record PullManyOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
-                             @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eids) implements ReadOp {
+    public record PullManyOp(@EdnValue Object selector, @EdnValue Object eids) implements ReadOp {
     }
 
     /**
@@ -172,20 +155,12 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * leading components equal {@code components}. Result: {@code [e a v tx added]} vectors,
      * after skipping {@code offset}, at most {@code limit} (negative: all).
      */
-    public record DatomsOp(String index,
-                           @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                           @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> components,
-                           int limit, int offset) implements ReadOp {
+    public record DatomsOp(String index, @EdnValue List<Object> components, int limit, int offset) implements ReadOp {
     }
 
     /** The AVET datoms of {@code attr} with {@code start <= v < end} (null: open); rows as {@link DatomsOp}. */
-    public record IndexRangeOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object attr,
-                               @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object start,
-                               @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object end,
-                               int limit, int offset) implements ReadOp {
+    public record IndexRangeOp(@EdnValue Object attr, @EdnValue Object start, @EdnValue Object end, int limit, int offset)
+            implements ReadOp {
     }
 
     /**
@@ -217,10 +192,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * Reply to {@link Read}: the basis t of the peer's value that was read (before any
      * {@code with}), and the result, shaped by the operation.
      */
-    public record ReadResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result,
-                             String servedBy)
-            implements CborSerializable {
+    public record ReadResult(long basisT, @EdnValue Object result, String servedBy) implements CborSerializable {
     }
 
     /** Reply to {@link Sync} and {@link SyncLatest}: the peer's basis t, at least the one asked for. */

@@ -15,6 +15,7 @@ import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.sharding.wire.CborSerializable;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.wire.EdnJson;
+import io.chronon.sharding.wire.EdnValue;
 import io.chronon.sharding.writer.WriterSharedState.Retries;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.TxLogEntry;
@@ -108,10 +109,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * (within its window) is answered with that commit's result instead of committing
      * again.
      */
-    public record Transact(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                           @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object txData,
-                           String requestId,
-                           ActorRef<StatusReply<TxResult>> replyTo) implements Command, CborSerializable {
+    public record Transact(@EdnValue Object txData, String requestId, ActorRef<StatusReply<TxResult>> replyTo)
+            implements Command, CborSerializable {
         /** A transaction without a request id. */
         public Transact(Object txData, ActorRef<StatusReply<TxResult>> replyTo) {
             this(txData, null, replyTo);
