@@ -17,6 +17,7 @@ import io.chronon.sharding.wire.CborSerializable;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.wire.EdnJson;
 import io.chronon.sharding.wire.EdnValue;
+import io.chronon.sharding.wire.Replies;
 import io.chronon.sharding.writer.Transactor;
 import io.chronon.sharding.writer.TxLog;
 import io.chronon.storage.DatabaseStorage;
@@ -81,14 +82,23 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     }
 
     /**
+     * The messages callers send: each carries the address of its answer, so the peer refuses
+     * any of them (loading with too many waiting, its database gone) with {@link #fail}.
+     */
+    public sealed interface Request extends Command, Replies {
+    }
+
+    /**
      * Answers {@link Synced} once this peer's basis is at least {@code t} (at once if it
      * already is); {@code unavailable} if that does not happen within the timeout.
      */
-    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) implements Command, CborSerializable {
+    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo)
+            implements Request, Replies.WithStatus<Synced>, CborSerializable {
     }
 
     /** Asks the transactor for its latest durable t, then is {@link Sync} for that t. */
-    public record SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) implements Command, CborSerializable {
+    public record SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo)
+            implements Request, Replies.WithStatus<Synced>, CborSerializable {
     }
 
     /**
@@ -96,7 +106,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * same JVM; across the network the whole value travels in its snapshot form.
      */
     public record GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo)
-            implements Command, CborSerializable {
+            implements Request, Replies.WithStatus<CurrentDb>, CborSerializable {
     }
 
     /**
@@ -185,7 +195,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * Every read goes through it: HTTP, the remote client and {@code ChrononCluster}.
      */
     public record Read(Basis basis, ReadOp op, long timeoutMillis, ActorRef<StatusReply<ReadResult>> replyTo)
-            implements Command, CborSerializable {
+            implements Request, Replies.WithStatus<ReadResult>, CborSerializable {
     }
 
     /**
@@ -238,7 +248,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     private enum Phase { LOOKING_UP, LOADING, RUNNING, GONE }
 
     /** Something waiting for the basis to reach {@code t}. */
-    private record Waiter(long id, long t, Command request, Consumer<DbValue> onReached, Runnable onTimeout) {
+    private record Waiter(long id, long t, Request request, Consumer<DbValue> onReached, Runnable onTimeout) {
     }
 
     private final ActorContext<Command> ctx;
@@ -372,7 +382,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         for (Waiter w : new ArrayList<>(waitersById.values())) {
             timers.cancel(new WaitTimeout(w.id()));
             // a wait for a t that will never come (the database was deleted) is answered now
-            reject(w.request(), error);
+            w.request().fail(error);
         }
         waitersById.clear();
         waitersByT.clear();
@@ -381,10 +391,11 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
         return Behaviors.receive(Command.class)
                 .onMessage(Stop.class, s -> Behaviors.stopped())
-                .onAnyMessage(c -> {
-                    reject(c, error);
+                .onMessage(Request.class, c -> {
+                    c.fail(error);
                     return Behaviors.same();
                 })
+                .onAnyMessage(c -> Behaviors.same())
                 .build();
     }
 
@@ -597,7 +608,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     }
 
     /** Runs {@code onReached} with the value once its basis is at least {@code t}: now, or when it gets there. */
-    private void whenReached(Command request, long t, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
+    private void whenReached(Request request, long t, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
         if (db.basisT() >= t) {
             onReached.accept(db);
             return;
@@ -649,24 +660,19 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
                 + " within " + timeoutMillis + " ms (its basis is " + (db == null ? "unknown" : db.basisT()) + ")");
     }
 
-    private Behavior<Command> stashOrBusy(Command c) {
+    private Behavior<Command> stashOrBusy(Request c) {
         if (stash.isFull()) {
-            reject(c, ChrononError.busy("chronon.error/busy", "The query peer of " + name + " is loading and has too many waiting requests"));
+            c.fail(ChrononError.busy("chronon.error/busy", "The query peer of " + name + " is loading and has too many waiting requests"));
         } else {
             stash.stash(c);
         }
         return this;
     }
 
+    /** Answers {@code c} with {@code error} if it is a request; anything else has no one to answer. */
     private static void reject(Command c, ChrononError error) {
-        if (c instanceof Sync s) {
-            s.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof SyncLatest s) {
-            s.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof GetDb g) {
-            g.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof Read r) {
-            r.replyTo().tell(StatusReply.error(error));
+        if (c instanceof Request r) {
+            r.fail(error);
         }
     }
 }
