@@ -275,12 +275,14 @@ public final class ChrononCluster implements Extension {
         return plain(ask.apply(peer));
     }
 
-    /** Runs a query on the current value of {@code database} (with the db as the first input). */
+    /**
+     * Runs a query on the current value of {@code database} (with the db as the first input):
+     * a {@link QueryPeer.Read} of a {@link QueryPeer.QueryOp} on the latest value, without
+     * limit, offset or order.
+     */
     public CompletionStage<Object> q(String database, Object query, Object... args) {
-        long ms = timeout().toMillis();
-        return this.<QueryPeer.QueryResult>routed(database, settings.defaultQueryGroup(), peer -> peer.askWithStatus(
-                        replyTo -> new QueryPeer.Query(query, Arrays.asList(args), 0, ms, replyTo), timeout().plusSeconds(1)))
-                .thenApply(QueryPeer.QueryResult::result);
+        return read(database, QueryPeer.Basis.LATEST, new QueryPeer.QueryOp(query, Arrays.asList(args), -1, 0, null))
+                .thenApply(QueryPeer.ReadResult::result);
     }
 
     /**

@@ -122,8 +122,9 @@ class ChrononProtocolTest {
         assertEquals(Set.of(List.of("Ann")),
                 new HashSet<>(q("basics", "[:find ?n :in $ ?min :where [?e :person/age ?a] [(>= ?a ?min)] [?e :person/name ?n]]", 18L)));
 
-        QueryPeer.PullResult pulled = await(chronon.peer("basics").<QueryPeer.PullResult>askWithStatus(
-                replyTo -> new QueryPeer.Pull("[:person/name :person/age]", List.of(Keyword.of("person/id"), 1L), r.t(), 5000, replyTo),
+        QueryPeer.ReadResult pulled = await(chronon.peer("basics").<QueryPeer.ReadResult>askWithStatus(
+                replyTo -> new QueryPeer.Read(QueryPeer.Basis.atLeast(r.t()),
+                        new QueryPeer.PullOp("[:person/name :person/age]", List.of(Keyword.of("person/id"), 1L)), 5000, replyTo),
                 Duration.ofSeconds(10)));
         assertEquals(Map.of(Keyword.of("person/name"), "Ann", Keyword.of("person/age"), 40L), pulled.result());
 
@@ -464,8 +465,9 @@ class ChrononProtocolTest {
         String cross = "[:find (count ?a) :where [?a :person/age ?x] [?b :person/age ?y] [?c :person/age ?z] [?d :person/age ?w]"
                 + " [(+ ?x ?y ?z ?w) ?s] [(> ?s 1000)]]";
         long start = System.nanoTime();
-        CompletionStage<QueryPeer.QueryResult> slow = chronon.peer("slowq").askWithStatus(
-                replyTo -> new QueryPeer.Query(cross, List.of(), r.t(), 200, replyTo), Duration.ofSeconds(30));
+        CompletionStage<QueryPeer.ReadResult> slow = chronon.peer("slowq").askWithStatus(
+                replyTo -> new QueryPeer.Read(QueryPeer.Basis.atLeast(r.t()), new QueryPeer.QueryOp(cross, List.of(), -1, 0, null),
+                        200, replyTo), Duration.ofSeconds(30));
         ChrononError e = failure(slow);
         assertEquals(ErrorCategory.INTERRUPTED, e.category(), e.toString());
         assertTrue((System.nanoTime() - start) / 1_000_000 < 5000);

@@ -5,13 +5,16 @@ import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.Ids;
 import io.chronon.edn.EdnList;
+import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.edn.Symbol;
 import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.feed.TxFeed;
 import io.chronon.sharding.peer.QueryPeer;
+import io.chronon.sharding.wire.CborSerializable;
 import io.chronon.sharding.wire.ChrononError;
+import io.chronon.sharding.wire.EdnValue;
 import io.chronon.sharding.writer.Transactor;
 import io.chronon.storage.TxLogEntry;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -104,24 +107,77 @@ class ProtocolSerializationTest {
 
     @Test
     void peerMessagesAndReplies() {
-        Object query = EdnReaderHolder.read("[:find ?e (pull ?e [*]) :in $ ?n :where [?e :person/name ?n]]");
-        QueryPeer.Query q = roundTrip(new QueryPeer.Query(query, List.of("Ann", UUID.randomUUID()), 1000, 500,
-                kit.<StatusReply<QueryPeer.QueryResult>>createTestProbe().getRef()));
+        Object query = EdnReader.read("[:find ?e (pull ?e [*]) :in $ ?n :where [?e :person/name ?n]]");
+        QueryPeer.Read read = roundTrip(new QueryPeer.Read(QueryPeer.Basis.atLeast(1000),
+                new QueryPeer.QueryOp(query, List.of("Ann", UUID.randomUUID()), -1, 0, null), 500,
+                kit.<StatusReply<QueryPeer.ReadResult>>createTestProbe().getRef()));
+        assertEquals(QueryPeer.Basis.atLeast(1000), read.basis());
+        QueryPeer.QueryOp q = assertInstanceOf(QueryPeer.QueryOp.class, read.op());
         assertEquals(query, q.query());
         assertInstanceOf(EdnList.class, ((List<?>) q.query()).get(2), "(pull ...) stays a list");
-        QueryPeer.QueryResult qr = new QueryPeer.QueryResult(1000, Set.of(List.of(1L, Map.of(Keyword.of("a"), "b"))));
+        QueryPeer.ReadResult qr = new QueryPeer.ReadResult(1000, Set.of(List.of(1L, Map.of(Keyword.of("a"), "b"))), "127.0.0.1:2552");
         assertEquals(qr, roundTrip(qr));
-        QueryPeer.Pull pull = roundTrip(new QueryPeer.Pull("[*]", List.of(Keyword.of("person/id"), 1L), 0, 500,
-                kit.<StatusReply<QueryPeer.PullResult>>createTestProbe().getRef()));
-        assertEquals(List.of(Keyword.of("person/id"), 1L), pull.eid());
-        assertEquals(new QueryPeer.PullResult(5, Map.of(Keyword.of("x"), 1L)), roundTrip(new QueryPeer.PullResult(5, Map.of(Keyword.of("x"), 1L))));
-        assertEquals(new QueryPeer.PullResult(5, null), roundTrip(new QueryPeer.PullResult(5, null)));
+        QueryPeer.Read pull = roundTrip(new QueryPeer.Read(QueryPeer.Basis.LATEST,
+                new QueryPeer.PullOp("[*]", List.of(Keyword.of("person/id"), 1L)), 500,
+                kit.<StatusReply<QueryPeer.ReadResult>>createTestProbe().getRef()));
+        assertEquals(List.of(Keyword.of("person/id"), 1L), assertInstanceOf(QueryPeer.PullOp.class, pull.op()).eid());
+        assertEquals(new QueryPeer.ReadResult(5, Map.of(Keyword.of("x"), 1L), "127.0.0.1:2552"),
+                roundTrip(new QueryPeer.ReadResult(5, Map.of(Keyword.of("x"), 1L), "127.0.0.1:2552")));
+        assertEquals(new QueryPeer.ReadResult(5, null, "127.0.0.1:2552"), roundTrip(new QueryPeer.ReadResult(5, null, "127.0.0.1:2552")));
         roundTrip(new QueryPeer.Sync(1000, 100, kit.<StatusReply<QueryPeer.Synced>>createTestProbe().getRef()));
         roundTrip(new QueryPeer.SyncLatest(100, kit.<StatusReply<QueryPeer.Synced>>createTestProbe().getRef()));
         roundTrip(new QueryPeer.GetDb(0, 100, kit.<StatusReply<QueryPeer.CurrentDb>>createTestProbe().getRef()));
         assertEquals(new QueryPeer.Synced("db", 1000), roundTrip(new QueryPeer.Synced("db", 1000)));
         QueryPeer.CurrentDb cur = roundTrip(new QueryPeer.CurrentDb(66, DbValue.empty()));
         assertEquals(DbValue.empty().basisT(), cur.db().basisT());
+    }
+
+    /** A message with one EDN-valued field. */
+    record WithEdnValue(@EdnValue Object value) implements CborSerializable {
+    }
+
+    /** The same message without the annotation: Jackson alone. */
+    record WithoutEdnValue(Object value) implements CborSerializable {
+    }
+
+    /** True if {@code value} comes back equal through Jackson CBOR without {@link EdnValue}. */
+    private static boolean survivesWithoutEdnValue(Object value) {
+        try {
+            return value.equals(roundTrip(new WithoutEdnValue(value)).value());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void ednValueFieldsComeBackAsTheyWereSent() {
+        // each of these is lost by Jackson alone: a keyword or symbol fails or becomes a map, a set
+        // a list, a UUID a string, a date a number, a long in a nested vector an int, a list a vector
+        List<Object> lostByJackson = List.of(Keyword.of("person/name"), Symbol.of("?e"), Set.of(Keyword.of("a"), 1L, "b"),
+                List.of(List.of(1L, List.of(2L, "x")), List.of()), UUID.fromString("6f1c4b0e-2a7d-4c1e-9a55-0d3c2b1a0f99"),
+                new Date(1_700_000_000_123L), EdnList.of(Symbol.of("pull"), Symbol.of("?e"), List.of(Symbol.of("*"))));
+        for (Object v : lostByJackson) {
+            assertFalse(survivesWithoutEdnValue(v), () -> "Jackson alone keeps " + v);
+            assertEquals(v, roundTrip(new WithEdnValue(v)).value());
+        }
+        BigDecimal decimal = new BigDecimal("1.50");
+        assertEquals(decimal, roundTrip(new WithEdnValue(decimal)).value());
+        Map<Object, Object> all = Map.of(Keyword.of("values"), lostByJackson, Symbol.of("decimal"), decimal,
+                Set.of(Keyword.of("k")), List.of(Map.of(Keyword.of("nested"), Set.of(List.of(1L, decimal)))));
+        assertEquals(all, roundTrip(new WithEdnValue(all)).value());
+        assertNull(roundTrip(new WithEdnValue(null)).value());
+
+        // the protocol's own messages that carry it
+        TestProbe<StatusReply<Transactor.TxResult>> p = kit.createTestProbe();
+        assertEquals(new Transactor.Transact(all, "r-1", p.getRef()), roundTrip(new Transactor.Transact(all, "r-1", p.getRef())));
+        TestProbe<StatusReply<QueryPeer.ReadResult>> r = kit.createTestProbe();
+        QueryPeer.Basis basis = new QueryPeer.Basis(3, new Date(5), 2L, true, List.of(List.of(all)));
+        QueryPeer.ReadOp range = new QueryPeer.IndexRangeOp(Keyword.of("person/score"), decimal, UUID.randomUUID(), 10, 0);
+        assertEquals(new QueryPeer.Read(basis, range, 500, r.getRef()), roundTrip(new QueryPeer.Read(basis, range, 500, r.getRef())));
+        QueryPeer.ReadOp query = new QueryPeer.QueryOp(EdnReader.read("[:find ?e :in $ ?n :where [?e :person/name ?n]]"),
+                lostByJackson, -1, 0, EdnReader.read("[[?e :desc]]"));
+        assertEquals(query, roundTrip(new QueryPeer.Read(basis, query, 500, r.getRef())).op());
+        assertEquals(new QueryPeer.ReadResult(9, all, "127.0.0.1:2552"), roundTrip(new QueryPeer.ReadResult(9, all, "127.0.0.1:2552")));
     }
 
     @Test
@@ -149,12 +205,5 @@ class ProtocolSerializationTest {
         ChrononError inReply = assertInstanceOf(ChrononError.class, reply.getError());
         assertEquals(ErrorCategory.BUSY, inReply.category());
         assertEquals("ok", roundTrip(StatusReply.success("ok")).getValue());
-    }
-
-    /** EdnReader without importing it at the top, where Query/Pull names would shadow nothing. */
-    static final class EdnReaderHolder {
-        static Object read(String s) {
-            return io.chronon.edn.EdnReader.read(s);
-        }
     }
 }

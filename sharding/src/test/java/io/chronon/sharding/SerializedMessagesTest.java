@@ -35,8 +35,9 @@ class SerializedMessagesTest {
             assertEquals(r.t(), await(chronon.sync("wire", r.t())).basisT());
             assertEquals(Set.of(List.of("Ann")), new HashSet<>((java.util.Collection<?>)
                     await(chronon.q("wire", "[:find ?n :where [?e :person/name ?n]]"))));
-            QueryPeer.PullResult pulled = await(chronon.peer("wire").<QueryPeer.PullResult>askWithStatus(
-                    replyTo -> new QueryPeer.Pull("[:person/name]", r.tempids().get("a"), 0, 5000, replyTo), Duration.ofSeconds(10)));
+            QueryPeer.ReadResult pulled = await(chronon.peer("wire").<QueryPeer.ReadResult>askWithStatus(
+                    replyTo -> new QueryPeer.Read(QueryPeer.Basis.LATEST, new QueryPeer.PullOp("[:person/name]", r.tempids().get("a")),
+                            5000, replyTo), Duration.ofSeconds(10)));
             assertEquals(Map.of(Keyword.of("person/name"), "Ann"), pulled.result());
             assertEquals(r.t(), await(chronon.peer("wire").<QueryPeer.CurrentDb>askWithStatus(
                     replyTo -> new QueryPeer.GetDb(r.t(), 5000, replyTo), Duration.ofSeconds(10))).db().basisT());

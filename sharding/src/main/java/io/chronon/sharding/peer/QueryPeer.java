@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
-import io.chronon.query.Datalog;
-import io.chronon.query.QueryOptions;
 import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.catalog.DatabaseLookup;
@@ -18,6 +16,8 @@ import io.chronon.sharding.support.Futures;
 import io.chronon.sharding.wire.CborSerializable;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.wire.EdnJson;
+import io.chronon.sharding.wire.EdnValue;
+import io.chronon.sharding.wire.Replies;
 import io.chronon.sharding.writer.Transactor;
 import io.chronon.sharding.writer.TxLog;
 import io.chronon.storage.DatabaseStorage;
@@ -65,10 +65,10 @@ import java.util.function.Consumer;
  * basis with Pekko persistence query.
  *
  * <p>Reads run on the {@code chronon.query-dispatcher}, never on this actor's thread, each
- * with a timeout that stops it. {@link Read} is the general read (a {@link Basis} and a
- * {@link ReadOp}: query, pull, datoms, index range, log, info) that HTTP and the remote
- * client use; {@link Query} and {@link Pull} are its older, simpler forms. {@link Sync} is a wait registered here and completed when
- * the basis reaches its t, by the normal flow of reports; nothing polls.
+ * with a timeout that stops it. {@link Read} is the one read message (a {@link Basis} and a
+ * {@link ReadOp}: query, pull, datoms, index range, log, info): HTTP, the remote client and
+ * {@code ChrononCluster} all use it. {@link Sync} is a wait registered here and completed
+ * when the basis reaches its t, by the normal flow of reports; nothing polls.
  */
 public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
 
@@ -82,36 +82,23 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     }
 
     /**
-     * Answers {@link Synced} once this peer's basis is at least {@code t} (at once if it
-     * already is); {@code unavailable} if that does not happen within the timeout.
+     * The messages callers send: each carries the address of its answer, so the peer refuses
+     * any of them (loading with too many waiting, its database gone) with {@link #fail}.
      */
-    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) implements Command, CborSerializable {
-    }
-
-    /** Asks the transactor for its latest durable t, then is {@link Sync} for that t. */
-    public record SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) implements Command, CborSerializable {
+    public sealed interface Request extends Command, Replies {
     }
 
     /**
-     * Runs a Datalog query (EDN text or data) on the current db value, with {@code args}
-     * bound to the query's {@code :in} after the database. With {@code atLeastT > 0} it
-     * first waits (as {@link Sync}) for that basis: read-your-writes in one message.
+     * Answers {@link Synced} once this peer's basis is at least {@code t} (at once if it
+     * already is); {@code unavailable} if that does not happen within the timeout.
      */
-    public record Query(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object query,
-                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> args,
-                        long atLeastT, long timeoutMillis, ActorRef<StatusReply<QueryResult>> replyTo)
-            implements Command, CborSerializable {
+    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo)
+            implements Request, Replies.WithStatus<Synced>, CborSerializable {
     }
 
-    /** Pulls {@code selector} for one entity (an id, an ident or a lookup ref). */
-    public record Pull(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                       @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
-                       @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                       @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eid,
-                       long atLeastT, long timeoutMillis, ActorRef<StatusReply<PullResult>> replyTo)
-            implements Command, CborSerializable {
+    /** Asks the transactor for its latest durable t, then is {@link Sync} for that t. */
+    public record SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo)
+            implements Request, Replies.WithStatus<Synced>, CborSerializable {
     }
 
     /**
@@ -119,7 +106,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * same JVM; across the network the whole value travels in its snapshot form.
      */
     public record GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo)
-            implements Command, CborSerializable {
+            implements Request, Replies.WithStatus<CurrentDb>, CborSerializable {
     }
 
     /**
@@ -129,15 +116,8 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * then filtered: {@code asOf} and {@code since} (a t, a tx id or a {@code java.util.Date};
      * null for none) and {@code history}.
      */
-    public record Basis(long atLeastT,
-                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object asOf,
-                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object since,
-                        boolean history,
-                        @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                        @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> with)
-            implements CborSerializable {
+    public record Basis(long atLeastT, @EdnValue Object asOf, @EdnValue Object since, boolean history,
+                        @EdnValue List<Object> with) implements CborSerializable {
         /** The current value, unfiltered. */
         public static final Basis LATEST = new Basis(0, null, null, false, null);
 
@@ -168,27 +148,16 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * {@code orderBy} null, or the query's {@code :order-by} (e.g. {@code [[?age :desc] ?e]}).
      * Result: what Datalog returns.
      */
-    public record QueryOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object query,
-                          @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> args,
-                          int limit, int offset,
-                          @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                          @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object orderBy) implements ReadOp {
+    public record QueryOp(@EdnValue Object query, @EdnValue List<Object> args, int limit, int offset,
+                          @EdnValue Object orderBy) implements ReadOp {
     }
 
     /** Pull of one entity (an id, an ident or a lookup ref). Result: the map, or null. */
-    public record PullOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                         @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
-                         @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                         @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eid) implements ReadOp {
+    public record PullOp(@EdnValue Object selector, @EdnValue Object eid) implements ReadOp {
     }
 
     /** Pull of many entities, in order. Result: a list of maps (null for an entity with nothing). */
-    public record PullManyOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object selector,
-                             @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object eids) implements ReadOp {
+    public record PullManyOp(@EdnValue Object selector, @EdnValue Object eids) implements ReadOp {
     }
 
     /**
@@ -196,20 +165,12 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
      * leading components equal {@code components}. Result: {@code [e a v tx added]} vectors,
      * after skipping {@code offset}, at most {@code limit} (negative: all).
      */
-    public record DatomsOp(String index,
-                           @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                           @JsonDeserialize(using = EdnJson.ValueDeserializer.class) List<Object> components,
-                           int limit, int offset) implements ReadOp {
+    public record DatomsOp(String index, @EdnValue List<Object> components, int limit, int offset) implements ReadOp {
     }
 
     /** The AVET datoms of {@code attr} with {@code start <= v < end} (null: open); rows as {@link DatomsOp}. */
-    public record IndexRangeOp(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object attr,
-                               @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object start,
-                               @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                               @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object end,
-                               int limit, int offset) implements ReadOp {
+    public record IndexRangeOp(@EdnValue Object attr, @EdnValue Object start, @EdnValue Object end, int limit, int offset)
+            implements ReadOp {
     }
 
     /**
@@ -231,36 +192,21 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     /**
      * The general read: runs {@code op} on the value {@code basis} describes, off the actor's
      * thread, stopped after {@code timeoutMillis} (which also bounds the wait for the basis).
-     * Every HTTP read and the remote client go through it.
+     * Every read goes through it: HTTP, the remote client and {@code ChrononCluster}.
      */
     public record Read(Basis basis, ReadOp op, long timeoutMillis, ActorRef<StatusReply<ReadResult>> replyTo)
-            implements Command, CborSerializable {
+            implements Request, Replies.WithStatus<ReadResult>, CborSerializable {
     }
 
     /**
      * Reply to {@link Read}: the basis t of the peer's value that was read (before any
      * {@code with}), and the result, shaped by the operation.
      */
-    public record ReadResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result,
-                             String servedBy)
-            implements CborSerializable {
+    public record ReadResult(long basisT, @EdnValue Object result, String servedBy) implements CborSerializable {
     }
 
     /** Reply to {@link Sync} and {@link SyncLatest}: the peer's basis t, at least the one asked for. */
     public record Synced(String database, long basisT) implements CborSerializable {
-    }
-
-    /** Reply to {@link Query}: the result as Datalog returns it, and the basis t it was computed at. */
-    public record QueryResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                              @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result)
-            implements CborSerializable {
-    }
-
-    /** Reply to {@link Pull}: the pulled map (null if the entity has none of the attributes). */
-    public record PullResult(long basisT, @JsonSerialize(using = EdnJson.ValueSerializer.class)
-                             @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object result)
-            implements CborSerializable {
     }
 
     /** Reply to {@link GetDb}. */
@@ -302,7 +248,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     private enum Phase { LOOKING_UP, LOADING, RUNNING, GONE }
 
     /** Something waiting for the basis to reach {@code t}. */
-    private record Waiter(long id, long t, Command request, Consumer<DbValue> onReached, Runnable onTimeout) {
+    private record Waiter(long id, long t, Request request, Consumer<DbValue> onReached, Runnable onTimeout) {
     }
 
     private final ActorContext<Command> ctx;
@@ -366,8 +312,6 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         return newReceiveBuilder()
                 .onMessage(Sync.class, this::onSync)
                 .onMessage(SyncLatest.class, this::onSyncLatest)
-                .onMessage(Query.class, this::onQuery)
-                .onMessage(Pull.class, this::onPull)
                 .onMessage(GetDb.class, this::onGetDb)
                 .onMessage(Read.class, this::onRead)
                 .onMessage(Looked.class, this::onLooked)
@@ -438,7 +382,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         for (Waiter w : new ArrayList<>(waitersById.values())) {
             timers.cancel(new WaitTimeout(w.id()));
             // a wait for a t that will never come (the database was deleted) is answered now
-            reject(w.request(), error);
+            w.request().fail(error);
         }
         waitersById.clear();
         waitersByT.clear();
@@ -447,10 +391,11 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
         return Behaviors.receive(Command.class)
                 .onMessage(Stop.class, s -> Behaviors.stopped())
-                .onAnyMessage(c -> {
-                    reject(c, error);
+                .onMessage(Request.class, c -> {
+                    c.fail(error);
                     return Behaviors.same();
                 })
+                .onAnyMessage(c -> Behaviors.same())
                 .build();
     }
 
@@ -604,36 +549,6 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
         return this;
     }
 
-    private Behavior<Command> onQuery(Query c) {
-        if (phase != Phase.RUNNING) {
-            return stashOrBusy(c);
-        }
-        long start = System.nanoTime();
-        whenReached(c, c.atLeastT(), c.timeoutMillis(), d -> {
-            long left = remaining(c.timeoutMillis(), start);
-            List<Object> inputs = new ArrayList<>(1 + (c.args() == null ? 0 : c.args().size()));
-            inputs.add(d);
-            if (c.args() != null) {
-                inputs.addAll(c.args());
-            }
-            reads.run(() -> new QueryResult(d.basisT(), Datalog.query(c.query(), inputs, QueryOptions.DEFAULTS.withTimeoutMillis(left))),
-                    Duration.ofMillis(left), c.replyTo());
-        }, () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
-        return this;
-    }
-
-    private Behavior<Command> onPull(Pull c) {
-        if (phase != Phase.RUNNING) {
-            return stashOrBusy(c);
-        }
-        long start = System.nanoTime();
-        whenReached(c, c.atLeastT(), c.timeoutMillis(), d -> reads.run(
-                        () -> new PullResult(d.basisT(), io.chronon.pull.Pull.pull(d, c.selector(), c.eid())),
-                        Duration.ofMillis(remaining(c.timeoutMillis(), start)), c.replyTo()),
-                () -> c.replyTo().tell(StatusReply.error(notReached(c.atLeastT(), c.timeoutMillis()))));
-        return this;
-    }
-
     private Behavior<Command> onRead(Read c) {
         if (phase != Phase.RUNNING) {
             return stashOrBusy(c);
@@ -693,7 +608,7 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
     }
 
     /** Runs {@code onReached} with the value once its basis is at least {@code t}: now, or when it gets there. */
-    private void whenReached(Command request, long t, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
+    private void whenReached(Request request, long t, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
         if (db.basisT() >= t) {
             onReached.accept(db);
             return;
@@ -745,28 +660,19 @@ public final class QueryPeer extends AbstractBehavior<QueryPeer.Command> {
                 + " within " + timeoutMillis + " ms (its basis is " + (db == null ? "unknown" : db.basisT()) + ")");
     }
 
-    private Behavior<Command> stashOrBusy(Command c) {
+    private Behavior<Command> stashOrBusy(Request c) {
         if (stash.isFull()) {
-            reject(c, ChrononError.busy("chronon.error/busy", "The query peer of " + name + " is loading and has too many waiting requests"));
+            c.fail(ChrononError.busy("chronon.error/busy", "The query peer of " + name + " is loading and has too many waiting requests"));
         } else {
             stash.stash(c);
         }
         return this;
     }
 
+    /** Answers {@code c} with {@code error} if it is a request; anything else has no one to answer. */
     private static void reject(Command c, ChrononError error) {
-        if (c instanceof Sync s) {
-            s.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof SyncLatest s) {
-            s.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof Query q) {
-            q.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof Pull p) {
-            p.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof GetDb g) {
-            g.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof Read r) {
-            r.replyTo().tell(StatusReply.error(error));
+        if (c instanceof Request r) {
+            r.fail(error);
         }
     }
 }

@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Jackson (de)serializers that put Chronon data inside CBOR protocol messages as one byte
  * string in the binary codec's form: EDN values (transaction data, queries, results),
- * datoms, log entries and whole db values. Use them on record components with
+ * datoms, log entries and whole db values. An EDN value is marked {@link EdnValue}, which
+ * names the value (de)serializers; the others go on record components with
  * {@code @JsonSerialize(using = ...)} / {@code @JsonDeserialize(using = ...)}.
  */
 public final class EdnJson {

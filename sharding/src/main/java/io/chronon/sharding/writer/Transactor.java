@@ -15,6 +15,8 @@ import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.sharding.wire.CborSerializable;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.wire.EdnJson;
+import io.chronon.sharding.wire.EdnValue;
+import io.chronon.sharding.wire.Replies;
 import io.chronon.sharding.writer.WriterSharedState.Retries;
 import io.chronon.storage.DatabaseStorage;
 import io.chronon.storage.TxLogEntry;
@@ -97,6 +99,14 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     }
 
     /**
+     * The messages callers send: each carries the address of its answer, so the writer refuses
+     * any of them (starting with too many waiting, its log failing, its database gone, stopping)
+     * with {@link #fail}.
+     */
+    public sealed interface Request extends Command, Replies {
+    }
+
+    /**
      * Transacts {@code txData}: a list of transaction forms (list or map forms, as in
      * Datomic), or the same as an EDN string. Answered with {@link TxResult} once durable,
      * or an error: {@code incorrect}/{@code conflict}/{@code not-found} for a rejected
@@ -108,10 +118,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * (within its window) is answered with that commit's result instead of committing
      * again.
      */
-    public record Transact(@JsonSerialize(using = EdnJson.ValueSerializer.class)
-                           @JsonDeserialize(using = EdnJson.ValueDeserializer.class) Object txData,
-                           String requestId,
-                           ActorRef<StatusReply<TxResult>> replyTo) implements Command, CborSerializable {
+    public record Transact(@EdnValue Object txData, String requestId, ActorRef<StatusReply<TxResult>> replyTo)
+            implements Request, Replies.WithStatus<TxResult>, CborSerializable {
         /** A transaction without a request id. */
         public Transact(Object txData, ActorRef<StatusReply<TxResult>> replyTo) {
             this(txData, null, replyTo);
@@ -122,7 +130,8 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     public static final int MAX_REQUEST_ID_LENGTH = 200;
 
     /** Asks for the latest durable t (what {@code sync()} waits for). */
-    public record GetLatestT(ActorRef<StatusReply<LatestT>> replyTo) implements Command, CborSerializable {
+    public record GetLatestT(ActorRef<StatusReply<LatestT>> replyTo)
+            implements Request, Replies.WithStatus<LatestT>, CborSerializable {
     }
 
     /**
@@ -130,7 +139,14 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
      * {@code databaseId} finishes its in-flight write, refuses everything else, publishes
      * {@link TxFeed.Retired} and stops. Answered when it no longer writes.
      */
-    public record Retire(String databaseId, ActorRef<Done> replyTo) implements Command, CborSerializable {
+    public record Retire(String databaseId, ActorRef<Done> replyTo) implements Request, CborSerializable {
+        /**
+         * Does nothing: {@code Done} cannot carry an error, so a refused retirement goes
+         * unanswered and the catalog's ask times out (it logs that and goes on).
+         */
+        @Override
+        public void fail(ChrononError error) {
+        }
     }
 
     /**
@@ -267,7 +283,12 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
     }
 
     /** A {@link Submission} waiting for this writer to be ready (stashed) or for its request-id window. */
-    private record Resubmit(Submission submission) implements Command, NoSerializationVerificationNeeded {
+    private record Resubmit(Submission submission) implements Request, NoSerializationVerificationNeeded {
+        /** Answers the transaction's caller, and those of its request id joined to it. */
+        @Override
+        public void fail(ChrononError error) {
+            submission.answer(StatusReply.error(error));
+        }
     }
 
     /**
@@ -412,24 +433,16 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
         phase = Phase.RETIRED;
         unregister();
         Behavior<Command> answering = Behaviors.receive(Command.class)
-                .onMessage(Transact.class, c -> {
-                    c.replyTo().tell(StatusReply.error(error));
-                    return Behaviors.same();
-                })
-                .onMessage(Resubmit.class, c -> {
-                    c.submission().answer(StatusReply.error(error));
-                    return Behaviors.same();
-                })
-                .onMessage(GetLatestT.class, c -> {
-                    c.replyTo().tell(StatusReply.error(error));
-                    return Behaviors.same();
-                })
                 .onMessage(Retire.class, c -> {
                     // this writer never served the database, but peers may be following its
                     // topic: tell them it is gone
                     TxFeedTopics.get(ctx.getSystem()).topic(new DatabaseInfo(name, c.databaseId(), "", 0))
                             .tell(Topic.publish(new TxFeed.Retired(name, c.databaseId())));
                     c.replyTo().tell(Done.getInstance());
+                    return Behaviors.same();
+                })
+                .onMessage(Request.class, c -> {
+                    c.fail(error);
                     return Behaviors.same();
                 })
                 .onMessage(Stop.class, s -> Behaviors.stopped())
@@ -1014,24 +1027,21 @@ public final class Transactor extends AbstractBehavior<Transactor.Command> {
 
     // ------------------------------------------------------------------ helpers
 
-    private void stashOrBusy(Command c) {
+    private void stashOrBusy(Request c) {
         if (phase == Phase.RECOVERING && logFailures > 2 && !(c instanceof Retire)) {
             // the store keeps failing: answer now rather than let the caller wait for a recovery
-            reject(c, unavailable("The transaction log of " + name + " cannot be written (the store is failing); retry later"));
+            c.fail(unavailable("The transaction log of " + name + " cannot be written (the store is failing); retry later"));
         } else if (stash.isFull()) {
-            reject(c, ChrononError.busy("chronon.error/busy", "The transactor of " + name + " is starting and has too many waiting requests"));
+            c.fail(ChrononError.busy("chronon.error/busy", "The transactor of " + name + " is starting and has too many waiting requests"));
         } else {
             stash.stash(c);
         }
     }
 
+    /** Answers {@code c} with {@code error} if it is a request; anything else has no one to answer. */
     private static void reject(Command c, ChrononError error) {
-        if (c instanceof Transact t) {
-            t.replyTo().tell(StatusReply.error(error));
-        } else if (c instanceof Resubmit r) {
-            r.submission().answer(StatusReply.error(error));
-        } else if (c instanceof GetLatestT g) {
-            g.replyTo().tell(StatusReply.error(error));
+        if (c instanceof Request r) {
+            r.fail(error);
         }
     }
 
