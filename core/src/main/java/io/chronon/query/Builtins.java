@@ -977,6 +977,46 @@ final class Builtins {
             return n instanceof BigInteger b ? b : BigInteger.valueOf(n.longValue());
         }
 
+        /**
+         * The most digits an exact result (big integer or big decimal) may have. Exact
+         * arithmetic costs time and memory in proportion to its result (and cannot be
+         * interrupted), so {@code (+ 1E100000000M 1)} would hold a read thread for hours; such
+         * calls are refused instead.
+         */
+        static final int MAX_EXACT_DIGITS = 100_000;
+        /** {@link #MAX_EXACT_DIGITS} in bits (log2(10) = 3.33 bits per digit). */
+        private static final long MAX_EXACT_BITS = (long) Math.ceil(MAX_EXACT_DIGITS * 3.3219280948873626);
+
+        private static ChrononException tooLarge(String op, long digits) {
+            return ChrononException.incorrect("chronon.error/number-too-large", "Exact arithmetic (" + op
+                    + ") would need a result of about " + String.format(java.util.Locale.ROOT, "%,d", digits)
+                    + " digits; Chronon computes exact results of at most "
+                    + String.format(java.util.Locale.ROOT, "%,d", MAX_EXACT_DIGITS)
+                    + " digits (use doubles for numbers of this magnitude)", null);
+        }
+
+        /** Adding, subtracting or taking the integral quotient of big decimals aligns their scales first: refuses when that alone makes a huge number. */
+        private static void checkAligned(String op, BigDecimal x, BigDecimal y) {
+            long digits = Math.abs((long) x.scale() - y.scale()) + Math.max(x.precision(), y.precision());
+            if (digits > MAX_EXACT_DIGITS) {
+                throw tooLarge(op, digits);
+            }
+        }
+
+        private static void checkProduct(BigDecimal x, BigDecimal y) {
+            long digits = (long) x.precision() + y.precision();
+            if (digits > MAX_EXACT_DIGITS) {
+                throw tooLarge("*", digits);
+            }
+        }
+
+        private static void checkProduct(BigInteger x, BigInteger y) {
+            long bits = (long) x.bitLength() + y.bitLength();
+            if (bits > MAX_EXACT_BITS) {
+                throw tooLarge("*", (long) (bits / 3.3219280948873626));
+            }
+        }
+
         private static BigDecimal dec(Number n) {
             if (n instanceof BigDecimal b) {
                 return b;
@@ -994,6 +1034,7 @@ final class Builtins {
                 case BIGINT:
                     return big(x).add(big(y));
                 case BIGDEC:
+                    checkAligned("+", dec(x), dec(y));
                     return dec(x).add(dec(y));
                 default:
                     return x.doubleValue() + y.doubleValue();
@@ -1007,6 +1048,7 @@ final class Builtins {
                 case BIGINT:
                     return big(x).subtract(big(y));
                 case BIGDEC:
+                    checkAligned("-", dec(x), dec(y));
                     return dec(x).subtract(dec(y));
                 default:
                     return x.doubleValue() - y.doubleValue();
@@ -1018,8 +1060,10 @@ final class Builtins {
                 case LONG:
                     return Math.multiplyExact(x.longValue(), y.longValue());
                 case BIGINT:
+                    checkProduct(big(x), big(y));
                     return big(x).multiply(big(y));
                 case BIGDEC:
+                    checkProduct(dec(x), dec(y));
                     return dec(x).multiply(dec(y));
                 default:
                     return x.doubleValue() * y.doubleValue();
@@ -1033,6 +1077,7 @@ final class Builtins {
                 case BIGINT:
                     return quot(x, y);
                 case BIGDEC:
+                    // exact division works on the operands' digits, not their alignment: cheap
                     return dec(x).divide(dec(y));
                 default:
                     if (category(y) != DOUBLE && y.longValue() == 0 && category(x) != DOUBLE) {
@@ -1055,6 +1100,7 @@ final class Builtins {
                 case BIGINT:
                     return big(x).divide(big(y));
                 case BIGDEC:
+                    checkAligned("quot", dec(x), dec(y));
                     return dec(x).divideToIntegralValue(dec(y));
                 default:
                     if (y.doubleValue() == 0) {
@@ -1075,6 +1121,7 @@ final class Builtins {
                 case BIGINT:
                     return big(x).remainder(big(y));
                 case BIGDEC:
+                    checkAligned("rem", dec(x), dec(y));
                     return dec(x).remainder(dec(y));
                 default:
                     if (y.doubleValue() == 0) {

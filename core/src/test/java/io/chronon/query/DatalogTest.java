@@ -497,6 +497,47 @@ class DatalogTest {
         assertEquals(Keyword.of("db.error/query-timeout"), e.code());
     }
 
+    /**
+     * Exact arithmetic whose result would have millions of digits is refused at once, naming the
+     * call, instead of running on the read pool past its timeout (issue 16: {@code (+ ?x 1)} with
+     * {@code ?x} = {@code 1E100000000M} never finished; with {@code 1E10000000M}, 11 s).
+     */
+    @ParameterizedTest
+    @MethodSource("hugeExactResults")
+    void exactArithmeticWithAHugeResultIsRefused(String call, Object x) {
+        String q = "[:find ?r :in ?x :where " + call + "]";
+        ChrononException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> assertThrows(ChrononException.class, () -> Datalog.query(q, List.of(x),
+                        QueryOptions.DEFAULTS.withTimeoutMillis(300))));
+        assertEquals(Keyword.of("chronon.error/number-too-large"), e.code(), e.getMessage());
+        assertEquals(ErrorCategory.INCORRECT, e.category());
+        assertTrue(e.getMessage().contains("100,000 digits"), e.getMessage());
+    }
+
+    static Stream<Arguments> hugeExactResults() {
+        java.math.BigDecimal big = new java.math.BigDecimal("1E100000000");
+        java.math.BigDecimal small = new java.math.BigDecimal("1E-100000000");
+        java.math.BigInteger wide = java.math.BigInteger.TEN.pow(60_000);
+        return Stream.of(
+                Arguments.of("[(+ ?x 1) ?r]", big), Arguments.of("[(- ?x 1M) ?r]", big), Arguments.of("[(+ ?x 1) ?r]", small),
+                Arguments.of("[(inc ?x) ?r]", big), Arguments.of("[(dec ?x) ?r]", small),
+                Arguments.of("[(quot ?x 3) ?r]", big), Arguments.of("[(rem ?x 3M) ?r]", big), Arguments.of("[(mod ?x 7) ?r]", big),
+                Arguments.of("[(* ?x ?x) ?r]", wide), Arguments.of("[(* ?x ?x) ?r]", new java.math.BigDecimal(wide)));
+    }
+
+    @Test
+    void exactArithmeticOfOrdinarySizeIsUnchanged() {
+        assertEquals(new java.math.BigDecimal("1000000000000000000000.5"),
+                Datalog.q("[:find ?r . :in ?x :where [(+ ?x 0.5M) ?r]]", new java.math.BigDecimal("1E21")));
+        assertEquals(java.math.BigInteger.TEN.pow(40_000),
+                Datalog.q("[:find ?r . :in ?x :where [(* ?x ?x) ?r]]", java.math.BigInteger.TEN.pow(20_000)));
+        // exact division works on digits, not alignment: a huge exponent divides at once
+        assertEquals(new java.math.BigDecimal("1E+100000000"),
+                Datalog.q("[:find ?r . :in ?x :where [(/ 1M ?x) ?r]]", new java.math.BigDecimal("1E-100000000")));
+        Object rem = Datalog.q("[:find ?r . :in ?x :where [(rem ?x 3M) ?r]]", new java.math.BigDecimal("1E20"));
+        assertEquals(0, java.math.BigDecimal.ONE.compareTo((java.math.BigDecimal) rem), String.valueOf(rem));
+    }
+
     static Stream<String> backtrackingCalls() {
         return Stream.of("[(re-find ?re ?s) ?x]", "[(re-matches ?re ?s) ?x]", "[(re-seq ?re ?s) ?x]",
                 "[(clojure.string/split ?s ?re) ?x]");
