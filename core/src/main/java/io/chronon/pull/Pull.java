@@ -89,6 +89,7 @@ public final class Pull {
         checkNotHistory(db, "pull");
         List<Map<Object, Object>> out = new ArrayList<>(eids.size());
         for (Object eid : eids) {
+            Puller.checkInterrupted();
             Long id = resolve(db, eid);
             out.add(new Puller(db, p).pullRoot(id, p, isId(eid)));
         }

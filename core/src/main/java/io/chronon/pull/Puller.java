@@ -99,10 +99,24 @@ final class Puller {
         if (++pulled > MAX_ENTITIES) {
             throw tooLarge("pulls more than " + MAX_ENTITIES + " entities (a recursive pattern over a large graph)");
         }
+        if ((pulled & 255) == 0) {
+            checkInterrupted();
+        }
         try {
             return pullEntity(eid, p, recursionOff);
         } finally {
             nesting--;
+        }
+    }
+
+    /**
+     * A read that times out is stopped by interrupting its thread (the peer's read runner does
+     * this; so may any caller): a large pull stops within a few hundred entities of it.
+     */
+    static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ChrononException(ErrorCategory.INTERRUPTED, Keyword.of("db.error/query-interrupted"),
+                    "Pull interrupted: the calling thread was interrupted (the read timed out or was canceled)");
         }
     }
 

@@ -70,4 +70,46 @@ class PullLimitsTest {
                 () -> Pull.pull(diamonds, EdnReader.read("[:d/key {:d/kids ...}]"), EdnReader.read("[:d/key \"e0-0\"]"))));
         assertEquals(Keyword.of("chronon.error/pull-too-large"), e.code());
     }
+
+    /** {@code layers} layers of two entities, each referring to both of the next layer. */
+    private static DbValue diamonds(int layers) {
+        DbValue db = transact(DbValue.empty(), "[{:db/ident :d/key :db/valueType :db.type/string :db/cardinality :db.cardinality/one"
+                + " :db/unique :db.unique/identity} {:db/ident :d/kids :db/valueType :db.type/ref"
+                + " :db/cardinality :db.cardinality/many}]");
+        StringBuilder tx = new StringBuilder("[");
+        for (int l = 0; l < layers; l++) {
+            for (int k = 0; k < 2; k++) {
+                tx.append("{:db/id \"e").append(l).append('-').append(k).append("\" :d/key \"e").append(l).append('-')
+                        .append(k).append('"');
+                if (l + 1 < layers) {
+                    tx.append(" :d/kids [\"e").append(l + 1).append("-0\" \"e").append(l + 1).append("-1\"]");
+                }
+                tx.append('}');
+            }
+        }
+        return transact(db, tx.append(']').toString());
+    }
+
+    /**
+     * A read that times out is stopped by interrupting its thread; a pull within the limits
+     * (here 8,190 entities by their paths) must notice it, as a query does (issue 16: pull
+     * never looked at its timeout). Before, both pulls below ran to the end and answered.
+     */
+    @Test
+    void anInterruptedPullStops() {
+        DbValue db = diamonds(12);
+        Object pattern = EdnReader.read("[:d/key {:d/kids ...}]");
+        assertEquals("e0-0", Pull.pull(db, pattern, EdnReader.read("[:d/key \"e0-0\"]")).get(Keyword.of("d/key")));
+        Thread.currentThread().interrupt();
+        try {
+            ChrononException one = assertThrows(ChrononException.class, () -> Pull.pull(db, pattern, EdnReader.read("[:d/key \"e0-0\"]")));
+            assertEquals(Keyword.of("db.error/query-interrupted"), one.code());
+            assertEquals(io.chronon.ErrorCategory.INTERRUPTED, one.category());
+            ChrononException many = assertThrows(ChrononException.class,
+                    () -> Pull.pullMany(db, EdnReader.read("[:d/key]"), List.of(EdnReader.read("[:d/key \"e0-0\"]"))));
+            assertEquals(Keyword.of("db.error/query-interrupted"), many.code());
+        } finally {
+            Thread.interrupted();
+        }
+    }
 }
