@@ -65,15 +65,30 @@ final class PeerPhases {
 
         /**
          * The phase's own handlers, then the shared one: Stop (passivation, rebalancing, the
-         * node leaving) stops the peer at once, in every phase. Everything else is dropped.
+         * node leaving) stops the peer at once, in every phase, answering what waits
+         * ({@code unavailable}: the caller retries and reaches the peer's next home) rather than
+         * leaving it to time out. Everything else is dropped.
          */
         @Override
         public final Receive<Command> createReceive() {
             ReceiveBuilder<Command> b = newReceiveBuilder();
             handlers(b);
-            return b.onMessage(Stop.class, m -> Behaviors.stopped())
+            return b.onMessage(Stop.class, m -> onStop())
                     .onMessage(Command.class, m -> this)
                     .build();
+        }
+
+        private Behavior<Command> onStop() {
+            ChrononError stopping = ChrononError.unavailable("chronon.error/unavailable",
+                    "The query peer of " + replica.name + " is stopping; retry");
+            replica.leave(stopping);
+            replica.stash.forEach(c -> {
+                if (c instanceof Request r) {
+                    r.fail(stopping);
+                }
+            });
+            replica.stash.clear();
+            return Behaviors.stopped();
         }
 
         /** Adds this phase's handlers (they come first). */

@@ -194,8 +194,8 @@ public final class QueryPeer {
             implements CborSerializable {
     }
 
-    /** The stop message given to Cluster Sharding for passivation. */
-    enum Stop implements Command, NoSerializationVerificationNeeded {
+    /** The stop message given to Cluster Sharding for passivation; what waits is answered {@code unavailable}. */
+    public enum Stop implements Command, NoSerializationVerificationNeeded {
         INSTANCE
     }
 
