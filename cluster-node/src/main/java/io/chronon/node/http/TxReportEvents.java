@@ -75,7 +75,7 @@ final class TxReportEvents {
         }
         long from = c.t() + 1;
         return chronon.read(db, chronon.settings().defaultQueryGroup(), QueryPeer.Basis.atLeast(from),
-                        new QueryPeer.LogOp(from, null, BATCH), WAIT)
+                        new QueryPeer.LogOp(from, null, BATCH, true), WAIT)
                 .handle((r, failure) -> {
                     if (failure == null) {
                         return CompletableFuture.completedFuture(Optional.of(events(c, r)));
@@ -129,8 +129,9 @@ final class TxReportEvents {
             out.append("id: ").append(t).append("\nevent: tx-report\ndata: ").append(format.write(report)).append("\n\n");
             last = t;
         }
-        // a full batch may stop before the basis: continue after its last transaction
-        long cursor = txs.size() >= BATCH ? last : Math.max(last, r.basisT());
+        // a batch may stop before the basis (BATCH transactions, or the read's row limit; the log
+        // read is partial): continue after its last transaction; after none, from the basis
+        long cursor = txs.isEmpty() ? Math.max(last, r.basisT()) : last;
         return Pair.create(new Cursor(cursor, false), ByteString.fromString(out.toString()));
     }
 }
