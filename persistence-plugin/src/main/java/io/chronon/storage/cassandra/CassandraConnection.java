@@ -35,6 +35,11 @@ public final class CassandraConnection implements Extension {
 
     /** The tables Chronon keeps in its keyspace. */
     static final List<String> TABLES = List.of("messages", "metadata", "snapshots", "snapshot_chunks", "segments");
+    /**
+     * The tables a node needs to start. {@code segments} is not among them until the durable
+     * indexes use it, so a keyspace whose schema an operator made before it existed keeps working.
+     */
+    static final List<String> REQUIRED_TABLES = TABLES.subList(0, 4);
 
     private final Config driverConfig;
     private final CassandraSettings settings;
@@ -142,7 +147,7 @@ public final class CassandraConnection implements Extension {
         return created.thenCompose(v -> cql.refreshSchemaAsync()).thenAccept(metadata -> {
             KeyspaceMetadata ks = metadata.getKeyspace(settings.keyspace()).orElseThrow(() -> new IllegalStateException(
                     "Keyspace " + settings.keyspace() + " does not exist" + hint));
-            for (String table : TABLES) {
+            for (String table : REQUIRED_TABLES) {
                 if (ks.getTable(table).isEmpty()) {
                     throw new IllegalStateException("Table " + settings.keyspace() + "." + table + " does not exist" + hint);
                 }

@@ -54,12 +54,17 @@ public final class CassandraSegmentStore implements SegmentStore {
         Prepared p = prepared;
         if (p == null || p.cql() != cql) {
             String t = connection.settings().keyspace() + ".segments";
-            p = new Prepared(cql,
-                    cql.prepare("INSERT INTO " + t + " (db, id, bytes) VALUES (?, ?, ?)"),
-                    cql.prepare("SELECT bytes FROM " + t + " WHERE db = ? AND id = ?"),
-                    cql.prepare("SELECT id FROM " + t + " WHERE db = ? AND id = ?"),
-                    cql.prepare("DELETE FROM " + t + " WHERE db = ? AND id = ?"),
-                    cql.prepare("SELECT db, id FROM " + t));
+            try {
+                p = new Prepared(cql,
+                        cql.prepare("INSERT INTO " + t + " (db, id, bytes) VALUES (?, ?, ?)"),
+                        cql.prepare("SELECT bytes FROM " + t + " WHERE db = ? AND id = ?"),
+                        cql.prepare("SELECT id FROM " + t + " WHERE db = ? AND id = ?"),
+                        cql.prepare("DELETE FROM " + t + " WHERE db = ? AND id = ?"),
+                        cql.prepare("SELECT db, id FROM " + t));
+            } catch (DriverException e) {
+                throw new IOException("Cassandra failed to prepare the statements of the segment store (does table " + t
+                        + " exist? docs/cassandra.md has the CQL): " + e.getMessage(), e);
+            }
             prepared = p;
         }
         return p;
@@ -121,14 +126,19 @@ public final class CassandraSegmentStore implements SegmentStore {
     public List<SegmentId> list(String database) throws IOException {
         Prepared p = prepared();
         List<SegmentId> ids = new ArrayList<>();
-        for (Row row : run(p, p.scan().bind().setExecutionProfileName(READ_PROFILE).setPageSize(5000),
-                "list the segments of database " + database)) {
-            if (database.equals(row.getString(0))) {
-                SegmentId id = SegmentId.parse(row.getString(1));
-                if (id != null) {
-                    ids.add(id);
+        String what = "list the segments of database " + database;
+        try {
+            for (Row row : run(p, p.scan().bind().setExecutionProfileName(READ_PROFILE).setPageSize(5000), what)) {
+                if (database.equals(row.getString(0))) {
+                    SegmentId id = SegmentId.parse(row.getString(1));
+                    if (id != null) {
+                        ids.add(id);
+                    }
                 }
             }
+        } catch (DriverException e) {
+            // a later page failed
+            throw new IOException("Cassandra failed to " + what + ": " + e.getMessage(), e);
         }
         return ids;
     }

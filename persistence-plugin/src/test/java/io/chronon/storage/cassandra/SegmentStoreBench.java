@@ -36,6 +36,7 @@ public final class SegmentStoreBench {
         byte[] sample = node(size, 0);
         System.out.printf(Locale.ROOT, "segments of %d bytes, stored %d bytes; %d s per phase%n",
                 size, SegmentCodec.encode(sample).length, seconds);
+        run("(warm-up)", new MemorySegmentStore(), seconds, size, threads);
         run("memory", new MemorySegmentStore(), seconds, size, threads);
         Path dir = Files.createTempDirectory("segment-bench");
         run("file fsync=on", new FileSegmentStore(dir.resolve("sync"), true), seconds, size, threads);
