@@ -128,8 +128,33 @@ final class ListAppendChecker {
             return (isAppend() ? (isRead() ? "txn#" : "append#") : fin ? "final-read#" : "read#") + id;
         }
 
-        /** A line describing it, for reports. */
+        /** A line describing it, for reports: its lists in full if it read at most four keys. */
         String describe() {
+            StringBuilder b = header();
+            if (isRead()) {
+                if (reads.size() <= 4) {
+                    b.append(" read");
+                    new TreeMap<>(reads).forEach((k, l) -> b.append(' ').append(k).append(':').append(abbreviate(l)));
+                } else {
+                    b.append(" read ").append(reads.size()).append(" keys");
+                }
+            }
+            return b.toString();
+        }
+
+        /** A line describing it with its read of {@code key} only. */
+        String describe(long key) {
+            StringBuilder b = header();
+            if (reads.containsKey(key)) {
+                b.append(" read ").append(key).append(':').append(abbreviate(reads.get(key)));
+                if (reads.size() > 1) {
+                    b.append(" (and ").append(reads.size() - 1).append(" more keys)");
+                }
+            }
+            return b.toString();
+        }
+
+        private StringBuilder header() {
             StringBuilder b = new StringBuilder(name()).append(" (");
             b.append(process < 0 ? "harness" : "client " + process).append(", ").append(type.name().toLowerCase());
             if (t >= 0) {
@@ -149,11 +174,7 @@ final class ListAppendChecker {
                 b.append(" append");
                 new TreeMap<>(appends).forEach((k, v) -> b.append(' ').append(k).append(':').append(v));
             }
-            if (isRead()) {
-                b.append(" read");
-                new TreeMap<>(reads).forEach((k, l) -> b.append(' ').append(k).append(':').append(abbreviate(l)));
-            }
-            return b.toString();
+            return b;
         }
     }
 
@@ -323,23 +344,23 @@ final class ListAppendChecker {
                     long previousT = Long.MIN_VALUE;
                     for (Elem e : list) {
                         if (!seen.add(e.v())) {
-                            anomaly("duplicate-element", r.describe() + ": element " + e.v() + " twice in key " + k);
+                            anomaly("duplicate-element", r.describe(k) + ": element " + e.v() + " twice in key " + k);
                         }
                         Op w = writerOf.get(e.v());
                         if (w == null || !Objects.equals(keyOf.get(e.v()), k)) {
-                            anomaly("garbage", r.describe() + ": element " + e.v() + " in key " + k + " was never appended to it"
+                            anomaly("garbage", r.describe(k) + ": element " + e.v() + " in key " + k + " was never appended to it"
                                     + (w == null ? "" : " (" + w.name() + " appended it to key " + keyOf.get(e.v()) + ")"));
                         } else if (w.type() == Type.FAIL) {
-                            anomaly("G1a", r.describe() + ": element " + e.v() + " of " + w.describe() + ", which failed");
+                            anomaly("G1a", r.describe(k) + ": element " + e.v() + " of " + w.describe() + ", which failed");
                         }
                         if (e.t() >= 0) {
                             if (e.t() < previousT) {
-                                anomaly("read-order", r.describe() + ": key " + k + " lists " + e + " after an element of t " + previousT);
+                                anomaly("read-order", r.describe(k) + ": key " + k + " lists " + e + " after an element of t " + previousT);
                             }
                             previousT = e.t();
                             Long before = observedT.putIfAbsent(e.v(), e.t());
                             if (before != null && before != e.t()) {
-                                anomaly("t-mismatch", "element " + e.v() + " read at t " + before + " and, by " + r.describe() + ", at t " + e.t());
+                                anomaly("t-mismatch", "element " + e.v() + " read at t " + before + " and, by " + r.describe(k) + ", at t " + e.t());
                             }
                         }
                     }
@@ -449,7 +470,7 @@ final class ListAppendChecker {
                         in.add(e.v());
                         long t = e.t() >= 0 ? e.t() : commitT.getOrDefault(writerOf.get(e.v()), -1L);
                         if (t > r.basisT()) {
-                            anomaly("future-read", r.describe() + ": key " + k + " holds element " + e.v() + " of t " + t
+                            anomaly("future-read", r.describe(k) + ": key " + k + " holds element " + e.v() + " of t " + t
                                     + ", after the basis " + r.basisT());
                         }
                     }
@@ -458,7 +479,7 @@ final class ListAppendChecker {
                             break;
                         }
                         if (a != r && !in.contains(a.appends().get(k))) {
-                            anomaly("stale-read", r.describe() + ": key " + k + " lacks element " + a.appends().get(k) + " of "
+                            anomaly("stale-read", r.describe(k) + ": key " + k + " lacks element " + a.appends().get(k) + " of "
                                     + a.describe() + (a.type() == Type.OK ? "" : ", which is present elsewhere") + ", at or before the basis");
                         }
                     }
@@ -495,30 +516,41 @@ final class ListAppendChecker {
         }
 
         /** Each key's version order: its longest read; every read of it a prefix. */
+        /**
+         * The elements {@code r} read in {@code k}, each once (a second copy is a
+         * duplicate-element, reported; it does not also make the key's order incompatible).
+         */
+        private static List<Long> values(Op r, long k) {
+            List<Elem> l = r.reads().get(k);
+            return l == null ? List.of() : l.stream().map(Elem::v).distinct().toList();
+        }
+
         private Map<Long, List<Long>> versionOrders() {
             Map<Long, List<Long>> longest = new TreeMap<>();
             Map<Long, Op> longestBy = new HashMap<>();
             for (Op r : reads) {
-                r.reads().forEach((k, l) -> {
+                for (long k : r.reads().keySet()) {
+                    List<Long> l = values(r, k);
                     if (!longest.containsKey(k) || l.size() > longest.get(k).size()) {
-                        longest.put(k, l.stream().map(Elem::v).toList());
+                        longest.put(k, l);
                         longestBy.put(k, r);
                     }
-                });
+                }
             }
             Set<Long> incompatible = new HashSet<>();
             for (Op r : reads) {
-                r.reads().forEach((k, l) -> {
+                for (long k : r.reads().keySet()) {
+                    List<Long> l = values(r, k);
                     List<Long> order = longest.get(k);
                     for (int i = 0; i < l.size(); i++) {
-                        if (l.get(i).v() != order.get(i)) {
+                        if (!l.get(i).equals(order.get(i))) {
                             incompatible.add(k);
-                            anomaly("incompatible-order", "key " + k + ": " + r.describe() + " is not a prefix of "
-                                    + longestBy.get(k).describe() + ": position " + i + " holds " + l.get(i).v() + ", not " + order.get(i));
+                            anomaly("incompatible-order", "key " + k + ": " + r.describe(k) + " is not a prefix of "
+                                    + longestBy.get(k).describe(k) + ": position " + i + " holds " + l.get(i) + ", not " + order.get(i));
                             break;
                         }
                     }
-                });
+                }
             }
             incompatibleKeys = incompatible.size();
             incompatible.forEach(longest::remove);
@@ -570,13 +602,14 @@ final class ListAppendChecker {
                 }
             });
             for (Op r : reads) {
-                r.reads().forEach((k, l) -> {
+                for (long k : r.reads().keySet()) {
+                    List<Long> l = values(r, k);
                     List<Long> order = orders.get(k);
                     if (order == null) {
-                        return;
+                        continue;
                     }
                     if (!l.isEmpty()) {
-                        Op w = committedWriter(l.get(l.size() - 1).v());
+                        Op w = committedWriter(l.get(l.size() - 1));
                         if (w != null) {
                             add.accept(new long[] {node(w), node(r)}, WR);
                         }
@@ -587,7 +620,7 @@ final class ListAppendChecker {
                             add.accept(new long[] {node(r), node(w)}, RW);
                         }
                     }
-                });
+                }
             }
             // Chronon's commit order: groups of appends by t, each read between the groups around its basis
             TreeMap<Long, List<Op>> byT = new TreeMap<>();
@@ -852,14 +885,14 @@ final class ListAppendChecker {
             }
             if ((m & WR) != 0) {
                 out.add("wr" + keys(b.reads().keySet(), k -> {
-                    List<Elem> l = b.reads().get(k);
-                    return !l.isEmpty() && Objects.equals(a.appends().get(k), l.get(l.size() - 1).v());
+                    List<Long> l = values(b, k);
+                    return !l.isEmpty() && Objects.equals(a.appends().get(k), l.get(l.size() - 1));
                 }));
             }
             if ((m & RW) != 0) {
                 out.add("rw" + keys(a.reads().keySet(), k -> {
                     List<Long> o = orders.get(k);
-                    int n = a.reads().get(k).size();
+                    int n = values(a, k).size();
                     return o != null && n < o.size() && Objects.equals(o.get(n), b.appends().get(k));
                 }));
             }
@@ -969,7 +1002,7 @@ final class ListAppendChecker {
                     }
                     List<Long> got = l.stream().map(Elem::v).toList();
                     if (!got.equals(want)) {
-                        anomaly("read-vs-log", r.describe() + ": key " + k + " should be " + abbreviate(want.stream().map(v -> new Elem(v, -1))
+                        anomaly("read-vs-log", r.describe(k) + ": key " + k + " should be " + abbreviate(want.stream().map(v -> new Elem(v, -1))
                                 .toList()) + " by " + node + "'s log up to the basis");
                     }
                 });

@@ -166,6 +166,13 @@ class ListAppendCheckerTest {
     }
 
     @Test
+    void aDuplicateElementDoesNotHideACycle() {
+        Result r = check(ok(1, -1, X, 1, Y, 2), read(2, -1, lists(X, vs(1, 1), Y, vs())), read(3, -1, lists(X, vs(1), Y, vs(2))));
+        assertFlags(r, "duplicate-element", "G-single");
+        assertFalse(r.counts().containsKey("incompatible-order"), r.report());
+    }
+
+    @Test
     void g2LongFork() {
         // two reads saw the two appends in opposite orders
         Result r = check(ok(1, -1, X, 1), ok(2, -1, Y, 2), read(3, -1, lists(X, vs(), Y, vs(2))), read(4, -1, lists(X, vs(1), Y, vs())),
