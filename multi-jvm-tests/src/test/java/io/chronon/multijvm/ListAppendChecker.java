@@ -25,11 +25,12 @@ import java.util.TreeMap;
  * <p>What it checks:
  * <ul>
  *   <li><b>Version orders.</b> Each key's order is its longest read; every other read of the
- *       key must be a prefix of it, else {@code incompatible-order} (the key then gives no
- *       dependencies). No element twice in one read ({@code duplicate-element}); every element
- *       read was appended by some transaction to that key ({@code garbage}), never by one that
- *       definitely failed ({@code G1a}, an aborted read); a read lists its elements in the
- *       order of their t ({@code read-order}).</li>
+ *       key must be a prefix of it, else {@code incompatible-order} (the longest read stays the
+ *       key's order, as in Elle; the read that is no prefix gives no rw edge on it). No element
+ *       twice in one read ({@code duplicate-element}; the copy is ignored for the order); every
+ *       element read was appended by some transaction to that key ({@code garbage}), never by
+ *       one that definitely failed ({@code G1a}, an aborted read); a read lists its elements in
+ *       the order of their t ({@code read-order}).</li>
  *   <li><b>Dependency graph and cycles.</b> ww: the appends of consecutive elements in a key's
  *       order; wr: the append of the last element a read saw, to the read; rw: a read to the
  *       append of the first element after what it saw. Plus Chronon's commit order, edges of
@@ -325,16 +326,11 @@ final class ListAppendChecker {
             }
             long finals = reads.stream().filter(Op::fin).count();
             long elements = reads.stream().mapToLong(r -> r.reads().values().stream().mapToLong(List::size).sum()).sum();
-            Stats s = new Stats(ok, failed, info, infoPresent, reads.size() - finals, finals, orders.size() + countIncompatible(),
+            Stats s = new Stats(ok, failed, info, infoPresent, reads.size() - finals, finals, orders.size(),
                     elements, graph[0], graph[1], logTxs);
             return new Result(Map.copyOf(counts), Map.copyOf(examples), s);
         }
 
-        private int incompatibleKeys;
-
-        private int countIncompatible() {
-            return incompatibleKeys;
-        }
 
         /** Within each read: duplicates, garbage, aborted reads, the order of t; the t each element was seen at. */
         private void checkReads() {
@@ -515,7 +511,6 @@ final class ListAppendChecker {
             });
         }
 
-        /** Each key's version order: its longest read; every read of it a prefix. */
         /**
          * The elements {@code r} read in {@code k}, each once (a second copy is a
          * duplicate-element, reported; it does not also make the key's order incompatible).
@@ -525,6 +520,15 @@ final class ListAppendChecker {
             return l == null ? List.of() : l.stream().map(Elem::v).distinct().toList();
         }
 
+        /** The keys each read read other than as a prefix of their version order. */
+        private final Map<Op, Set<Long>> notPrefix = new HashMap<>();
+
+        /**
+         * Each key's version order: its longest read; every read of it should be a prefix.
+         * As in Elle, a key whose reads disagree keeps its longest read as its order, and a
+         * read that is not a prefix of it gives no rw edge on that key (where it would stand in
+         * the order is unknown).
+         */
         private Map<Long, List<Long>> versionOrders() {
             Map<Long, List<Long>> longest = new TreeMap<>();
             Map<Long, Op> longestBy = new HashMap<>();
@@ -537,14 +541,13 @@ final class ListAppendChecker {
                     }
                 }
             }
-            Set<Long> incompatible = new HashSet<>();
             for (Op r : reads) {
                 for (long k : r.reads().keySet()) {
                     List<Long> l = values(r, k);
                     List<Long> order = longest.get(k);
                     for (int i = 0; i < l.size(); i++) {
                         if (!l.get(i).equals(order.get(i))) {
-                            incompatible.add(k);
+                            notPrefix.computeIfAbsent(r, x -> new HashSet<>()).add(k);
                             anomaly("incompatible-order", "key " + k + ": " + r.describe(k) + " is not a prefix of "
                                     + longestBy.get(k).describe(k) + ": position " + i + " holds " + l.get(i) + ", not " + order.get(i));
                             break;
@@ -552,8 +555,6 @@ final class ListAppendChecker {
                     }
                 }
             }
-            incompatibleKeys = incompatible.size();
-            incompatible.forEach(longest::remove);
             return longest;
         }
 
@@ -614,7 +615,7 @@ final class ListAppendChecker {
                             add.accept(new long[] {node(w), node(r)}, WR);
                         }
                     }
-                    if (l.size() < order.size()) {
+                    if (l.size() < order.size() && !notPrefix.getOrDefault(r, Set.of()).contains(k)) {
                         Op w = committedWriter(order.get(l.size()));
                         if (w != null) {
                             add.accept(new long[] {node(r), node(w)}, RW);

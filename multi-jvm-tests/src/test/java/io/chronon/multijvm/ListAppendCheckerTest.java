@@ -173,6 +173,14 @@ class ListAppendCheckerTest {
     }
 
     @Test
+    void aKeyWithIncompatibleReadsStillGivesDependencies() {
+        // read 5 is no prefix of x's order [1 3]; read 2's fractured read of append 1 is still a G-single
+        Result r = check(ok(1, -1, X, 1, Y, 2), read(2, -1, lists(X, vs(1), Y, vs())), ok(3, -1, X, 3), read(4, -1, lists(X, vs(1, 3), Y, vs(2))),
+                read(5, -1, lists(X, vs(3))));
+        assertFlags(r, "incompatible-order", "G-single");
+    }
+
+    @Test
     void g2LongFork() {
         // two reads saw the two appends in opposite orders
         Result r = check(ok(1, -1, X, 1), ok(2, -1, Y, 2), read(3, -1, lists(X, vs(), Y, vs(2))), read(4, -1, lists(X, vs(1), Y, vs())),
