@@ -900,7 +900,8 @@ final class ListAppendChecker {
             if ((m & T) != 0) {
                 long ta = commitT.getOrDefault(a, a.basisT());
                 long tb = commitT.getOrDefault(b, b.basisT());
-                out.add("t(" + ta + (commitT.containsKey(a) ? "" : " basis") + " < " + tb + (commitT.containsKey(b) ? "" : " basis") + ")");
+                boolean toRead = !commitT.containsKey(b);
+                out.add("t(" + ta + (commitT.containsKey(a) ? "" : " basis") + (toRead ? " <= " : " < ") + tb + (toRead ? " basis" : "") + ")");
             }
             return String.join(",", out);
         }
