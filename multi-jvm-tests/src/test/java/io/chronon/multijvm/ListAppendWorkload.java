@@ -51,7 +51,7 @@ final class ListAppendWorkload implements AutoCloseable {
             + " {:db/ident :elem/list :db/valueType :db.type/ref :db/cardinality :db.cardinality/one}"
             + " {:db/ident :elem/v :db/valueType :db.type/long :db/cardinality :db.cardinality/one}]";
     static final int ACTIVE_KEYS = 8;
-    static final int WRITES_PER_KEY = 128;
+    static final int WRITES_PER_KEY = 64;
     static final Duration READ_RETRY_FOR = Duration.ofSeconds(10);
     static final String READ = "[:find ?k ?e ?v ?tx :in $ [?k ...] :where [?l :list/key ?k] [?e :elem/list ?l] [?e :elem/v ?v ?tx]]";
 
