@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as root): skipped for other users. Logs and the report in {@code target/netns}.
  *
  * <pre>
- * mvn -B -o -pl multi-jvm-tests -am verify -Dit.test=NetworkFaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ * mvn -B -o -pl multi-jvm-tests -am verify -Dit.test=NetworkFaultsIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dfailsafe.failIfNoSpecifiedTests=false
  * </pre>
  */
 class NetworkFaultsIT {
