@@ -23,6 +23,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.util.ByteString;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,9 +80,44 @@ public final class ChrononHttpServer implements AutoCloseable {
      * A request being answered: the request, its database (if the path names one), its answer
      * format and the access key it proved (null on open endpoints).
      */
-    record Call(HttpRequest request, String db, Format format, String key) {
+    record Call(HttpRequest request, String db, Format format, String key, BodyIntake intake) {
         String header(String name) {
             return request.getHeader(name).map(HttpHeader::value).orElse(null);
+        }
+    }
+
+    /** A request's body so far: the bytes arrived, and those counted against the budget of large bodies (given back once answered). */
+    static final class BodyIntake {
+        private long received;
+        private long reserved;
+        private boolean refused;
+
+        synchronized void refuse() {
+            refused = true;
+        }
+
+        synchronized boolean refused() {
+            return refused;
+        }
+
+        /** Adds {@code bytes} arrived; answers how many more to count (all that arrived, once past {@link HttpSettings#SMALL_BODY}). */
+        synchronized long arrived(int bytes) {
+            received += bytes;
+            return received <= HttpSettings.SMALL_BODY ? 0 : received - reserved;
+        }
+
+        synchronized long reserved() {
+            return reserved;
+        }
+
+        synchronized void reserved(long bytes) {
+            reserved += bytes;
+        }
+
+        synchronized long take() {
+            long r = reserved;
+            reserved = 0;
+            return r;
         }
     }
 
@@ -91,6 +127,12 @@ public final class ChrononHttpServer implements AutoCloseable {
     private final AccessKeys keys;
     private final Cors cors;
     private final List<Route> routes;
+    /** Bytes of large bodies being read and answered now (see {@link HttpSettings#maxBodyBytesInFlight}). */
+    private final java.util.concurrent.atomic.AtomicLong bodyBytesInFlight = new java.util.concurrent.atomic.AtomicLong();
+    /** The large bodies being read and answered, oldest first. */
+    private final java.util.Queue<BodyIntake> largeBodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Where large bodies are parsed: Pekko's dispatcher for blocking work, not the default one. */
+    private final java.util.concurrent.Executor parsing;
     private volatile ServerBinding binding;
 
     private ChrononHttpServer(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
@@ -99,6 +141,7 @@ public final class ChrononHttpServer implements AutoCloseable {
         this.settings = settings;
         this.keys = new AccessKeys(settings.accessKeys());
         this.cors = new Cors(settings.corsOrigins(), settings.corsMaxAge());
+        this.parsing = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
         this.routes = List.of(
                 new Route(HttpMethods.GET, "/health", false, c -> ok(c, Map.of(Keyword.of("status"), Keyword.of("ok")))),
                 new Route(HttpMethods.GET, "/ready", false, this::ready),
@@ -176,17 +219,22 @@ public final class ChrononHttpServer implements AutoCloseable {
     private CompletionStage<HttpResponse> handle(HttpRequest request) {
         Format format = Format.ofAccept(request.getHeader("Accept").map(HttpHeader::value).orElse(null));
         String origin = request.getHeader("Origin").map(HttpHeader::value).orElse(null);
+        BodyIntake intake = new BodyIntake();
         CompletionStage<HttpResponse> answer;
         try {
-            answer = dispatch(request, format);
+            answer = dispatch(request, format, intake);
         } catch (Throwable e) {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.exceptionally(e -> error(format, HttpError.of(e)))
-                .thenApply(response -> cors.decorate(origin, response));
+                .thenApply(response -> cors.decorate(origin, response))
+                .whenComplete((response, e) -> {
+                    bodyBytesInFlight.addAndGet(-intake.take());
+                    largeBodies.remove(intake);
+                });
     }
 
-    private CompletionStage<HttpResponse> dispatch(HttpRequest request, Format format) throws Exception {
+    private CompletionStage<HttpResponse> dispatch(HttpRequest request, Format format, BodyIntake intake) throws Exception {
         List<String> segments = new ArrayList<>();
         request.getUri().pathSegments().forEach(s -> {
             if (!s.isEmpty()) {
@@ -207,7 +255,7 @@ public final class ChrononHttpServer implements AutoCloseable {
                 continue;
             }
             String key = keys.keyOf(request.getHeader("Authorization").map(HttpHeader::value).orElse(null));
-            Call call = new Call(request, db.isEmpty() ? null : db, format, key);
+            Call call = new Call(request, db.isEmpty() ? null : db, format, key, intake);
             if (r.protectedByKey() && key == null) {
                 request.discardEntityBytes(system);
                 return CompletableFuture.completedFuture(error(format, new ChrononException(io.chronon.ErrorCategory.FORBIDDEN,
@@ -255,8 +303,9 @@ public final class ChrononHttpServer implements AutoCloseable {
     }
 
     private static HttpResponse error(Format format, ChrononException e) {
-        int status = "chronon.error/body-too-large".equals(e.code() == null ? null : e.code().text())
-                ? 413 : HttpError.status(e.category());
+        String code = e.code() == null ? "" : e.code().text();
+        int status = code.equals("chronon.error/body-too-large") ? 413 : code.equals("chronon.error/body-timeout") ? 408
+                : HttpError.status(e.category());
         // a fault (500) is logged with its error id by HttpError.body
         return response(status, format, HttpError.body(e));
     }
@@ -305,25 +354,82 @@ public final class ChrononHttpServer implements AutoCloseable {
             request.discardEntityBytes(system);
             return CompletableFuture.failedFuture(e);
         }
+        // a body takes several times its size once parsed: the bytes of bodies over 64 KiB are counted as
+        // they arrive, against one budget for all requests; past it a body is refused (issue 16: a few
+        // clients sending bodies near the limit at once filled a 256 MB heap). A slow body holds only what
+        // it has sent; one that does not arrive within max-read-timeout is a 408.
+        BodyIntake intake = call.intake();
         // a plain future: Pekko's would run the handler on a new thread per request on two cores
-        // toStrict with our limit: without one it applies pekko.http.parsing.max-to-strict-bytes (8 MB) first
-        return Futures.plain(request.entity().withSizeLimit(max).toStrict(settings.maxReadTimeout().toMillis(), max, system),
+        return Futures.plain(request.entity().withSizeLimit(max).getDataBytes()
+                                // a body refused on the way is read to its end and dropped: the client gets its 429
+                                // (a connection closed under a client still sending loses the answer)
+                                .map(chunk -> admit(intake, chunk.size()) ? chunk : ByteString.emptyByteString())
+                                .completionTimeout(settings.maxReadTimeout())
+                                .runFold(ByteString.emptyByteString(), ByteString::concat, system),
                         system.executionContext())
-                .handle((strict, failure) -> {
+                .handle((data, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                                 ? failure.getCause() : failure;
                         if (cause instanceof EntityStreamSizeException) {
                             throw tooLarge(max);
                         }
+                        if (cause instanceof ChrononException c) {
+                            throw c;
+                        }
+                        if (cause instanceof java.util.concurrent.TimeoutException) {
+                            throw ChrononException.incorrect("chronon.error/body-timeout", "The body did not arrive within "
+                                    + settings.maxReadTimeout().toSeconds() + " s (chronon.http.max-read-timeout)", null);
+                        }
                         throw ChrononException.incorrect("chronon.error/invalid-body", "Cannot read the body: " + cause.getMessage(), null);
                     }
-                    String text = strict.getData().utf8String();
-                    if (text.isBlank()) {
-                        throw ChrononException.incorrect("chronon.error/invalid-body", "The body is empty", null);
+                    if (intake.refused()) {
+                        throw io.chronon.sharding.wire.ChrononError.busy("chronon.error/busy", "The node is reading other large request bodies"
+                                + " (at most " + settings.maxBodyBytesInFlight() + " bytes at once, chronon.http.max-body-bytes-in-flight); retry");
                     }
-                    return format.read(text);
-                });
+                    return data;
+                })
+                // parsing a large body takes long (seconds for 16 MB): not on the default dispatcher, which
+                // every request, actor and the cluster's heartbeats share (two threads on two cores)
+                .thenCompose(data -> data.size() <= HttpSettings.SMALL_BODY ? CompletableFuture.completedFuture(parse(format, data))
+                        : CompletableFuture.supplyAsync(() -> parse(format, data), parsing));
+    }
+
+    private static Object parse(Format format, ByteString data) {
+        String text = data.utf8String();
+        if (text.isBlank()) {
+            throw ChrononException.incorrect("chronon.error/invalid-body", "The body is empty", null);
+        }
+        return format.read(text);
+    }
+
+    /**
+     * Counts {@code bytes} more of a body against the budget of large bodies (nothing while the
+     * body is at most {@link HttpSettings#SMALL_BODY}); false, and the body is refused, when they
+     * do not fit, unless this is the oldest large body being read: that one always goes on, so
+     * large bodies arriving together are read one after another rather than all refused.
+     */
+    private boolean admit(BodyIntake intake, int bytes) {
+        if (intake.refused()) {
+            return false;
+        }
+        long add = intake.arrived(bytes);
+        if (add <= 0) {
+            return true;
+        }
+        if (intake.reserved() == 0) {
+            largeBodies.add(intake);
+        }
+        if (largeBodies.peek() != intake && bodyBytesInFlight.get() + add > settings.maxBodyBytesInFlight()) {
+            intake.refuse();
+            if (intake.reserved() == 0) {
+                largeBodies.remove(intake);
+            }
+            return false;
+        }
+        bodyBytesInFlight.addAndGet(add);
+        intake.reserved(add);
+        return true;
     }
 
     private static ChrononException tooLarge(long max) {

@@ -87,7 +87,7 @@ public final class JsonConvention {
             if (first == null) {
                 throw incorrect("The JSON body is empty", null);
             }
-            Object v = read(p);
+            Object v = read(p, new long[1]);
             if (p.nextToken() != null) {
                 throw incorrect("The JSON body holds more than one value", null);
             }
@@ -96,15 +96,52 @@ public final class JsonConvention {
             throw incorrect("Malformed JSON: " + e.getOriginalMessage(), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (StackOverflowError e) {
+            // reading recurses per level: near the nesting limit a thread with less stack to spare overflows
+            // (a body of 100,000 '{"a":' did on the blocking dispatcher); the stack has unwound, nothing was kept
+            throw incorrect("The JSON body nests too deeply", null);
         }
     }
 
     // ------------------------------------------------------------------ writing
 
-    private static void write(Object v, JsonGenerator g) throws IOException {
-        if (v == null) {
-            g.writeNull();
-        } else if (v instanceof String s) {
+    /** What is left to write: a value, or one of these steps. */
+    private enum Step { END_ARRAY, END_OBJECT }
+
+    /** A field name still to write. */
+    private record Field(String name) {
+    }
+
+    /** Null as an entry of the stack of what is left to write (which takes no null). */
+    private static final Object NULL = new Object();
+
+    /**
+     * Writes {@code root} with an explicit stack of what is left, not by recursion: a value as
+     * deep as a body may be (2,000 levels) is written on any thread's stack. Before, a 1,900-deep
+     * value overflowed the stack of the writer's or a dispatcher's thread (issue 16).
+     */
+    private static void write(Object root, JsonGenerator g) throws IOException {
+        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
+        todo.push(root == null ? NULL : root);
+        while (!todo.isEmpty()) {
+            Object v = todo.pop();
+            if (v == Step.END_ARRAY) {
+                g.writeEndArray();
+            } else if (v == Step.END_OBJECT) {
+                g.writeEndObject();
+            } else if (v instanceof Field f) {
+                g.writeFieldName(f.name());
+            } else if (v == NULL) {
+                g.writeNull();
+            } else {
+                writeOne(v, g, todo);
+            }
+        }
+    }
+
+    /** Writes a scalar, or opens a collection and pushes its elements (last first) and its end. */
+    private static void writeOne(Object v, JsonGenerator g, java.util.ArrayDeque<Object> todo) throws IOException {
+        if (v instanceof String s) {
             g.writeString(s.startsWith("~") ? "~" + s : s);
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);
@@ -127,19 +164,17 @@ public final class JsonConvention {
         } else if (v instanceof Character c) {
             g.writeString("~c" + c);
         } else if (v instanceof Map<?, ?> m) {
-            writeMap(m, g);
+            writeMap(m, g, todo);
         } else if (v instanceof EdnList l) {
-            writeTagged(LIST, new ArrayList<>(l), g);
+            writeTagged(LIST, new ArrayList<>(l), g, todo);
         } else if (v instanceof Set<?> s) {
-            writeTagged(SET, new ArrayList<>(s), g);
+            writeTagged(SET, new ArrayList<>(s), g, todo);
         } else if (v instanceof Collection<?> c) {
             g.writeStartArray();
-            for (Object x : c) {
-                write(x, g);
-            }
-            g.writeEndArray();
+            todo.push(Step.END_ARRAY);
+            pushReversed(new ArrayList<>(c), todo);
         } else if (v instanceof Tagged t) {
-            writeTagged(t.tag().text(), t.value(), g);
+            writeTagged(t.tag().text(), t.value(), g, todo);
         } else {
             // #inst, #uuid, #uri, #bytes, #float: the tag and element of the EDN printer's form
             String printed = EdnPrinter.print(v);
@@ -147,11 +182,18 @@ public final class JsonConvention {
             if (!printed.startsWith("#") || space < 0) {
                 throw new IllegalArgumentException("cannot write a " + v.getClass().getName() + " as JSON");
             }
-            writeTagged(printed.substring(1, space), EdnReader.read(printed.substring(space + 1), untagged()), g);
+            writeTagged(printed.substring(1, space), EdnReader.read(printed.substring(space + 1), untagged()), g, todo);
         }
     }
 
-    private static void writeMap(Map<?, ?> m, JsonGenerator g) throws IOException {
+    private static void pushReversed(List<?> values, java.util.ArrayDeque<Object> todo) {
+        for (int i = values.size() - 1; i >= 0; i--) {
+            Object x = values.get(i);
+            todo.push(x == null ? NULL : x);
+        }
+    }
+
+    private static void writeMap(Map<?, ?> m, JsonGenerator g, java.util.ArrayDeque<Object> todo) throws IOException {
         boolean simpleKeys = true;
         for (Object k : m.keySet()) {
             if (!(k instanceof String || k instanceof Keyword || k instanceof Symbol)) {
@@ -164,25 +206,27 @@ public final class JsonConvention {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 entries.add(java.util.Arrays.asList(e.getKey(), e.getValue()));
             }
-            writeTagged(MAP, entries, g);
+            writeTagged(MAP, entries, g, todo);
             return;
         }
         g.writeStartObject();
+        todo.push(Step.END_OBJECT);
+        List<Object> fields = new ArrayList<>(2 * m.size());
         for (Map.Entry<?, ?> e : m.entrySet()) {
             Object k = e.getKey();
-            g.writeFieldName(k instanceof Keyword kw ? "~:" + kw.text()
+            fields.add(new Field(k instanceof Keyword kw ? "~:" + kw.text()
                     : k instanceof Symbol s ? "~$" + s.text()
-                    : ((String) k).startsWith("~") ? "~" + k : (String) k);
-            write(e.getValue(), g);
+                    : ((String) k).startsWith("~") ? "~" + k : (String) k));
+            fields.add(e.getValue());
         }
-        g.writeEndObject();
+        pushReversed(fields, todo);
     }
 
-    private static void writeTagged(String tag, Object value, JsonGenerator g) throws IOException {
+    private static void writeTagged(String tag, Object value, JsonGenerator g, java.util.ArrayDeque<Object> todo) throws IOException {
         g.writeStartObject();
         g.writeFieldName("~#" + tag);
-        write(value, g);
-        g.writeEndObject();
+        todo.push(Step.END_OBJECT);
+        todo.push(value == null ? NULL : value);
     }
 
     /** Options that read every tag as {@link Tagged}: here only its element is wanted. */
@@ -196,7 +240,12 @@ public final class JsonConvention {
 
     // ------------------------------------------------------------------ reading
 
-    private static Object read(JsonParser p) throws IOException {
+    /** The value at the parser's token; {@code count} counts the values read, at most as many as an EDN form may hold. */
+    private static Object read(JsonParser p, long[] count) throws IOException {
+        if (++count[0] > EdnReader.Options.DEFAULT_MAX_VALUES) {
+            throw incorrect("The JSON body holds more than " + EdnReader.Options.DEFAULT_MAX_VALUES
+                    + " values, the most one body may hold (chronon.edn.max-values)", null);
+        }
         JsonToken t = p.currentToken();
         switch (t) {
             case VALUE_NULL:
@@ -218,25 +267,25 @@ public final class JsonConvention {
             case START_ARRAY: {
                 List<Object> out = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    out.add(read(p));
+                    out.add(read(p, count));
                 }
                 return Collections.unmodifiableList(out);
             }
             case START_OBJECT:
-                return object(p);
+                return object(p, count);
             default:
                 throw incorrect("Unexpected JSON token " + t, null);
         }
     }
 
-    private static Object object(JsonParser p) throws IOException {
+    private static Object object(JsonParser p, long[] count) throws IOException {
         Map<Object, Object> out = new LinkedHashMap<>();
         String onlyTag = null;
         int n = 0;
         while (p.nextToken() != JsonToken.END_OBJECT) {
             String name = p.currentName();
             p.nextToken();
-            Object value = read(p);
+            Object value = read(p, count);
             n++;
             if (n == 1 && name.startsWith("~#")) {
                 onlyTag = name.substring(2);
