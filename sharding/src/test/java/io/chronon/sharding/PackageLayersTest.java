@@ -28,7 +28,7 @@ class PackageLayersTest {
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("storage.codec", Set.of()),
             Map.entry("storage.journal", Set.of()),
-            Map.entry("storage.segment", Set.of()),
+            Map.entry("storage.segment", Set.of("storage.journal")),
             Map.entry("storage", Set.of("storage.codec", "storage.journal", "storage.segment")),
             Map.entry("storage.file", Set.of("storage.codec", "storage.journal", "storage.segment")),
             Map.entry("storage.memory", Set.of("storage.journal", "storage.segment")),

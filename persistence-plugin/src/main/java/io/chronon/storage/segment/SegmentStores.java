@@ -1,15 +1,13 @@
 package io.chronon.storage.segment;
 
 import com.typesafe.config.Config;
+import io.chronon.storage.journal.PluginStores;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,24 +61,7 @@ public final class SegmentStores implements Extension {
     }
 
     private SegmentStore create(String path, Config config) {
-        String store = config.getString("store");
-        String name = NAMED.getOrDefault(store, store);
-        try {
-            return (SegmentStore) Class.forName(name).getConstructor(ExtendedActorSystem.class, Config.class)
-                    .newInstance(system, config);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IllegalArgumentException bad) {
-                throw new IllegalArgumentException(path + ": " + bad.getMessage(), bad);
-            }
-            if (cause instanceof IOException io) {
-                throw new UncheckedIOException(io);
-            }
-            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalArgumentException(path + ".store = " + store + " is neither file, memory nor a SegmentStore class "
-                    + "with a constructor (ExtendedActorSystem, Config): " + e, e);
-        }
+        return PluginStores.newStore(system, path, config, SegmentStore.class, NAMED);
     }
 
     private synchronized void close() {
