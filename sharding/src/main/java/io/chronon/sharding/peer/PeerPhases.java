@@ -6,6 +6,7 @@ import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.catalog.DatabaseLookup;
 import io.chronon.sharding.feed.TxFeed;
 import io.chronon.sharding.feed.TxFeedTopics;
+import io.chronon.sharding.peer.QueryPeer.AskedAgain;
 import io.chronon.sharding.peer.QueryPeer.Basis;
 import io.chronon.sharding.peer.QueryPeer.Command;
 import io.chronon.sharding.peer.QueryPeer.CurrentDb;
@@ -88,6 +89,7 @@ final class PeerPhases {
                 }
             });
             replica.stash.clear();
+            replica.missing.handOn();
             return Behaviors.stopped();
         }
 
@@ -103,9 +105,9 @@ final class PeerPhases {
 
     /** Waits for the catalog's description of the database; keeps every request until the value is loaded. */
     static final class LookingUp extends Phase {
-        LookingUp(Replica replica, ActorRef<Catalog.Command> catalog) {
+        LookingUp(Replica replica) {
             super(replica);
-            replica.ctx.askWithStatus(DatabaseInfo.class, catalog, replica.settings.defaultTimeout(),
+            replica.ctx.askWithStatus(DatabaseInfo.class, replica.catalog, replica.settings.defaultTimeout(),
                     replyTo -> new Catalog.GetDatabase(replica.name, replyTo), Looked::new);
         }
 
@@ -286,13 +288,15 @@ final class PeerPhases {
     static Behavior<Command> gone(Replica replica, ChrononError error) {
         replica.leave(error);
         Behavior<Command> gone = replica.stash.unstashAll(new Gone(replica, error));
-        replica.shard.tell(new ClusterSharding.Passivate<>(replica.ctx.getSelf()));
+        replica.missing.passivate();
         return gone;
     }
 
     /**
      * The database was deleted, or could not be looked up or loaded: every request is answered
-     * with that error until sharding passivates this peer.
+     * with that error until sharding passivates this peer. A "not found" is answered only after
+     * the catalog has been asked again after the request arrived: if the name was created
+     * anew meanwhile, the request goes to the next incarnation instead.
      */
     static final class Gone extends Phase {
         private final ChrononError error;
@@ -305,7 +309,10 @@ final class PeerPhases {
         @Override
         void handlers(ReceiveBuilder<Command> b) {
             b.onMessage(Request.class, c -> {
-                c.fail(error);
+                replica.missing.answer(c, replica.info == null ? null : replica.info.id(), error);
+                return this;
+            }).onMessage(AskedAgain.class, m -> {
+                replica.missing.asked(m.request(), m.error());
                 return this;
             });
         }

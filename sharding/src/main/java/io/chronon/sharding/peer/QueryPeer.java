@@ -10,6 +10,7 @@ import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.feed.TxFeed;
 import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.sharding.wire.CborSerializable;
+import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.wire.EdnJson;
 import io.chronon.sharding.wire.EdnValue;
 import io.chronon.sharding.wire.Replies;
@@ -213,6 +214,10 @@ public final class QueryPeer {
     record Looked(DatabaseInfo info, Throwable failure) implements Command, NoSerializationVerificationNeeded {
     }
 
+    /** The catalog asked again about a missing database ({@link io.chronon.sharding.catalog.MissingDatabase}): null error means it exists now. */
+    record AskedAgain(Request request, ChrononError error) implements Command, NoSerializationVerificationNeeded {
+    }
+
     /** What the loader (the log read from storage) tells this peer. */
     record FromLoader(TxLog.Reply reply) implements Command, NoSerializationVerificationNeeded {
     }
@@ -247,6 +252,6 @@ public final class QueryPeer {
                                     ActorRef<Catalog.Command> catalog, ChrononSettings settings, PeerRouting routing) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000,
                 stash -> new PeerPhases.LookingUp(new Replica(ctx, timers, stash, name, group, shard, settings, routing,
-                        new ReadRunner(ctx.getSystem())), catalog))));
+                        new ReadRunner(ctx.getSystem()), catalog)))));
     }
 }

@@ -1,8 +1,11 @@
 package io.chronon.sharding.peer;
 
 import io.chronon.db.DbValue;
+import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.catalog.MissingDatabase;
 import io.chronon.sharding.feed.TxFeed;
+import io.chronon.sharding.peer.QueryPeer.AskedAgain;
 import io.chronon.sharding.peer.QueryPeer.Basis;
 import io.chronon.sharding.peer.QueryPeer.Command;
 import io.chronon.sharding.peer.QueryPeer.CurrentDb;
@@ -62,6 +65,9 @@ final class Replica {
     final ActorRef<ClusterSharding.ShardCommand> shard;
     final PeerRouting routing;
     final ReadRunner reads;
+    final ActorRef<Catalog.Command> catalog;
+    /** How requests are answered once the database is missing. */
+    final MissingDatabase<Command, Request> missing;
     /** This node's {@code host:port}, reported with each read. */
     final String nodeKey;
 
@@ -89,7 +95,11 @@ final class Replica {
     }
 
     Replica(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name, String group,
-            ActorRef<ClusterSharding.ShardCommand> shard, ChrononSettings settings, PeerRouting routing, ReadRunner reads) {
+            ActorRef<ClusterSharding.ShardCommand> shard, ChrononSettings settings, PeerRouting routing, ReadRunner reads,
+            ActorRef<Catalog.Command> catalog) {
+        this.catalog = catalog;
+        this.missing = new MissingDatabase<>(ctx, shard, catalog, name, settings.defaultTimeout(), AskedAgain::new,
+                this::redeliver, Request::fail);
         this.ctx = ctx;
         this.timers = timers;
         this.stash = stash;
@@ -356,6 +366,11 @@ final class Replica {
         }
         waitersById.clear();
         waitersByT.clear();
+    }
+
+    /** Sends {@code c} again to this entity: the shard keeps it until this incarnation has stopped (it asked to be passivated). */
+    private void redeliver(Request c) {
+        routing.peerAt(name, group, nodeKey).tell(c);
     }
 
     ChrononError deletedError() {

@@ -178,6 +178,10 @@ public final class Transactor {
     record Looked(DatabaseInfo info, Throwable failure) implements Command, NoSerializationVerificationNeeded {
     }
 
+    /** The catalog asked again about a missing database ({@link io.chronon.sharding.catalog.MissingDatabase}): null error means it exists now. */
+    record AskedAgain(Request request, ChrononError error) implements Command, NoSerializationVerificationNeeded {
+    }
+
     /** What the log tells this writer. */
     record FromLog(TxLog.Reply reply) implements Command, NoSerializationVerificationNeeded {
     }

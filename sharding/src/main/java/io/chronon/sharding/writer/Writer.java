@@ -7,9 +7,11 @@ import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.catalog.MissingDatabase;
 import io.chronon.sharding.feed.TxFeed;
 import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.sharding.wire.ChrononError;
+import io.chronon.sharding.writer.Transactor.AskedAgain;
 import io.chronon.sharding.writer.Transactor.Command;
 import io.chronon.sharding.writer.Transactor.FromLog;
 import io.chronon.sharding.writer.Transactor.FromSlowLog;
@@ -18,7 +20,9 @@ import io.chronon.sharding.writer.Transactor.Looked;
 import io.chronon.sharding.writer.Transactor.Pending;
 import io.chronon.sharding.writer.Transactor.PublisherStopped;
 import io.chronon.sharding.writer.Transactor.Request;
+import io.chronon.sharding.writer.Transactor.Resubmit;
 import io.chronon.sharding.writer.Transactor.Submission;
+import io.chronon.sharding.writer.Transactor.Transact;
 import io.chronon.sharding.writer.Transactor.TxResult;
 import io.chronon.sharding.writer.Transactor.WindowRead;
 import io.chronon.sharding.writer.WriterSharedState.Retries;
@@ -36,6 +40,7 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.query.EventEnvelope;
 
@@ -63,6 +68,8 @@ final class Writer {
     /** Tells this writer what its log says, straight into its mailbox (no adapter, so the mailbox sees the message's type). */
     final Consumer<TxLog.Reply> logReplies;
     final LocalWriters localWriters;
+    /** How requests are answered once the database is missing. */
+    final MissingDatabase<Command, Request> missing;
 
     DatabaseInfo info;
     ActorRef<Topic.Command<TxFeed>> topic;
@@ -97,6 +104,8 @@ final class Writer {
            LocalWriters localWriters) {
         this.localWriters = localWriters;
         this.ctx = ctx;
+        this.missing = new MissingDatabase<>(ctx, shard, catalog, name, settings.defaultTimeout(), AskedAgain::new,
+                this::redeliver, Request::fail);
         this.timers = timers;
         this.stash = stash;
         this.name = name;
@@ -358,6 +367,7 @@ final class Writer {
     /** What every phase does first on Stop: answer everything that waits and is not being written. */
     void failWaiting(ChrononError stopping) {
         unregister();
+        missing.handOn();
         failAll(queue.dropQueued(), stopping);
         stash.forEach(c -> reject(c, stopping));
         stash.clear();
@@ -398,6 +408,25 @@ final class Writer {
         for (Pending p : pending) {
             forget(p);
             p.fail(error);
+        }
+    }
+
+    /**
+     * Sends {@code c} again through Cluster Sharding: this writer has asked to be passivated,
+     * so the shard keeps it until this incarnation has stopped and hands it to the next.
+     */
+    private void redeliver(Request c) {
+        EntityRef<Command> next = ClusterSharding.get(ctx.getSystem()).entityRefFor(Transactor.TYPE_KEY, name);
+        if (c instanceof Resubmit r) {
+            Submission s = r.submission();
+            next.tell(new Transact(s.txData(), s.requestId(), s.replyTo()));
+            if (s.retries() != null) {
+                for (ActorRef<StatusReply<TxResult>> caller : s.retries().takeWaiting()) {
+                    next.tell(new Transact(s.txData(), s.requestId(), caller));
+                }
+            }
+        } else {
+            next.tell(c);
         }
     }
 

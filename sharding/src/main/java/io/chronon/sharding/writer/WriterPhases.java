@@ -5,6 +5,7 @@ import io.chronon.sharding.catalog.DatabaseLookup;
 import io.chronon.sharding.feed.TxFeed;
 import io.chronon.sharding.feed.TxFeedTopics;
 import io.chronon.sharding.wire.ChrononError;
+import io.chronon.sharding.writer.Transactor.AskedAgain;
 import io.chronon.sharding.writer.Transactor.Command;
 import io.chronon.sharding.writer.Transactor.FencedCheck;
 import io.chronon.sharding.writer.Transactor.FromLog;
@@ -152,7 +153,9 @@ final class WriterPhases {
 
     /**
      * A writer whose database could not be looked up (deleted, or on a storage kind this node
-     * lacks): answers every request with the lookup's error and asks to be passivated.
+     * lacks): answers every request with the lookup's error and asks to be passivated. A
+     * "not found" is answered only after the catalog has been asked again after the request
+     * arrived, since the lookup may predate the database's creation.
      */
     private static Behavior<Command> neverServed(Writer w, ChrononError error) {
         w.unregister();
@@ -166,14 +169,22 @@ final class WriterPhases {
                     return Behaviors.same();
                 })
                 .onMessage(Request.class, c -> {
-                    c.fail(error);
+                    w.missing.answer(c, null, error);
                     return Behaviors.same();
                 })
-                .onMessage(Stop.class, s -> Behaviors.stopped())
+                .onMessage(AskedAgain.class, m -> {
+                    w.missing.asked(m.request(), m.error());
+                    return Behaviors.same();
+                })
+                .onMessage(Stop.class, s -> {
+                    w.missing.handOn();
+                    return Behaviors.stopped();
+                })
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
-        w.shard.tell(new ClusterSharding.Passivate<>(w.ctx.getSelf()));
-        return w.stash.unstashAll(answering);
+        Behavior<Command> next = w.stash.unstashAll(answering);
+        w.missing.passivate();
+        return next;
     }
 
     /**
@@ -425,8 +436,9 @@ final class WriterPhases {
             w.log = null;
         }
         w.retireReplyTo.tell(Done.getInstance());
-        w.shard.tell(new ClusterSharding.Passivate<>(w.ctx.getSelf()));
-        return w.stash.unstashAll(new Retired(w));
+        Behavior<Command> next = w.stash.unstashAll(new Retired(w));
+        w.missing.passivate();
+        return next;
     }
 
     /**
@@ -542,7 +554,11 @@ final class WriterPhases {
         }
     }
 
-    /** The database was deleted: every request is answered "not found" until sharding passivates this writer. */
+    /**
+     * The database was deleted: every request is answered "not found" until sharding
+     * passivates this writer, unless the catalog, asked again, has the name created anew
+     * (then the request goes to the next incarnation).
+     */
     static final class Retired extends Phase {
         Retired(Writer w) {
             super(w);
@@ -555,19 +571,26 @@ final class WriterPhases {
                         return this;
                     })
                     .onMessage(GetLatestT.class, c -> {
-                        c.fail(w.retiredError());
+                        w.missing.answer(c, w.info.id(), w.retiredError());
+                        return this;
+                    })
+                    .onMessage(AskedAgain.class, m -> {
+                        w.missing.asked(m.request(), m.error());
                         return this;
                     })
                     .onMessage(WindowRead.class, m -> {
                         w.requestIds.readAbandoned();
                         return this;
                     })
-                    .onMessage(PublisherStopped.class, m -> Behaviors.stopped());
+                    .onMessage(PublisherStopped.class, m -> {
+                        w.missing.handOn();
+                        return Behaviors.stopped();
+                    });
         }
 
         @Override
         void submit(Submission s) {
-            s.answer(StatusReply.error(w.retiredError()));
+            w.missing.answer(new Resubmit(s), w.info.id(), w.retiredError());
         }
     }
 }

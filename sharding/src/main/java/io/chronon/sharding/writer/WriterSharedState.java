@@ -81,6 +81,13 @@ final class WriterSharedState {
             }
         }
 
+        /** Takes the callers waiting here (they are answered elsewhere from now on). */
+        synchronized List<ActorRef<StatusReply<Transactor.TxResult>>> takeWaiting() {
+            List<ActorRef<StatusReply<Transactor.TxResult>>> taken = waiting == null ? List.of() : waiting;
+            waiting = null;
+            return taken;
+        }
+
         synchronized void answer(StatusReply<Transactor.TxResult> reply) {
             outcome = reply;
             if (waiting != null) {
