@@ -79,55 +79,9 @@ public final class ChrononHttpServer implements AutoCloseable {
      * A request being answered: the request, its database (if the path names one), its answer
      * format and the access key it proved (null on open endpoints).
      */
-    record Call(HttpRequest request, String db, Format format, String key, BodyIntake intake) {
+    record Call(HttpRequest request, String db, Format format, String key, BodyBudget.Intake intake) {
         String header(String name) {
             return request.getHeader(name).map(HttpHeader::value).orElse(null);
-        }
-    }
-
-    /** A request's body so far: the bytes arrived, and those counted against the budget of large bodies (given back once answered). */
-    static final class BodyIntake {
-        private long received;
-        private long reserved;
-        private boolean refused;
-        private boolean tooLarge;
-
-        /** True, and for good, once more than {@code max} bytes arrived. */
-        synchronized boolean tooLarge(long max) {
-            tooLarge |= received > max;
-            return tooLarge;
-        }
-
-        synchronized boolean tooLarge() {
-            return tooLarge;
-        }
-
-        synchronized void refuse() {
-            refused = true;
-        }
-
-        synchronized boolean refused() {
-            return refused;
-        }
-
-        /** Adds {@code bytes} arrived; answers how many more to count (all that arrived, once past {@link HttpSettings#SMALL_BODY}). */
-        synchronized long arrived(int bytes) {
-            received += bytes;
-            return received <= HttpSettings.SMALL_BODY ? 0 : received - reserved;
-        }
-
-        synchronized long reserved() {
-            return reserved;
-        }
-
-        synchronized void reserved(long bytes) {
-            reserved += bytes;
-        }
-
-        synchronized long take() {
-            long r = reserved;
-            reserved = 0;
-            return r;
         }
     }
 
@@ -137,10 +91,8 @@ public final class ChrononHttpServer implements AutoCloseable {
     private final AccessKeys keys;
     private final Cors cors;
     private final List<Route> routes;
-    /** Bytes of large bodies being read and answered now (see {@link HttpSettings#maxBodyBytesInFlight}). */
-    private final java.util.concurrent.atomic.AtomicLong bodyBytesInFlight = new java.util.concurrent.atomic.AtomicLong();
-    /** The large bodies being read and answered, oldest first. */
-    private final java.util.Queue<BodyIntake> largeBodies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The budget of large bodies being read and answered now (see {@link HttpSettings#maxBodyBytesInFlight}). */
+    private final BodyBudget bodies;
     /** Where large bodies are parsed: Pekko's dispatcher for blocking work, not the default one. */
     private final java.util.concurrent.Executor parsing;
     private volatile ServerBinding binding;
@@ -149,6 +101,7 @@ public final class ChrononHttpServer implements AutoCloseable {
         this.system = system;
         this.chronon = chronon;
         this.settings = settings;
+        this.bodies = new BodyBudget(settings.maxBodyBytesInFlight());
         this.keys = new AccessKeys(settings.accessKeys());
         this.cors = new Cors(settings.corsOrigins(), settings.corsMaxAge());
         this.parsing = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
@@ -229,7 +182,7 @@ public final class ChrononHttpServer implements AutoCloseable {
     private CompletionStage<HttpResponse> handle(HttpRequest request) {
         Format format = Format.ofAccept(request.getHeader("Accept").map(HttpHeader::value).orElse(null));
         String origin = request.getHeader("Origin").map(HttpHeader::value).orElse(null);
-        BodyIntake intake = new BodyIntake();
+        BodyBudget.Intake intake = bodies.open();
         CompletionStage<HttpResponse> answer;
         try {
             answer = dispatch(request, format, intake);
@@ -238,13 +191,10 @@ public final class ChrononHttpServer implements AutoCloseable {
         }
         return answer.exceptionally(e -> error(format, HttpError.of(e)))
                 .thenApply(response -> cors.decorate(origin, response))
-                .whenComplete((response, e) -> {
-                    bodyBytesInFlight.addAndGet(-intake.take());
-                    largeBodies.remove(intake);
-                });
+                .whenComplete((response, e) -> bodies.release(intake));
     }
 
-    private CompletionStage<HttpResponse> dispatch(HttpRequest request, Format format, BodyIntake intake) throws Exception {
+    private CompletionStage<HttpResponse> dispatch(HttpRequest request, Format format, BodyBudget.Intake intake) throws Exception {
         List<String> segments = new ArrayList<>();
         request.getUri().pathSegments().forEach(s -> {
             if (!s.isEmpty()) {
@@ -377,12 +327,12 @@ public final class ChrononHttpServer implements AutoCloseable {
         // they arrive, against one budget for all requests; past it a body is refused (issue 16: a few
         // clients sending bodies near the limit at once filled a 256 MB heap). A slow body holds only what
         // it has sent; one that does not arrive within max-read-timeout is a 408.
-        BodyIntake intake = call.intake();
+        BodyBudget.Intake intake = call.intake();
         // a plain future: Pekko's would run the handler on a new thread per request on two cores
         return Futures.plain(request.entity().getDataBytes()
                                 // a body refused on the way (too large, or past the budget) is read to its end and
                                 // dropped: the client gets its 413 or 429 (see drained)
-                                .map(chunk -> admit(intake, chunk.size(), max) ? chunk : ByteString.emptyByteString())
+                                .map(chunk -> bodies.admit(intake, chunk.size(), max) ? chunk : ByteString.emptyByteString())
                                 .completionTimeout(settings.maxReadTimeout())
                                 .runFold(ByteString.emptyByteString(), ByteString::concat, system),
                         system.executionContext())
@@ -422,36 +372,9 @@ public final class ChrononHttpServer implements AutoCloseable {
         return format.read(text);
     }
 
-    /**
-     * Counts {@code bytes} more of a body against the budget of large bodies (nothing while the
-     * body is at most {@link HttpSettings#SMALL_BODY}); false, and the body is refused, when they
-     * do not fit, unless this is the oldest large body being read: that one always goes on, so
-     * large bodies arriving together are read one after another rather than all refused.
-     */
-    private boolean admit(BodyIntake intake, int bytes, long max) {
-        if (intake.refused()) {
-            return false;
-        }
-        long add = intake.arrived(bytes);
-        if (intake.tooLarge(max)) {
-            return false;
-        }
-        if (add <= 0) {
-            return true;
-        }
-        if (intake.reserved() == 0) {
-            largeBodies.add(intake);
-        }
-        if (largeBodies.peek() != intake && bodyBytesInFlight.get() + add > settings.maxBodyBytesInFlight()) {
-            intake.refuse();
-            if (intake.reserved() == 0) {
-                largeBodies.remove(intake);
-            }
-            return false;
-        }
-        bodyBytesInFlight.addAndGet(add);
-        intake.reserved(add);
-        return true;
+    /** The bytes of large bodies counted against the budget now (tests wait on it). */
+    long bodyBytesInFlight() {
+        return bodies.inFlight();
     }
 
     private static ChrononException tooLarge(long max) {

@@ -89,7 +89,7 @@ final class TxReportEvents {
         }
         long from = c.t() + 1;
         return chronon.read(db, chronon.settings().defaultQueryGroup(), QueryPeer.Basis.atLeast(from),
-                        new QueryPeer.LogOp(from, null, c.batch()), WAIT)
+                        new QueryPeer.LogOp(from, null, c.batch(), true), WAIT)
                 .handle((r, failure) -> {
                     if (failure == null) {
                         return CompletableFuture.completedFuture(Optional.of(events(c, r)));
@@ -148,10 +148,11 @@ final class TxReportEvents {
             last = t;
             sent++;
         }
-        // a full batch, or one cut short, may stop before the basis: continue after its last transaction;
-        // a step cut short reads as many transactions next time as it sent (large ones), else twice as many
+        // a batch may stop before the basis (a full batch, the log read's row limit: it is partial, or a
+        // step cut short): continue after its last transaction sent; after none, from the basis. A step cut
+        // short reads as many transactions next time as it sent (large ones), else twice as many
         boolean cut = sent < txs.size();
-        long cursor = cut || txs.size() >= c.batch() ? last : Math.max(last, r.basisT());
+        long cursor = txs.isEmpty() ? Math.max(last, r.basisT()) : last;
         int next = cut ? Math.max(1, sent) : Math.min(BATCH, c.batch() * 2);
         return Pair.create(new Cursor(cursor, false, next), ByteString.fromString(out.toString()));
     }

@@ -133,6 +133,31 @@ abstract class ClientScenarios {
         }
     }
 
+    /** A log longer than one page of the remote client (1,000 transactions) comes whole and in order. */
+    @Test
+    void aLogLongerThanOnePageComesWholeAndInOrder(TestInfo info) {
+        String name = fresh(info);
+        Chronon.createDatabase(uri(name));
+        try (Connection conn = Chronon.connect(uri(name))) {
+            conn.transact("[{:db/ident :row/n :db/valueType :db.type/long :db/cardinality :db.cardinality/one}]");
+            long first = conn.transact("[{:row/n 0}]").basisT();
+            // 1,100 transactions, at most 20 outstanding (a loaded machine and the Cassandra store included)
+            int count = 1_100;
+            for (int from = 1; from < count; from += 20) {
+                List<CompletableFuture<TxReport>> pending = new ArrayList<>();
+                for (int i = from; i < Math.min(count, from + 20); i++) {
+                    pending.add(conn.transactAsync("[{:row/n " + i + "}]"));
+                }
+                pending.forEach(CompletableFuture::join);
+            }
+            List<LogEntry> log = conn.txRange(first, null);
+            assertEquals(count, log.size());
+            for (int i = 1; i < log.size(); i++) {
+                assertTrue(log.get(i).t() > log.get(i - 1).t(), "in t order");
+            }
+        }
+    }
+
     @Test
     void transactReportsTempidsAndDatoms(TestInfo info) {
         String name = fresh(info);

@@ -106,7 +106,13 @@ class HttpBodyLimitTest {
         String query = "{:query \"[:find ?e . :where [?e :db/ident :db/ident]]\" :timeout-ms 2000 :pad \"";
         int length = 400_000;
         try (java.net.Socket first = startPost("/dbs/limits/q", length, query + "x".repeat(200_000))) {
-            Thread.sleep(500);
+            // the first body's bytes are counted against the budget before the second arrives
+            ChrononHttpServer server = node.node.http().orElseThrow();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (server.bodyBytesInFlight() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the first body is counted within 20 s");
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // poll: leave the cores to the server
+            }
             String second = query + "y".repeat(200_000) + "\"}";
             HttpResponse<String> busy = node.post("/dbs/limits/q", EDN, second, EDN);
             assertEquals(429, busy.statusCode(), busy.body());

@@ -248,6 +248,7 @@ final class PeerReads {
         Map<Object, Object> tx = null;
         List<Object> data = null;
         long txId = Long.MIN_VALUE;
+        long rows = 0;
         long seen = 0;
         for (Datom d : current.txRange(l.fromT(), l.toT())) {
             if ((++seen & 1023) == 0) {
@@ -256,6 +257,12 @@ final class PeerReads {
             if (d.tx() != txId) {
                 if (l.limit() >= 0 && out.size() >= l.limit()) {
                     break;
+                }
+                if (rows >= maxResultRows && !out.isEmpty()) {
+                    if (l.partial()) {
+                        break;
+                    }
+                    throw resultTooLarge("log read");
                 }
                 txId = d.tx();
                 data = new ArrayList<>();
@@ -266,6 +273,7 @@ final class PeerReads {
                 out.add(tx);
             }
             data.add(row(d));
+            rows++;
         }
         return out;
     }

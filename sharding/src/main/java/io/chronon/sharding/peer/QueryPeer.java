@@ -157,8 +157,18 @@ public final class QueryPeer {
      * open), at most {@code limit} transactions (negative: all). Result: one map
      * {@code {:t t :tx tx :data [[e a v tx added] ...]}} per transaction, in t order. The
      * basis's filters do not apply to the log (as in Datomic); its {@code atLeastT} does.
+     *
+     * <p>The answer holds at most {@code chronon.read.max-result-rows} datoms, beyond its first
+     * transaction (which is given whole, whatever its size): past that a read with
+     * {@code partial} false fails {@code chronon.error/result-too-large}; with {@code partial}
+     * true it ends early, after a whole transaction, and the caller reads on from the t after
+     * its last one (the tx-report stream does).
      */
-    public record LogOp(Long fromT, Long toT, int limit) implements ReadOp {
+    public record LogOp(Long fromT, Long toT, int limit, boolean partial) implements ReadOp {
+        /** A log read that fails rather than end early. */
+        public LogOp(Long fromT, Long toT, int limit) {
+            this(fromT, toT, limit, false);
+        }
     }
 
     /**

@@ -74,6 +74,34 @@ class ReadLimitsTest {
     }
 
     @Test
+    void aLogReadOverTheRowLimitFailsOrEndsEarlyAfterAWholeTransaction() {
+        // 10 transactions of 21 datoms (20 people and the transaction's instant)
+        for (int t = 0; t < 10; t++) {
+            StringBuilder tx = new StringBuilder("[");
+            for (int i = 0; i < 20; i++) {
+                tx.append("{:p/n ").append(1000 + t * 20 + i).append('}');
+            }
+            db = TxProcessor.transact(db, (List<?>) EdnReader.read(tx.append(']').toString()), TxOptions.defaults()).dbAfter();
+        }
+        PeerReads.maxResultRows(50);
+        List<?> all = (List<?>) PeerReads.run("limits", db, db, new QueryPeer.LogOp(null, null, -1, true), Map.of(), 10_000);
+        assertTrue(!all.isEmpty() && all.size() < 12, "a partial read ends early: " + all.size());
+        int rows = 0;
+        for (Object tx : all) {
+            rows += ((List<?>) ((Map<?, ?>) tx).get(Keyword.of("data"))).size();
+        }
+        assertTrue(rows >= 50 && rows < 50 + 102, "whole transactions, just past the limit: " + rows);
+        assertTooLarge(new QueryPeer.LogOp(null, null, -1));
+        // a transaction larger than the limit on its own is still given whole
+        PeerReads.maxResultRows(5);
+        List<?> first = (List<?>) PeerReads.run("limits", db, db, new QueryPeer.LogOp(null, null, 1), Map.of(), 10_000);
+        assertEquals(1, first.size());
+        // within the limit nothing changes
+        PeerReads.maxResultRows(1_000_000);
+        assertTrue(((List<?>) PeerReads.run("limits", db, db, new QueryPeer.LogOp(null, null, -1), Map.of(), 10_000)).size() >= 12);
+    }
+
+    @Test
     void anInterruptedDatomsReadStops() {
         db = db.with((List<?>) EdnReader.read("[" + "{:p/n 1000}".repeat(3000) + "]")).dbAfter();
         Thread.currentThread().interrupt();
