@@ -152,12 +152,19 @@ final class HttpEdn {
         return r;
     }
 
+    /**
+     * How answers are read: without the limit of values per form, which protects a server from
+     * its clients' bodies; an answer holds what this client asked for (a long read, a large
+     * transaction's report), however many values that is.
+     */
+    static final EdnReader.Options ANSWERS = EdnReader.Options.defaults().withMaxValues(Long.MAX_VALUE);
+
     private static Object parse(int status, String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
         try {
-            return EdnReader.read(text);
+            return EdnReader.read(text, ANSWERS);
         } catch (ChrononException e) {
             if (status / 100 == 2) {
                 throw new ChrononException(ErrorCategory.FAULT, Keyword.of("chronon.error/bad-response"),

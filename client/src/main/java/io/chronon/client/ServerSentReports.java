@@ -57,7 +57,7 @@ final class ServerSentReports implements TxReportStream.Source {
             while (!stopped.getAsBoolean() && (line = in.readLine()) != null) {
                 if (line.isEmpty()) {
                     if (data.length() > 0) {
-                        Object event = EdnReader.read(data.toString());
+                        Object event = EdnReader.read(data.toString(), HttpEdn.ANSWERS);
                         data.setLength(0);
                         if (type.equals("error")) {
                             throw HttpEdn.error(500, event);

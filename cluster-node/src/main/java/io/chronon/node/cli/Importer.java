@@ -67,7 +67,9 @@ final class Importer {
                 return n;
             }
         }) {
-            EdnReader edn = new EdnReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            // a local file, not a client's body: a transaction as large as the file holds
+            EdnReader edn = new EdnReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+                    EdnReader.Options.defaults().withMaxValues(Long.MAX_VALUE));
             Object form;
             while ((form = edn.next(EOF)) != EOF) {
                 if (txs == 0 && ids == null && form instanceof Tagged t && t.tag().equals(Exporter.HEADER_TAG)) {

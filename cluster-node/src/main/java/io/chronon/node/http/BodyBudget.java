@@ -26,6 +26,17 @@ final class BodyBudget {
         private long received;
         private long reserved;
         private boolean refused;
+        private boolean tooLarge;
+
+        /** True, and for good, once more than {@code max} bytes arrived. */
+        synchronized boolean tooLarge(long max) {
+            tooLarge |= received > max;
+            return tooLarge;
+        }
+
+        synchronized boolean tooLarge() {
+            return tooLarge;
+        }
 
         synchronized void refuse() {
             refused = true;
@@ -63,15 +74,18 @@ final class BodyBudget {
 
     /**
      * Counts {@code bytes} more of a body against the budget of large bodies (nothing while the
-     * body is at most {@link HttpSettings#SMALL_BODY}); false, and the body is refused, when they
-     * do not fit, unless this is the oldest large body being read: that one always goes on, so
+     * body is at most {@link HttpSettings#SMALL_BODY}); false, and the body is refused, once it
+     * is over {@code max} bytes, or when they do not fit, unless this is the oldest large body being read: that one always goes on, so
      * large bodies arriving together are read one after another rather than all refused.
      */
-    boolean admit(Intake intake, int bytes) {
+    boolean admit(Intake intake, int bytes, long max) {
         if (intake.refused()) {
             return false;
         }
         long add = intake.arrived(bytes);
+        if (intake.tooLarge(max)) {
+            return false;
+        }
         if (add <= 0) {
             return true;
         }

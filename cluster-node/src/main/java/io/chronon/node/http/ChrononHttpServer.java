@@ -22,7 +22,6 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.util.ByteString;
 
 import java.io.IOException;
@@ -218,8 +217,7 @@ public final class ChrononHttpServer implements AutoCloseable {
             String key = keys.keyOf(request.getHeader("Authorization").map(HttpHeader::value).orElse(null));
             Call call = new Call(request, db.isEmpty() ? null : db, format, key, intake);
             if (r.protectedByKey() && key == null) {
-                request.discardEntityBytes(system);
-                return CompletableFuture.completedFuture(error(format, new ChrononException(io.chronon.ErrorCategory.FORBIDDEN,
+                return drained(request).thenApply(d -> error(format, new ChrononException(io.chronon.ErrorCategory.FORBIDDEN,
                                 Keyword.of("chronon.error/unauthorized"),
                                 "This endpoint needs an access key as HTTP Basic credentials (key as user, secret as password)"))
                         .withStatus(401)
@@ -227,14 +225,26 @@ public final class ChrononHttpServer implements AutoCloseable {
             }
             return r.handler().handle(call);
         }
-        request.discardEntityBytes(system);
         if (!allowed.isEmpty()) {
-            return CompletableFuture.completedFuture(error(format, ChrononException.incorrect("chronon.error/method-not-allowed",
+            return drained(request).thenApply(d -> error(format, ChrononException.incorrect("chronon.error/method-not-allowed",
                     request.method().name() + " is not allowed here; allowed: " + String.join(", ", allowed),
                     request.method().name())).withStatus(405).addHeader(RawHeader.create("Allow", String.join(", ", allowed))));
         }
-        throw ChrononException.notFound("chronon.error/no-such-endpoint", "No endpoint " + request.getUri().path(),
-                request.getUri().path());
+        return drained(request).thenCompose(d -> CompletableFuture.failedFuture(ChrononException.notFound("chronon.error/no-such-endpoint",
+                "No endpoint " + request.getUri().path(), request.getUri().path())));
+    }
+
+    /**
+     * Reads the rest of the request's body and drops it, then completes (at most
+     * max-read-timeout later): an answer sent before the body is read makes pekko-http close
+     * the connection after it, under a client still sending, which then loses the answer
+     * (issue 16: a 17 MB body often got no 413, only a closed connection).
+     */
+    private CompletionStage<Void> drained(HttpRequest request) {
+        return Futures.plain(request.discardEntityBytes(system).completionStage(), system.executionContext())
+                .<Void>thenApply(d -> null)
+                .completeOnTimeout(null, settings.maxReadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> null);
     }
 
     /** The database segment if {@code path} matches {@code pattern} ("" when it names none), else null. */
@@ -305,15 +315,13 @@ public final class ChrononHttpServer implements AutoCloseable {
         long max = settings.maxBodySize();
         var declared = request.entity().getContentLengthOption();
         if (declared.isPresent() && declared.getAsLong() > max) {
-            request.discardEntityBytes(system);
-            return CompletableFuture.failedFuture(tooLarge(max));
+            return drained(request).thenCompose(d -> CompletableFuture.failedFuture(tooLarge(max)));
         }
         Format format;
         try {
             format = Format.ofContentType(request.entity().getContentType().mediaType().toString());
         } catch (ChrononException e) {
-            request.discardEntityBytes(system);
-            return CompletableFuture.failedFuture(e);
+            return drained(request).thenCompose(d -> CompletableFuture.failedFuture(e));
         }
         // a body takes several times its size once parsed: the bytes of bodies over 64 KiB are counted as
         // they arrive, against one budget for all requests; past it a body is refused (issue 16: a few
@@ -321,10 +329,10 @@ public final class ChrononHttpServer implements AutoCloseable {
         // it has sent; one that does not arrive within max-read-timeout is a 408.
         BodyBudget.Intake intake = call.intake();
         // a plain future: Pekko's would run the handler on a new thread per request on two cores
-        return Futures.plain(request.entity().withSizeLimit(max).getDataBytes()
-                                // a body refused on the way is read to its end and dropped: the client gets its 429
-                                // (a connection closed under a client still sending loses the answer)
-                                .map(chunk -> bodies.admit(intake, chunk.size()) ? chunk : ByteString.emptyByteString())
+        return Futures.plain(request.entity().getDataBytes()
+                                // a body refused on the way (too large, or past the budget) is read to its end and
+                                // dropped: the client gets its 413 or 429 (see drained)
+                                .map(chunk -> bodies.admit(intake, chunk.size(), max) ? chunk : ByteString.emptyByteString())
                                 .completionTimeout(settings.maxReadTimeout())
                                 .runFold(ByteString.emptyByteString(), ByteString::concat, system),
                         system.executionContext())
@@ -332,9 +340,6 @@ public final class ChrononHttpServer implements AutoCloseable {
                     if (failure != null) {
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                                 ? failure.getCause() : failure;
-                        if (cause instanceof EntityStreamSizeException) {
-                            throw tooLarge(max);
-                        }
                         if (cause instanceof ChrononException c) {
                             throw c;
                         }
@@ -343,6 +348,9 @@ public final class ChrononHttpServer implements AutoCloseable {
                                     + settings.maxReadTimeout().toSeconds() + " s (chronon.http.max-read-timeout)", null);
                         }
                         throw ChrononException.incorrect("chronon.error/invalid-body", "Cannot read the body: " + cause.getMessage(), null);
+                    }
+                    if (intake.tooLarge()) {
+                        throw tooLarge(max);
                     }
                     if (intake.refused()) {
                         throw io.chronon.sharding.wire.ChrononError.busy("chronon.error/busy", "The node is reading other large request bodies"
