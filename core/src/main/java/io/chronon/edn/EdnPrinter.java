@@ -30,8 +30,10 @@ import java.util.UUID;
  * they print themselves.
  *
  * <p>Anything else, and values EDN cannot express (a symbol or keyword that would not read
- * back, a date outside years 0000-9999, nesting deeper than {@value #MAX_DEPTH} levels,
- * which also stops cycles), throws {@link IllegalArgumentException}.
+ * back, a date outside years 0000-9999, a big decimal of scale {@link Integer#MIN_VALUE},
+ * nesting deeper than {@value #MAX_DEPTH} levels, which also stops cycles), throws
+ * {@link IllegalArgumentException}. A big decimal whose first digit's exponent lies beyond
+ * an int prints as its unscaled value and exponent ({@code 12341E+2147483647M}).
  */
 public final class EdnPrinter {
     /** The deepest nesting printed; deeper values (or cyclic ones) are rejected. */
@@ -184,7 +186,7 @@ public final class EdnPrinter {
         } else if (v instanceof BigInteger n) {
             out.append(n).append('N');
         } else if (v instanceof BigDecimal n) {
-            out.append(n).append('M');
+            printBigDecimal(n, out);
         } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
             out.append(((Number) v).longValue());
         } else if (v instanceof Float f) {
@@ -200,6 +202,22 @@ public final class EdnPrinter {
             out.append("#bytes \"").append(Base64.getEncoder().encodeToString(b)).append('"');
         } else {
             throw new IllegalArgumentException("cannot print a " + v.getClass().getName() + " as EDN: " + v);
+        }
+    }
+
+    private static void printBigDecimal(BigDecimal n, StringBuilder out) {
+        // BigDecimal.toString writes the exponent of the first digit (1.2341E+2147483651 for
+        // 12341E+2147483647), which may lie outside an int, where no reader takes it back.
+        // The unscaled value with the exponent -scale always reads back, but for the one scale
+        // whose negation is not an int.
+        long exponent = n.precision() - 1L - n.scale();
+        if (exponent <= Integer.MAX_VALUE) {
+            out.append(n).append('M');
+        } else if (n.scale() != Integer.MIN_VALUE) {
+            out.append(n.unscaledValue()).append("E+").append(-n.scale()).append('M'); // the scale is negative here
+        } else {
+            throw new IllegalArgumentException("cannot print a big decimal of scale " + n.scale()
+                    + " as EDN: its exponent is out of range");
         }
     }
 

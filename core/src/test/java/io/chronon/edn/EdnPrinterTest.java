@@ -54,6 +54,19 @@ class EdnPrinterTest {
         assertEquals("/", print(Symbol.of("/")));
     }
 
+    /** BigDecimal.toString would write 1.2341E+2147483651, whose exponent no reader takes back (fuzzing found it). */
+    @Test
+    void bigDecimalsWithAnExponentBeyondAnIntPrintWithTheirUnscaledValue() {
+        BigDecimal big = new BigDecimal("12341E+2147483647");
+        assertEquals("12341E+2147483647M", print(big));
+        assertEquals(big, EdnReader.read(print(big)));
+        assertEquals(-2147483647, ((BigDecimal) EdnReader.read(print(big))).scale());
+        assertEquals("1E+2147483647M", print(new BigDecimal("1E+2147483647")));
+        assertEquals("1.23456E-2147483642M", print(new BigDecimal("123456E-2147483647")));
+        BigDecimal minScale = new BigDecimal("1E+2147483647").multiply(new BigDecimal("1E+1")); // scale Integer.MIN_VALUE
+        assertThrows(IllegalArgumentException.class, () -> print(minScale));
+    }
+
     @Test
     void printsStringsWithEscapes() {
         assertEquals("\"a\\\"b\\\\c\\nd\\te\\rf\\bg\\fh\"", print("a\"b\\c\nd\te\rf\bg\fh"));
