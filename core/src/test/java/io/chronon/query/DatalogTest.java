@@ -298,6 +298,27 @@ class DatalogTest {
         assertEquals(EdnList.of("ll", "ll"), qdb("[:find ?x . :where [(re-pattern \"l+\") ?p] [(re-seq ?p \"hellollo\") ?x]]"));
     }
 
+    /** The node sends every answer as EDN or JSON: one that holds something else was a 500 (fuzzing found it). */
+    @Test
+    void anAnswerThatIsNotDataIsRefused() {
+        for (String query : List.of(
+                "[:find ?x . :in ?x]",                                          // the database bound to a variable
+                "[:find ?v . :where [(identity $) ?v]]",
+                "[:find ?v . :in $ ?log :where [(vector ?log) ?v]]",
+                "[:find ?p . :where [(re-pattern \"a+\") ?p]]",                   // a java.util.regex.Pattern
+                "[:find (distinct ?p) . :where [(re-pattern \"a\") ?p]]",
+                "[:find ?k . :where [(keyword \"a b\") ?k]]",                      // a keyword EDN cannot print
+                "[:find ?s :where [(symbol \"nil\") ?s]]",
+                "[:find ?y . :where [(ground 1E+2147483647M) ?x] [(* ?x 1E+1M) ?y]]")) { // a big decimal of scale Integer.MIN_VALUE
+            ChrononException e = assertThrows(ChrononException.class, () -> Datalog.q(query, db, db), query);
+            assertEquals(Keyword.of("chronon.error/answer-not-data"), e.code(), query);
+            assertEquals(ErrorCategory.INCORRECT, e.category(), query);
+        }
+        // what only passes through is fine
+        assertEquals("aa", qdb("[:find ?m . :where [(re-pattern \"a+\") ?p] [(re-find ?p \"baa\") ?m]]"));
+        assertEquals(Keyword.of("a"), qdb("[:find ?k . :where [(keyword \"a\") ?k]]"));
+    }
+
     @Test
     void databaseFunctions() {
         assertEquals(set(List.of("Ivan", 15L), List.of("Petr", 37L), List.of("Oleg", 20L), List.of("Ivan2", 10L)),
