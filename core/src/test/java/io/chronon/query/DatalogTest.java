@@ -242,6 +242,25 @@ class DatalogTest {
         assertEquals(set(List.of(21L)), q("[:find ?a :where [?e :age ?a]]", later.since(db.basisT())));
     }
 
+    /**
+     * The added term of a data pattern is true, false, a variable or _: a plain symbol was taken as a constant
+     * and cast to Boolean (a ClassCastException, fuzzing found it); a variable bound to anything else matches nothing.
+     */
+    @Test
+    void theAddedTermIsABooleanAVariableOrBlank() {
+        DbValue later = Fixtures.transact(db, "[[:db/add [:name \"Oleg\"] :age 21]]").dbAfter();
+        for (String added : List.of("i", "true?", "1", "\"true\"", ":true", "[true]", "nil")) {
+            for (String query : List.of("[:find ?e :where [?e _ _ _ " + added + "]]", "[:find ?e :where [?e :age ?a] [?e :age ?a _ " + added + "]]",
+                    "[:find ?e :where (not [?e :age _ _ " + added + "]) [?e :name]]")) {
+                ChrononException e = assertThrows(ChrononException.class, () -> Datalog.q(query, later.history()), query);
+                assertEquals(Keyword.of("db.error/invalid-clause"), e.code(), query);
+            }
+        }
+        assertEquals(Set.of(), q("[:find ?e :where [(ground 1) ?x] [?e :age _ _ ?x]]", later.history()));
+        assertEquals(set(List.of(20L)), q("[:find ?a :where [?e :age ?a _ false]]", later.history()));
+        assertEquals(set(List.of(20L)), q("[:find ?a :where [?e :age ?a _ ?f] [(false? ?f)]]", later.history()));
+    }
+
     // ================================================================== expressions
 
     @Test
