@@ -22,6 +22,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,8 +50,11 @@ import java.util.function.Function;
  *   <li>other JSON objects are maps whose keys are read as strings (so {@code "~:a"} is the
  *       keyword {@code :a}).</li>
  * </ul>
- * Malformed JSON, an integer outside a long without {@code ~n}, and an unknown {@code ~}
- * prefix are {@code incorrect} errors. Thread-safe.
+ * Malformed JSON, an integer outside a long without {@code ~n}, an unknown {@code ~}
+ * prefix, and a keyword, symbol or tag that EDN has not ({@code "~:a b"}, {@code "~$nil"},
+ * {@code {"~#_x": 1}}) are {@code incorrect} errors: what reads is an EDN value. Reading and
+ * writing keep their own stack of open arrays and objects, so the deepest value the limits
+ * allow never overflows a thread's stack. Thread-safe.
  */
 public final class JsonConvention {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -101,7 +105,79 @@ public final class JsonConvention {
 
     // ------------------------------------------------------------------ writing
 
-    private static void write(Object v, JsonGenerator g) throws IOException {
+    /**
+     * Writes {@code root} with a stack of its open collections instead of recursion, so that
+     * the deepest value the limits allow writes on any thread's stack.
+     */
+    private static void write(Object root, JsonGenerator g) throws IOException {
+        ArrayList<Open> stack = new ArrayList<>();
+        Object v = root;
+        for (;;) {
+            Open opened = open(v, g);
+            if (opened != null) {
+                stack.add(opened);
+            }
+            // the next value to write, closing what is done
+            for (;;) {
+                if (stack.isEmpty()) {
+                    return;
+                }
+                Open top = stack.get(stack.size() - 1);
+                if (top.hasPending) {
+                    v = top.pending;
+                    top.pending = null;
+                    top.hasPending = false;
+                    break;
+                }
+                if (top.items != null && top.items.hasNext()) {
+                    Object next = top.items.next();
+                    if (top.fields) {
+                        Map.Entry<?, ?> e = (Map.Entry<?, ?>) next;
+                        Object k = e.getKey();
+                        g.writeFieldName(k instanceof Keyword kw ? "~:" + kw.text()
+                                : k instanceof Symbol sym ? "~$" + sym.text()
+                                : ((String) k).startsWith("~") ? "~" + k : (String) k);
+                        v = e.getValue();
+                    } else {
+                        v = next;
+                    }
+                    break;
+                }
+                if (top.items != null) {
+                    if (top.fields) {
+                        g.writeEndObject();
+                    } else {
+                        g.writeEndArray();
+                    }
+                }
+                if (top.tagged) {
+                    g.writeEndObject();
+                }
+                stack.remove(stack.size() - 1);
+            }
+        }
+    }
+
+    /** A collection or tagged value being written: what is left of it, and how it ends. */
+    private static final class Open {
+        /** The elements (an array's) or the entries (an object's, with {@link #fields}); null for a tagged value. */
+        final Iterator<?> items;
+        final boolean fields;
+        /** Inside {"~#tag": ...}: one more object to end. */
+        final boolean tagged;
+        /** A tagged value's element, written next. */
+        Object pending;
+        boolean hasPending;
+
+        Open(Iterator<?> items, boolean fields, boolean tagged) {
+            this.items = items;
+            this.fields = fields;
+            this.tagged = tagged;
+        }
+    }
+
+    /** Writes {@code v} if it is atomic and returns null; otherwise writes its start and returns what writes the rest. */
+    private static Open open(Object v, JsonGenerator g) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String s) {
@@ -127,19 +203,46 @@ public final class JsonConvention {
         } else if (v instanceof Character c) {
             g.writeString("~c" + c);
         } else if (v instanceof Map<?, ?> m) {
-            writeMap(m, g);
+            for (Object k : m.keySet()) {
+                if (!(k instanceof String || k instanceof Keyword || k instanceof Symbol)) {
+                    // {"~#map": [[k, v], ...]}
+                    Iterator<? extends Map.Entry<?, ?>> entries = m.entrySet().iterator();
+                    Iterator<Object> pairs = new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return entries.hasNext();
+                        }
+
+                        @Override
+                        public Object next() {
+                            Map.Entry<?, ?> e = entries.next();
+                            return java.util.Arrays.asList(e.getKey(), e.getValue());
+                        }
+                    };
+                    startTagged(MAP, g);
+                    g.writeStartArray();
+                    return new Open(pairs, false, true);
+                }
+            }
+            g.writeStartObject();
+            return new Open(m.entrySet().iterator(), true, false);
         } else if (v instanceof EdnList l) {
-            writeTagged(LIST, new ArrayList<>(l), g);
+            startTagged(LIST, g);
+            g.writeStartArray();
+            return new Open(l.iterator(), false, true);
         } else if (v instanceof Set<?> s) {
-            writeTagged(SET, new ArrayList<>(s), g);
+            startTagged(SET, g);
+            g.writeStartArray();
+            return new Open(s.iterator(), false, true);
         } else if (v instanceof Collection<?> c) {
             g.writeStartArray();
-            for (Object x : c) {
-                write(x, g);
-            }
-            g.writeEndArray();
+            return new Open(c.iterator(), false, false);
         } else if (v instanceof Tagged t) {
-            writeTagged(t.tag().text(), t.value(), g);
+            startTagged(t.tag().text(), g);
+            Open o = new Open(null, false, true);
+            o.pending = t.value();
+            o.hasPending = true;
+            return o;
         } else {
             // #inst, #uuid, #uri, #bytes, #float: the tag and element of the EDN printer's form
             String printed = EdnPrinter.print(v);
@@ -147,42 +250,18 @@ public final class JsonConvention {
             if (!printed.startsWith("#") || space < 0) {
                 throw new IllegalArgumentException("cannot write a " + v.getClass().getName() + " as JSON");
             }
-            writeTagged(printed.substring(1, space), EdnReader.read(printed.substring(space + 1), untagged()), g);
+            startTagged(printed.substring(1, space), g);
+            Open o = new Open(null, false, true);
+            o.pending = EdnReader.read(printed.substring(space + 1), untagged());
+            o.hasPending = true;
+            return o;
         }
+        return null;
     }
 
-    private static void writeMap(Map<?, ?> m, JsonGenerator g) throws IOException {
-        boolean simpleKeys = true;
-        for (Object k : m.keySet()) {
-            if (!(k instanceof String || k instanceof Keyword || k instanceof Symbol)) {
-                simpleKeys = false;
-                break;
-            }
-        }
-        if (!simpleKeys) {
-            List<Object> entries = new ArrayList<>(m.size());
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                entries.add(java.util.Arrays.asList(e.getKey(), e.getValue()));
-            }
-            writeTagged(MAP, entries, g);
-            return;
-        }
-        g.writeStartObject();
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            Object k = e.getKey();
-            g.writeFieldName(k instanceof Keyword kw ? "~:" + kw.text()
-                    : k instanceof Symbol s ? "~$" + s.text()
-                    : ((String) k).startsWith("~") ? "~" + k : (String) k);
-            write(e.getValue(), g);
-        }
-        g.writeEndObject();
-    }
-
-    private static void writeTagged(String tag, Object value, JsonGenerator g) throws IOException {
+    private static void startTagged(String tag, JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeFieldName("~#" + tag);
-        write(value, g);
-        g.writeEndObject();
     }
 
     /** Options that read every tag as {@link Tagged}: here only its element is wanted. */
@@ -196,62 +275,108 @@ public final class JsonConvention {
 
     // ------------------------------------------------------------------ reading
 
+    /**
+     * The value that starts at the parser's current token, read with a stack of the open
+     * arrays and objects instead of recursion, so that the deepest JSON the limits allow reads
+     * on any thread's stack.
+     */
     private static Object read(JsonParser p) throws IOException {
+        ArrayList<Building> stack = new ArrayList<>();
         JsonToken t = p.currentToken();
-        switch (t) {
-            case VALUE_NULL:
-                return null;
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_STRING:
-                return string(p.getText());
-            case VALUE_NUMBER_INT:
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    throw incorrect("The integer " + p.getText() + " does not fit in a long; write big integers as \"~n" + p.getText() + "\"",
-                            p.getText());
-                }
-                return p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case START_ARRAY: {
-                List<Object> out = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    out.add(read(p));
-                }
-                return Collections.unmodifiableList(out);
+        for (;;) {
+            Object value;
+            switch (t) {
+                case START_ARRAY:
+                    stack.add(new Building(false));
+                    t = p.nextToken();
+                    continue;
+                case START_OBJECT:
+                    stack.add(new Building(true));
+                    t = p.nextToken();
+                    continue;
+                case FIELD_NAME:
+                    stack.get(stack.size() - 1).name = p.currentName();
+                    t = p.nextToken();
+                    continue;
+                case END_ARRAY:
+                    value = Collections.unmodifiableList(stack.remove(stack.size() - 1).items);
+                    break;
+                case END_OBJECT:
+                    value = stack.remove(stack.size() - 1).object();
+                    break;
+                case VALUE_NULL:
+                    value = null;
+                    break;
+                case VALUE_TRUE:
+                    value = Boolean.TRUE;
+                    break;
+                case VALUE_FALSE:
+                    value = Boolean.FALSE;
+                    break;
+                case VALUE_STRING:
+                    value = string(p.getText());
+                    break;
+                case VALUE_NUMBER_INT:
+                    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        throw incorrect("The integer " + p.getText() + " does not fit in a long; write big integers as \"~n"
+                                + p.getText() + "\"", p.getText());
+                    }
+                    value = p.getLongValue();
+                    break;
+                case VALUE_NUMBER_FLOAT:
+                    value = p.getDoubleValue();
+                    break;
+                default:
+                    throw incorrect("Unexpected JSON token " + t, null);
             }
-            case START_OBJECT:
-                return object(p);
-            default:
-                throw incorrect("Unexpected JSON token " + t, null);
+            if (stack.isEmpty()) {
+                return value;
+            }
+            stack.get(stack.size() - 1).add(value);
+            t = p.nextToken();
         }
     }
 
-    private static Object object(JsonParser p) throws IOException {
-        Map<Object, Object> out = new LinkedHashMap<>();
-        String onlyTag = null;
-        int n = 0;
-        while (p.nextToken() != JsonToken.END_OBJECT) {
-            String name = p.currentName();
-            p.nextToken();
-            Object value = read(p);
+    /** An array or object being read. */
+    private static final class Building {
+        final boolean object;
+        final List<Object> items;
+        final Map<Object, Object> fields;
+        /** The name of the object's field whose value comes next. */
+        String name;
+        String onlyTag;
+        int n;
+
+        Building(boolean object) {
+            this.object = object;
+            this.items = object ? null : new ArrayList<>();
+            this.fields = object ? new LinkedHashMap<>() : null;
+        }
+
+        void add(Object value) {
+            if (!object) {
+                items.add(value);
+                return;
+            }
             n++;
             if (n == 1 && name.startsWith("~#")) {
                 onlyTag = name.substring(2);
             }
-            out.put(string(name), value);
+            fields.put(string(name), value);
         }
-        if (n == 1 && onlyTag != null) {
-            return tagged(onlyTag, out.values().iterator().next());
-        }
-        for (Object k : out.keySet()) {
-            if (k instanceof String s && s.startsWith("~#")) {
-                throw incorrect("A tag key (" + s + ") must be the only key of its object", s);
+
+        /** A tagged value for an object with one key "~#tag", else a map. */
+        Object object() {
+            if (n == 1 && onlyTag != null) {
+                return tagged(onlyTag, fields.values().iterator().next());
             }
+            for (Object k : fields.keySet()) {
+                if (k instanceof String s && s.startsWith("~#")) {
+                    throw incorrect("A tag key (" + s + ") must be the only key of its object", s);
+                }
+            }
+            return Collections.unmodifiableMap(fields);
         }
-        return Collections.unmodifiableMap(out);
     }
 
     private static Object tagged(String tag, Object value) {
@@ -276,6 +401,10 @@ public final class JsonConvention {
                     sym = Symbol.of(tag);
                 } catch (RuntimeException e) {
                     throw incorrect("Not a tag: " + tag, tag);
+                }
+                // a tag EDN has too: a symbol that starts with a letter (not {"~#_x": 1}, {"~#nil": 1})
+                if (EdnPrinter.whyNotPrintable(new Tagged(sym, null)) != null) {
+                    throw incorrect("Not a tag: " + tag + " (a tag is a symbol that starts with a letter)", tag);
                 }
                 Function<Object, Object> reader = EdnReader.Options.defaults().tagReader(sym);
                 if (reader == null) {
@@ -310,14 +439,13 @@ public final class JsonConvention {
         if ((s.charAt(1) == 'n' || s.charAt(1) == 'm') && rest.length() > EdnReader.MAX_BIG_NUMBER_LENGTH) {
             throw incorrect("A big number is limited to " + EdnReader.MAX_BIG_NUMBER_LENGTH + " chars", null);
         }
+        if (s.charAt(1) == ':' || s.charAt(1) == '$') {
+            return name(s, rest);
+        }
         try {
             switch (s.charAt(1)) {
                 case '~':
                     return s.substring(1);
-                case ':':
-                    return Keyword.of(rest);
-                case '$':
-                    return Symbol.of(rest);
                 case 'n':
                     return new BigInteger(rest);
                 case 'm':
@@ -338,6 +466,21 @@ public final class JsonConvention {
             throw incorrect("Bad JSON-encoded value \"" + s + "\": " + e.getMessage(), s);
         }
         throw incorrect("Unknown JSON encoding \"" + s + "\" (strings starting with ~ carry a kind; write \"~~\" for a literal ~)", s);
+    }
+
+    /**
+     * The keyword ({@code "~:..."}) or symbol ({@code "~$..."}) of {@code s}: one that EDN has
+     * too (not {@code "~:a b"}, {@code "~::a"}, {@code "~:1"}, {@code "~$nil"}), so that every
+     * value read can be answered in EDN.
+     */
+    private static Object name(String s, String rest) {
+        boolean keyword = s.charAt(1) == ':';
+        Object name = keyword && rest.startsWith(":") ? null : keyword ? Keyword.of(rest) : Symbol.of(rest);
+        String problem = name == null ? "auto-resolved keywords (::) are not EDN" : EdnPrinter.whyNotPrintable(name);
+        if (problem != null) {
+            throw incorrect("Bad JSON-encoded " + (keyword ? "keyword" : "symbol") + " \"" + s + "\": " + problem, s);
+        }
+        return name;
     }
 
     private static ChrononException incorrect(String message, Object form) {
