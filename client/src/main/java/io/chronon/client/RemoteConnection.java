@@ -146,29 +146,53 @@ final class RemoteConnection extends ConnectionBase {
 
     @Override
     public List<LogEntry> txRange(Long fromT, Long toT) {
-        List<Object[]> params = new ArrayList<>();
-        if (fromT != null) {
-            params.add(new Object[] {"from-t", fromT});
-        }
-        if (toT != null) {
-            params.add(new Object[] {"to-t", toT});
-        }
         if (knownT() > 0) {
             // the log is the latest one, not cut at a basis: make sure it holds this connection's writes
             join(syncAt(knownT()));
         }
-        Object answer = http.call("GET", HttpEdn.dbPath(name(), "/log") + HttpEdn.query(params), null);
-        Object items = answer;
-        if (answer instanceof Map<?, ?>) {
-            saw(Wire.basisT(answer));
-            items = Wire.result(answer);
-        }
+        // in pages of transactions: a server answers at most chronon.read.max-result-rows datoms per
+        // read, so a page it refuses as too large is asked again smaller (down to one transaction,
+        // which it always gives whole)
         List<LogEntry> out = new ArrayList<>();
-        for (Object item : (List<?>) items) {
-            out.add(Wire.logEntry(item));
+        Long from = fromT;
+        int page = LOG_PAGE;
+        while (true) {
+            List<Object[]> pageParams = new ArrayList<>();
+            if (from != null) {
+                pageParams.add(new Object[] {"from-t", from});
+            }
+            if (toT != null) {
+                pageParams.add(new Object[] {"to-t", toT});
+            }
+            pageParams.add(new Object[] {"limit", (long) page});
+            Object answer;
+            try {
+                answer = http.call("GET", HttpEdn.dbPath(name(), "/log") + HttpEdn.query(pageParams), null);
+            } catch (ChrononException e) {
+                if (page > 1 && e.code() != null && e.code().text().equals("chronon.error/result-too-large")) {
+                    page = Math.max(1, page / 4);
+                    continue;
+                }
+                throw e;
+            }
+            Object items = answer;
+            if (answer instanceof Map<?, ?>) {
+                saw(Wire.basisT(answer));
+                items = Wire.result(answer);
+            }
+            List<?> list = (List<?>) items;
+            for (Object item : list) {
+                out.add(Wire.logEntry(item));
+            }
+            if (list.size() < page) {
+                return List.copyOf(out);
+            }
+            from = out.get(out.size() - 1).t() + 1;
         }
-        return List.copyOf(out);
     }
+
+    /** Transactions per log request (fewer when a page of that many is too large for the server). */
+    static final int LOG_PAGE = 1_000;
 
     @Override
     protected TxReportStream.Source reportSource() {

@@ -178,7 +178,29 @@ final class RemoteDb implements Db {
         for (Object c : components) {
             params.add(new Object[] {"c", c});
         }
-        return Wire.datoms(get("datoms", params));
+        return pagedDatoms("datoms", params);
+    }
+
+    /**
+     * Datoms per request: a server answers at most {@code chronon.read.max-result-rows} rows
+     * per read (at least 10,000), so longer reads are made in pages of this many, all at this
+     * value's basis.
+     */
+    static final int PAGE_ROWS = 10_000;
+
+    /** Every datom a datoms or index-range read gives, read in pages of {@link #PAGE_ROWS}. */
+    private List<Datom> pagedDatoms(String op, List<Object[]> params) {
+        List<Datom> all = new ArrayList<>();
+        for (long offset = 0; ; offset += PAGE_ROWS) {
+            List<Object[]> page = new ArrayList<>(params);
+            page.add(new Object[] {"limit", (long) PAGE_ROWS});
+            page.add(new Object[] {"offset", offset});
+            List<Datom> rows = Wire.datoms(get(op, page));
+            all.addAll(rows);
+            if (rows.size() < PAGE_ROWS) {
+                return all;
+            }
+        }
     }
 
     @Override
@@ -191,7 +213,7 @@ final class RemoteDb implements Db {
         if (end != null) {
             params.add(new Object[] {"end", end});
         }
-        return Wire.datoms(get("index-range", params));
+        return pagedDatoms("index-range", params);
     }
 
     @Override

@@ -60,11 +60,23 @@ public final class EdnPrinter {
      * @throws IllegalArgumentException if {@code value} (or a part of it) cannot be EDN
      */
     public static StringBuilder print(Object value, StringBuilder out) {
+        return print(value, out, Long.MAX_VALUE);
+    }
+
+    /**
+     * Appends the EDN text of {@code value} to {@code out}, as {@link #print(Object, StringBuilder)},
+     * but stops with a {@link TooLongException} once {@code out} is longer than {@code maxLength}
+     * (checked after each value: a long string may pass it by its length).
+     */
+    public static StringBuilder print(Object value, StringBuilder out, long maxLength) {
         // An explicit stack of open collections instead of recursion: any depth the reader
         // allows prints on any thread's stack.
         ArrayList<Frame> stack = null;
         Object v = value;
         for (;;) {
+            if (out.length() > maxLength) {
+                throw new TooLongException("the printed text is longer than " + maxLength + " characters");
+            }
             Frame opened = open(v, out);
             if (opened != null) {
                 if (stack == null) {
@@ -112,6 +124,13 @@ public final class EdnPrinter {
                 }
                 stack.remove(stack.size() - 1);
             }
+        }
+    }
+
+    /** The text would be longer than the most asked for. */
+    public static final class TooLongException extends IllegalArgumentException {
+        TooLongException(String message) {
+            super(message);
         }
     }
 

@@ -47,15 +47,27 @@ public final class EdnReader {
     public static final class Options {
         /** The default limit of nesting, see {@link #maxDepth()}. */
         public static final int DEFAULT_MAX_DEPTH = 2000;
+        /**
+         * The default limit of values in one form, see {@link #maxValues()}: the JVM system
+         * property {@code chronon.edn.max-values}, by default the maximum heap / 2048 (at least
+         * 10,000; 131,072 on a 256 MB heap, a million on 2 GB). A value read costs up to some
+         * hundreds of bytes (a keyword not seen before: its object, its strings, its entry in the
+         * intern table), so a 16 MB body of distinct keywords took 400 MB to read and ran a 256 MB
+         * node out of memory (issue 16); one form now takes at most about a sixth of the heap.
+         */
+        public static final long DEFAULT_MAX_VALUES = Long.getLong("chronon.edn.max-values",
+                Math.max(10_000, Runtime.getRuntime().maxMemory() / 2048));
 
-        private static final Options DEFAULTS = new Options(DefaultTags.ALL, DEFAULT_MAX_DEPTH);
+        private static final Options DEFAULTS = new Options(DefaultTags.ALL, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES);
 
         private final Map<Symbol, Function<Object, Object>> tags;
         private final int maxDepth;
+        private final long maxValues;
 
-        private Options(Map<Symbol, Function<Object, Object>> tags, int maxDepth) {
+        private Options(Map<Symbol, Function<Object, Object>> tags, int maxDepth, long maxValues) {
             this.tags = tags;
             this.maxDepth = maxDepth;
+            this.maxValues = maxValues;
         }
 
         /**
@@ -83,7 +95,7 @@ public final class EdnReader {
             } else {
                 copy.put(tag, reader);
             }
-            return new Options(Map.copyOf(copy), maxDepth);
+            return new Options(Map.copyOf(copy), maxDepth, maxValues);
         }
 
         /**
@@ -96,12 +108,29 @@ public final class EdnReader {
             if (maxDepth < 1) {
                 throw new IllegalArgumentException("maxDepth must be at least 1, not " + maxDepth);
             }
-            return new Options(tags, maxDepth);
+            return new Options(tags, maxDepth, maxValues);
         }
 
         /** How many collections, tags and discards may be open at once. */
         public int maxDepth() {
             return maxDepth;
+        }
+
+        /**
+         * These options with a limit of {@code maxValues} (at least 1) values in one form:
+         * scalars, collections (each counts once, besides its elements) and tagged values; a
+         * form with more fails with an {@link EdnParseException}.
+         */
+        public Options withMaxValues(long maxValues) {
+            if (maxValues < 1) {
+                throw new IllegalArgumentException("maxValues must be at least 1, not " + maxValues);
+            }
+            return new Options(tags, maxDepth, maxValues);
+        }
+
+        /** How many values one form may hold. */
+        public long maxValues() {
+            return maxValues;
         }
 
         /** The reader of {@code #tag}, or null when the tag is read as {@link Tagged}. */
@@ -159,6 +188,8 @@ public final class EdnReader {
     private Frame[] stack = new Frame[8];
     private int depth;
     private int discards;
+    /** Values read in the current form. */
+    private long values;
 
     /**
      * A reader of the EDN forms in {@code in}, read on demand with {@link #next(Object)}.
@@ -241,6 +272,7 @@ public final class EdnReader {
     public Object next(Object eofValue) {
         depth = 0;
         discards = 0;
+        values = 0;
         mark = -1;
         try {
             return readForm(eofValue);
@@ -303,6 +335,10 @@ public final class EdnReader {
                     }
                 }
                 default -> value = readAtom(l, col);
+            }
+            if (++values > options.maxValues) {
+                throw new EdnParseException("the form holds more than " + options.maxValues + " values, the most one form may hold"
+                        + " (chronon.edn.max-values)", l, col, null);
             }
             // Hand the value to the innermost open frame; tags apply and pass it on outwards.
             for (;;) {

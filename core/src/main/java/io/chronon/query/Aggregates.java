@@ -99,7 +99,7 @@ final class Aggregates {
         if (o instanceof Number n) {
             return n;
         }
-        throw new ClassCastException(Builtins.typeName(o) + " cannot be cast to java.lang.Number");
+        throw new ClassCastException(Builtins.typeName(o) + " cannot be cast to a number");
     }
 
     private static Number sum(List<Object> values) {

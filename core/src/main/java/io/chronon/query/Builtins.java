@@ -70,6 +70,54 @@ final class Builtins {
     /** The most numbers {@code range} gives in a query. */
     static final long MAX_RANGE = 1_000_000;
 
+    /**
+     * The most values a function's result may hold: elements of a collection, entries of a map,
+     * characters of a string: a sixteenth of a relation's limit ({@link Relation#maxCells}, so
+     * by default the maximum heap / 1024: 262,144 on a 256 MB heap), since its values are objects
+     * of their own, not references. A few calls that each double a string or a vector
+     * ({@code (str ?s ?s)}, {@code (into ?v ?v)}), a join or a print of a long range, filled a
+     * 256 MB heap inside the query's timeout (issue 16); they are refused before they build it.
+     */
+    static long maxValueSize() {
+        return Math.max(10_000, Relation.maxCells() / 16);
+    }
+
+    /** {@code result}, unless it holds more than {@link #maxValueSize} values. */
+    static Object checkSize(Object result, Object form) {
+        long size = result instanceof CharSequence s ? s.length() : result instanceof Collection<?> c ? c.size()
+                : result instanceof Map<?, ?> m ? m.size() : 0;
+        if (size > maxValueSize()) {
+            throw tooLarge(QueryParser.show(form));
+        }
+        return result;
+    }
+
+    /** Appends {@code s} to the string that function {@code fn} builds, unless that would make it longer than {@link #maxValueSize}. */
+    private static void append(StringBuilder sb, String s, String fn) {
+        if ((long) sb.length() + s.length() > maxValueSize()) {
+            throw tooLarge(fn);
+        }
+        sb.append(s);
+    }
+
+    /** Appends the EDN text of {@code v} to the string that function {@code fn} builds, stopping past {@link #maxValueSize}. */
+    private static void printBounded(Object v, StringBuilder sb, String fn) {
+        try {
+            io.chronon.edn.EdnPrinter.print(v, sb, maxValueSize());
+        } catch (io.chronon.edn.EdnPrinter.TooLongException e) {
+            throw tooLarge(fn);
+        }
+        if (sb.length() > maxValueSize()) {
+            throw tooLarge(fn);
+        }
+    }
+
+    private static ChrononException tooLarge(String call) {
+        return new ChrononException(io.chronon.ErrorCategory.INCORRECT, Keyword.of("chronon.error/value-too-large"),
+                "The result of " + call + " would hold more than " + String.format(Locale.ROOT, "%,d", maxValueSize())
+                        + " values or characters, the most a function may give (chronon.query.max-relation-cells / 16)", null);
+    }
+
     /** The function named {@code name}, or null if queries may not call it. */
     static Fn lookup(Symbol name) {
         Fn f = FNS.get(name);
@@ -199,7 +247,7 @@ final class Builtins {
         def("str", 0, -1, (a, e) -> {
             StringBuilder sb = new StringBuilder();
             for (Object x : a) {
-                sb.append(str(x));
+                append(sb, str(x), "str");
             }
             return sb.toString();
         });
@@ -222,6 +270,9 @@ final class Builtins {
             Matcher m = pattern(a[0]).matcher(watched(string(a[1]), e));
             List<Object> out = new ArrayList<>();
             while (m.find()) {
+                if (out.size() >= maxValueSize()) {
+                    throw tooLarge("re-seq");
+                }
                 out.add(groups(m));
             }
             return out.isEmpty() ? null : EdnList.from(out);
@@ -234,9 +285,21 @@ final class Builtins {
         def("clojure.string/upper-case", 1, 1, (a, e) -> str(a[0]).toUpperCase(Locale.ROOT));
         def("clojure.string/trim", 1, 1, (a, e) -> string(a[0]).strip());
         def("clojure.string/split", 2, 3, (a, e) -> {
-            String[] parts = a.length == 3 ? pattern(a[1]).split(watched(string(a[0]), e), (int) integer(a[2]))
-                    : pattern(a[1]).split(watched(string(a[0]), e));
-            return List.of((Object[]) parts);
+            // at most one part more than a result may hold: past that the split stops (and is refused)
+            int most = (int) Math.min(Integer.MAX_VALUE, maxValueSize() + 1);
+            int limit = a.length == 3 ? (int) integer(a[2]) : 0;
+            String[] parts = pattern(a[1]).split(watched(string(a[0]), e), limit > 0 && limit < most ? limit : most);
+            if (parts.length > maxValueSize()) {
+                throw tooLarge("clojure.string/split");
+            }
+            int n = parts.length;
+            if (limit == 0) {
+                // as without a limit: no trailing empty strings
+                while (n > 0 && parts[n - 1].isEmpty()) {
+                    n--;
+                }
+            }
+            return List.of((Object[]) java.util.Arrays.copyOf(parts, n));
         });
         def("clojure.string/join", 1, 2, (a, e) -> {
             String sep = a.length == 2 ? str(a[0]) : "";
@@ -245,9 +308,9 @@ final class Builtins {
             boolean first = true;
             for (Object x : seq(coll)) {
                 if (!first) {
-                    sb.append(sep);
+                    append(sb, sep, "clojure.string/join");
                 }
-                sb.append(str(x));
+                append(sb, str(x), "clojure.string/join");
                 first = false;
             }
             return sb.toString();
@@ -400,6 +463,9 @@ final class Builtins {
                 return a[0];
             }
             Object coll = a[0];
+            if ((coll == null ? 0 : count(coll)) + (long) from.size() > maxValueSize()) {
+                throw tooLarge("into");
+            }
             if (coll == null || coll instanceof EdnList) {
                 // a list takes each at its front, as conj does: reversed
                 List<Object> out = new ArrayList<>(from.size() + (coll == null ? 0 : ((EdnList) coll).size()));
@@ -447,6 +513,9 @@ final class Builtins {
                 if (out.size() >= MAX_RANGE) {
                     throw new IllegalArgumentException("range gives more than " + MAX_RANGE + " numbers; at most that many in a query");
                 }
+                if (out.size() >= maxValueSize()) {
+                    throw tooLarge("range");
+                }
                 out.add(x);
             }
             if (dir == 0 && Values.compareNumbers(start, end) != 0) {
@@ -457,14 +526,19 @@ final class Builtins {
         def("pr-str", 0, -1, (a, e) -> {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < a.length; i++) {
-                sb.append(i == 0 ? "" : " ").append(io.chronon.edn.EdnPrinter.print(a[i]));
+                printBounded(a[i], sb.append(i == 0 ? "" : " "), "pr-str");
             }
             return sb.toString();
         });
         def("print-str", 0, -1, (a, e) -> {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < a.length; i++) {
-                sb.append(i == 0 ? "" : " ").append(a[i] instanceof String str ? str : io.chronon.edn.EdnPrinter.print(a[i]));
+                sb.append(i == 0 ? "" : " ");
+                if (a[i] instanceof String str) {
+                    append(sb, str, "print-str");
+                } else {
+                    printBounded(a[i], sb, "print-str");
+                }
             }
             return sb.toString();
         });
@@ -642,8 +716,69 @@ final class Builtins {
         throw new ClassCastException(typeName(o) + " cannot be cast to a string");
     }
 
+    /** What a value is, in a client's words (error messages never name Java classes). */
     static String typeName(Object o) {
-        return o == null ? "nil" : o.getClass().getName();
+        if (o == null) {
+            return "nil";
+        }
+        if (o instanceof String) {
+            return "a string";
+        }
+        if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
+            return "a long";
+        }
+        if (o instanceof BigInteger) {
+            return "a big integer";
+        }
+        if (o instanceof BigDecimal) {
+            return "a big decimal";
+        }
+        if (o instanceof Double || o instanceof Float) {
+            return "a floating-point number";
+        }
+        if (o instanceof Boolean) {
+            return "a boolean";
+        }
+        if (o instanceof Character) {
+            return "a character";
+        }
+        if (o instanceof Keyword) {
+            return "a keyword";
+        }
+        if (o instanceof Symbol) {
+            return "a symbol";
+        }
+        if (o instanceof java.util.Date) {
+            return "an instant";
+        }
+        if (o instanceof java.util.UUID) {
+            return "a uuid";
+        }
+        if (o instanceof java.net.URI) {
+            return "a uri";
+        }
+        if (o instanceof byte[]) {
+            return "bytes";
+        }
+        if (o instanceof Pattern) {
+            return "a regular expression";
+        }
+        if (o instanceof DbValue) {
+            return "a database";
+        }
+        if (o instanceof EdnList) {
+            return "a list";
+        }
+        if (o instanceof List<?>) {
+            return "a vector";
+        }
+        if (o instanceof java.util.Set<?>) {
+            return "a set";
+        }
+        if (o instanceof Map<?, ?>) {
+            return "a map";
+        }
+        return o instanceof java.util.Collection<?> ? "a collection" : "a value of another kind";
     }
 
     /** Clojure's {@code str} of one value. */

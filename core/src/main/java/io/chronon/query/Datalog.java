@@ -71,13 +71,20 @@ public final class Datalog {
         if (options == null) {
             options = QueryOptions.DEFAULTS;
         }
-        Query q = QueryCache.query(query);
-        Context ctx = new Context(options.timeoutMillis(), false);
-        Relation rel = execute(q, inputs, ctx);
-        Object answer = Results.shape(q, rel, ctx, options.limit() >= 0 ? options.limit() : q.limit(),
-                options.offset() > 0 ? options.offset() : q.offset());
-        requireData(answer, q);
-        return answer;
+        try {
+            Query q = QueryCache.query(query);
+            Context ctx = new Context(options.timeoutMillis(), false);
+            Relation rel = execute(q, inputs, ctx);
+            Object answer = Results.shape(q, rel, ctx, options.limit() >= 0 ? options.limit() : q.limit(),
+                    options.offset() > 0 ? options.offset() : q.offset());
+            requireData(answer, q);
+            return answer;
+        } catch (StackOverflowError e) {
+            // a client's query: rules that call rules hundreds deep, a query that calls itself with q;
+            // the stack has unwound and the query built nothing shared, so it is simply refused
+            throw new ChrononException(ErrorCategory.INCORRECT, Keyword.of("chronon.error/query-too-deep"),
+                    "The query nests too deeply to run (rules calling rules, or q calling q, hundreds deep)", null);
+        }
     }
 
     /**

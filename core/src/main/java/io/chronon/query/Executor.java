@@ -366,15 +366,30 @@ final class Executor {
 
     private Object call(Builtins.Fn fn, Object[] argv, Object form) {
         try {
-            return fn.impl().apply(argv, ctx);
+            return Builtins.checkSize(fn.impl().apply(argv, ctx), form);
         } catch (ChrononException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new ChrononException(io.chronon.ErrorCategory.INCORRECT,
                     io.chronon.edn.Keyword.of("db.error/function-failed"), "Function call "
                     + QueryParser.show(form) + " failed on " + QueryParser.show(java.util.Arrays.asList(argv)) + ": "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), form, e);
+                    + reason(e), form, e);
         }
+    }
+
+    /** Why a function failed, for the client: never a Java class name (the JDK's messages name some). */
+    static String reason(RuntimeException e) {
+        String m = e.getMessage();
+        if (e instanceof NullPointerException) {
+            return "an argument is nil";
+        }
+        if (e instanceof ClassCastException && (m == null || m.startsWith("class "))) {
+            return "an argument is of the wrong type";
+        }
+        if (m == null || m.isBlank()) {
+            return e instanceof ArithmeticException ? "arithmetic error" : "the function failed";
+        }
+        return m;
     }
 
     private Relation filter(Predicate p, Relation rel, Scope scope) {

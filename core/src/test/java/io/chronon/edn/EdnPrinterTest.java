@@ -227,4 +227,13 @@ class EdnPrinterTest {
         }
         assertArrayEquals(b, (byte[]) EdnReader.read(print(b)));
     }
+
+    @Test
+    void printingStopsPastAMaximumLength() {
+        StringBuilder out = new StringBuilder();
+        List<Long> many = java.util.stream.LongStream.range(0, 100_000).boxed().toList();
+        assertThrows(EdnPrinter.TooLongException.class, () -> EdnPrinter.print(many, out, 1_000));
+        assertTrue(out.length() < 1_100, "stopped soon after the limit: " + out.length());
+        assertEquals("[1 2 3]", EdnPrinter.print(List.of(1L, 2L, 3L), new StringBuilder(), 7).toString());
+    }
 }

@@ -337,4 +337,23 @@ class EdnReaderTest {
             assertEquals(expected, r.next(null));
         }
     }
+
+    /**
+     * One form holds at most Options.maxValues values (by default the maximum heap / 2048): a
+     * value read costs up to some hundreds of bytes, and a 16 MB body of distinct keywords ran a
+     * 256 MB node out of memory (issue 16).
+     */
+    @Test
+    void aFormWithMoreValuesThanTheLimitIsRefused() {
+        EdnReader.Options ten = EdnReader.Options.defaults().withMaxValues(10);
+        // the vector and its nine elements
+        assertEquals(9, ((List<?>) EdnReader.read("[1 2 3 4 5 6 7 8 9]", ten)).size());
+        EdnParseException e = assertThrows(EdnParseException.class, () -> EdnReader.read("[1 2 3 4 5 6 7 8 9 10]", ten));
+        assertTrue(e.getMessage().contains("more than 10 values"), e.getMessage());
+        assertThrows(EdnParseException.class, () -> EdnReader.read("{:a [1 2] :b #{3 4} :c #inst \"2024-01-01T00:00:00Z\"}", ten));
+        // counted per form
+        assertEquals(2, EdnReader.readAll("[1 2 3 4 5 6 7 8 9] [1 2 3 4 5 6 7 8 9]", ten).size());
+        assertEquals(Math.max(10_000, Runtime.getRuntime().maxMemory() / 2048), EdnReader.Options.defaults().maxValues());
+        assertThrows(IllegalArgumentException.class, () -> EdnReader.Options.defaults().withMaxValues(0));
+    }
 }

@@ -565,6 +565,116 @@ class DatalogTest {
                 Arguments.of("[(* ?x ?x) ?r]", wide), Arguments.of("[(* ?x ?x) ?r]", new java.math.BigDecimal(wide)));
     }
 
+    /** Runs {@code body} on a thread with a small stack (so that deep recursion overflows it quickly) and returns what it threw. */
+    static Throwable onSmallStack(Runnable body) throws InterruptedException {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join(60_000);
+        return thrown.get();
+    }
+
+    /**
+     * A query that recurses deeper than its thread's stack (q calling itself; rules calling rules
+     * thousands deep) is refused with :chronon.error/query-too-deep (issue 16: the
+     * StackOverflowError reached the read's caller as an internal error, a 500 over HTTP).
+     */
+    @Test
+    void aQueryDeeperThanTheStackIsRefused() throws Exception {
+        String self = "[:find ?x . :in $ ?q :where [(q ?q $ ?q) ?x]]";
+        Throwable e = onSmallStack(() -> Datalog.q(self, db, self));
+        assertInstanceOf(ChrononException.class, e, String.valueOf(e));
+        assertEquals(Keyword.of("chronon.error/query-too-deep"), ((ChrononException) e).code());
+        assertEquals(ErrorCategory.INCORRECT, ((ChrononException) e).category());
+        StringBuilder rules = new StringBuilder("[[(r0 ?e) [?e :name]]");
+        for (int i = 1; i <= 5_000; i++) {
+            rules.append(" [(r").append(i).append(" ?e) (r").append(i - 1).append(" ?e)]");
+        }
+        Object parsed = EdnReader.read(rules.append(']').toString());
+        Throwable deep = onSmallStack(() -> Datalog.q("[:find ?e :in $ % :where (r5000 ?e)]", db, parsed));
+        assertInstanceOf(ChrononException.class, deep, String.valueOf(deep));
+        assertEquals(Keyword.of("chronon.error/query-too-deep"), ((ChrononException) deep).code());
+        // the same thread answers the next query
+        assertEquals(null, onSmallStack(() -> Datalog.q("[:find ?e :where [?e :name \"Ann\"]]", db)));
+    }
+
+    /**
+     * A function that fails says why in words, never with a Java class name (issue 16: a client
+     * read "ClassCastException: io.chronon.db.DbValue cannot be cast to a string").
+     */
+    @ParameterizedTest
+    @MethodSource("failingCalls")
+    void aFailingFunctionNamesNoJavaClass(String query, Object input) {
+        ChrononException e = rejects("db.error/function-failed", query, db, input);
+        String m = e.getMessage();
+        assertTrue(!m.contains("Exception") && !m.contains("java.") && !m.contains("io.chronon"), m);
+    }
+
+    static Stream<Arguments> failingCalls() {
+        return Stream.of(Arguments.of("[:find ?y :in $ ?x :where [(subs ?x 5 1) ?y]]", "abc"),
+                Arguments.of("[:find ?p :in $ ?x :where [(re-pattern ?x) ?p]]", "("),
+                Arguments.of("[:find ?y :in $ ?x :where [(count ?x) ?y]]", 5L),
+                Arguments.of("[:find ?y :in $ ?x :where [(+ ?x 1) ?y]]", "a"),
+                Arguments.of("[:find ?y :in $ ?x :where [(name ?x) ?y]]", 5L));
+    }
+
+    /**
+     * Functions that build strings and collections refuse a result past their limit
+     * (chronon.query.max-relation-cells / 16) before they build it: a few calls that each
+     * doubled a string or a vector, or a join or a print of a long range, filled a 256 MB node's
+     * heap inside the query's timeout (issue 16).
+     */
+    @ParameterizedTest
+    @MethodSource("growingCalls")
+    void aFunctionResultPastItsLimitIsRefused(String query, Object input) {
+        long before = Relation.maxCells();
+        Relation.maxCells(160_000);
+        try {
+            assertEquals(10_000, Builtins.maxValueSize());
+            ChrononException e = rejects("chronon.error/value-too-large", query, db, input);
+            assertEquals(ErrorCategory.INCORRECT, e.category());
+        } finally {
+            Relation.maxCells(before);
+        }
+    }
+
+    static Stream<Arguments> growingCalls() {
+        String s6k = "s".repeat(6_000);
+        String s20k = "s".repeat(20_000);
+        return Stream.of(Arguments.of("[:find ?b . :in $ ?a :where [(str ?a ?a) ?b]]", s6k),
+                Arguments.of("[:find ?b . :in $ ?a :where [(str ?a ?a ?a ?a) ?b]]", "s".repeat(3_000)),
+                Arguments.of("[:find (count ?b) . :in $ ?n :where [(range ?n) ?a] [(into ?a ?a) ?b]]", 6_000L),
+                Arguments.of("[:find (count ?j) . :in $ ?n :where [(range ?n) ?a] [(clojure.string/join \"----------\" ?a) ?j]]", 5_000L),
+                Arguments.of("[:find (count ?j) . :in $ ?n :where [(range ?n) ?a] [(pr-str ?a) ?j]]", 5_000L),
+                Arguments.of("[:find (count ?j) . :in $ ?n :where [(range ?n) ?a] [(print-str ?a ?a) ?j]]", 3_000L),
+                Arguments.of("[:find (count ?r) . :in $ ?s :where [(re-pattern \".\") ?p] [(re-seq ?p ?s) ?r]]", s20k),
+                Arguments.of("[:find (count ?r) . :in $ ?s :where [(re-pattern \"\") ?p] [(clojure.string/split ?s ?p) ?r]]", s20k),
+                Arguments.of("[:find (count ?r) . :in $ ?n :where [(range ?n) ?r]]", 20_000L));
+    }
+
+    @Test
+    void functionsWithinTheirLimitAreUnchanged() {
+        long before = Relation.maxCells();
+        Relation.maxCells(160_000);
+        try {
+            assertEquals(8_000L, Datalog.q("[:find ?c . :in ?a :where [(str ?a ?a) ?b] [(count ?b) ?c]]", "s".repeat(4_000)));
+            assertEquals(List.of("a", "b"), Datalog.q("[:find ?r . :in ?s :where [(re-pattern \",\") ?p] [(clojure.string/split ?s ?p) ?r]]",
+                    "a,b,,,"));
+            assertEquals(List.of("a", "b,c"), Datalog.q("[:find ?r . :in ?s :where [(re-pattern \",\") ?p] [(clojure.string/split ?s ?p 2) ?r]]",
+                    "a,b,c"));
+            assertEquals(9_000L, Datalog.q("[:find ?c . :in ?n :where [(range ?n) ?a] [(into ?a ?a) ?b] [(count ?b) ?c]]", 4_500L));
+            assertEquals("(0 1 2)", Datalog.q("[:find ?s . :where [(range 3) ?a] [(pr-str ?a) ?s]]"));
+        } finally {
+            Relation.maxCells(before);
+        }
+    }
+
     @Test
     void exactArithmeticOfOrdinarySizeIsUnchanged() {
         assertEquals(new java.math.BigDecimal("1000000000000000000000.5"),

@@ -76,41 +76,73 @@ final class NetWorkload implements AutoCloseable {
     }
 
     private void client() {
-        List<NetnsCluster.Node> nodes = cluster.nodes();
         while (running) {
             long id = ids.incrementAndGet();
             long submitted = System.nanoTime();
-            NetnsCluster.Node node = nodes.get(ThreadLocalRandom.current().nextInt(nodes.size()));
-            int attempts = 0;
-            String lastError = null;
-            while (true) {
-                attempts++;
-                long sent = System.nanoTime();
-                try {
-                    HttpResponse<String> r = cluster.post(node, "/dbs/" + db + "/transact", body(id), REQUEST_TIMEOUT);
-                    if (r.statusCode() == 200) {
-                        Map<?, ?> m = (Map<?, ?>) EdnReader.read(r.body());
-                        long t = ((Number) m.get(Keyword.of("basis-t"))).longValue();
-                        done.add(new Tx(id, submitted, System.nanoTime(), node.name(), t, attempts,
-                                Boolean.TRUE.equals(m.get(Keyword.of("duplicate"))), lastError));
-                        break;
-                    }
-                    lastError = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
-                } catch (RuntimeException e) {
-                    Throwable c = e.getCause() != null ? e.getCause() : e;
-                    lastError = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + abbreviate(c.getMessage()));
+            Answer a = send(cluster, "/dbs/" + db + "/transact", body(id), submitted, RETRY_FOR, errors);
+            if (a.ok()) {
+                long t = ((Number) a.body().get(Keyword.of("basis-t"))).longValue();
+                done.add(new Tx(id, submitted, a.answered(), a.node(), t, a.attempts(),
+                        Boolean.TRUE.equals(a.body().get(Keyword.of("duplicate"))), a.lastError()));
+            } else {
+                done.add(new Tx(id, submitted, a.answered(), null, -1, a.attempts(), false, a.lastError()));
+            }
+        }
+    }
+
+    /**
+     * The outcome of a request sent with {@link #send}.
+     *
+     * @param body         the answer (status 200), or null if none came in time
+     * @param node         the node that answered, or null
+     * @param answered     the answer's arrival, or the giving up ({@link System#nanoTime()})
+     * @param attempts     how many requests were sent
+     * @param lastError    the last error, or null
+     * @param maybeApplied some attempt failed in a way that leaves its outcome unknown (a timeout, a status 5xx, a
+     *                     reset connection), rather than certainly not applied (a status 4xx, a refused connection)
+     */
+    record Answer(Map<?, ?> body, String node, long answered, int attempts, String lastError, boolean maybeApplied) {
+        boolean ok() {
+            return body != null;
+        }
+    }
+
+    /**
+     * Posts {@code edn} to {@code path} on a random node of {@code cluster} with a
+     * {@link #REQUEST_TIMEOUT} and, after any error (a status other than 200, a timeout, a
+     * refused connection), the same to another node, until a 200 or {@code retryFor} has
+     * passed since {@code submitted}. Counts each failed attempt in {@code errors} by node and kind.
+     */
+    static Answer send(NetnsCluster cluster, String path, String edn, long submitted, Duration retryFor, Map<String, AtomicLong> errors) {
+        List<NetnsCluster.Node> nodes = cluster.nodes();
+        NetnsCluster.Node node = nodes.get(ThreadLocalRandom.current().nextInt(nodes.size()));
+        int attempts = 0;
+        String lastError = null;
+        boolean maybeApplied = false;
+        while (true) {
+            attempts++;
+            long sent = System.nanoTime();
+            try {
+                HttpResponse<String> r = cluster.post(node, path, edn, REQUEST_TIMEOUT);
+                if (r.statusCode() == 200) {
+                    return new Answer((Map<?, ?>) EdnReader.read(r.body()), node.name(), System.nanoTime(), attempts, lastError, maybeApplied);
                 }
-                errors.computeIfAbsent(node.name() + " " + kind(lastError), k -> new AtomicLong()).incrementAndGet();
-                if (System.nanoTime() - submitted > RETRY_FOR.toNanos()) {
-                    done.add(new Tx(id, submitted, System.nanoTime(), null, -1, attempts, false, lastError));
-                    break;
-                }
-                NetnsCluster.Node previous = node;
-                List<NetnsCluster.Node> others = nodes.stream().filter(n -> n != previous).toList();
-                node = others.get(ThreadLocalRandom.current().nextInt(others.size()));
-                if (System.nanoTime() - sent < 100_000_000L) {
-                    sleep(100); // a refused connection: do not spin
-                }
+                lastError = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
+                maybeApplied |= r.statusCode() >= 500;
+            } catch (RuntimeException e) {
+                Throwable c = e.getCause() != null ? e.getCause() : e;
+                lastError = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + abbreviate(c.getMessage()));
+                maybeApplied |= !(c instanceof java.net.ConnectException || c instanceof java.net.http.HttpConnectTimeoutException);
+            }
+            errors.computeIfAbsent(node.name() + " " + kind(lastError), k -> new AtomicLong()).incrementAndGet();
+            if (System.nanoTime() - submitted > retryFor.toNanos()) {
+                return new Answer(null, null, System.nanoTime(), attempts, lastError, maybeApplied);
+            }
+            NetnsCluster.Node previous = node;
+            List<NetnsCluster.Node> others = nodes.stream().filter(n -> n != previous).toList();
+            node = others.get(ThreadLocalRandom.current().nextInt(others.size()));
+            if (System.nanoTime() - sent < 100_000_000L) {
+                sleep(100); // a refused connection: do not spin
             }
         }
     }
@@ -125,7 +157,7 @@ final class NetWorkload implements AutoCloseable {
         return one.length() > 200 ? one.substring(0, 200) + "..." : one;
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -162,6 +194,10 @@ final class NetWorkload implements AutoCloseable {
 
     /** Errors of single attempts, by node and kind, counted. */
     Map<String, Long> errorCounts() {
+        return counted(errors);
+    }
+
+    static Map<String, Long> counted(Map<String, AtomicLong> errors) {
         Map<String, Long> out = new java.util.TreeMap<>();
         errors.forEach((k, v) -> out.put(k, v.get()));
         return out;

@@ -93,9 +93,9 @@ final class NetnsCluster implements AutoCloseable {
 
     /**
      * Cleans up what an earlier run left ({@code target/netns}, namespaces, processes), creates
-     * the topology, starts Cassandra in {@code nf-cas} and three nodes, waits until all three
-     * see each other up, and starts the supervisor (which starts a node that exited again after
-     * {@code restartDelay}).
+     * the topology, starts Cassandra in {@code nf-cas} and three nodes, waits until they serve
+     * HTTP, starts the supervisor (which starts a node that exited again after
+     * {@code restartDelay}) and waits until all three see each other up.
      */
     static NetnsCluster start(Path dir, Duration restartDelay) throws IOException {
         NetnsTopology.cleanUp();
@@ -134,9 +134,11 @@ final class NetnsCluster implements AutoCloseable {
                 for (Node n : nodes) {
                     n.process().awaitHttp(START_TIMEOUT);
                 }
+                // a node downed while the cluster forms (its failure detector is quick, and the machine may be
+                // loaded) exits: the supervisor starts it again, as it does later
+                cluster.supervisor.start();
                 cluster.awaitHealthy(START_TIMEOUT, false);
                 System.out.printf("netns: %s up in %.1f s; logs in %s%n", nodes, (System.nanoTime() - t1) / 1e9, dir);
-                cluster.supervisor.start();
                 return cluster;
             } catch (RuntimeException | Error e) {
                 cluster.close();

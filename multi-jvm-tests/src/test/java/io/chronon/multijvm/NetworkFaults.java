@@ -47,6 +47,10 @@ import java.util.regex.Pattern;
  * seeing each other, a transaction acknowledged); a node that exited (downed by the split-brain
  * resolver) is started again by the cluster's supervisor, as an operator's would.
  *
+ * <p>Beside the {@link NetWorkload} clients, {@link ListAppendWorkload} clients append to and
+ * read lists in the same database; their history, each node's final read of every list and
+ * each node's log go to {@link ListAppendChecker}, whose anomalies are problems.
+ *
  * <p>The check: each node syncs to the highest acknowledged basis-t, then reads every
  * {@code :w/id} entity. Reported: acknowledged, present, lost (acknowledged, absent), committed
  * twice (an id on two entities: {@code :w/id} is not unique), present but never acknowledged;
@@ -109,38 +113,43 @@ final class NetworkFaults {
      * The outcome of a run.
      *
      * @param total    over all transactions (as the first node reads them)
-     * @param problems what is wrong (lost, doubled, half transactions, nodes disagreeing); empty if nothing
+     * @param lists    the list-append workload's check
+     * @param problems what is wrong (lost, doubled, half transactions, nodes disagreeing, list-append anomalies); empty if nothing
      * @param report   the report's text
      */
-    record Result(Counts total, List<String> problems, String report) {
+    record Result(Counts total, ListAppendChecker.Result lists, List<String> problems, String report) {
     }
 
     private final NetnsCluster cluster;
     private final NetWorkload workload;
+    private final ListAppendWorkload lists;
     private final int clients;
     private final Settings settings;
     private final List<Round> rounds = new ArrayList<>();
 
-    private NetworkFaults(NetnsCluster cluster, NetWorkload workload, int clients, Settings settings) {
+    private NetworkFaults(NetnsCluster cluster, NetWorkload workload, ListAppendWorkload lists, int clients, Settings settings) {
         this.cluster = cluster;
         this.workload = workload;
+        this.lists = lists;
         this.clients = clients;
         this.settings = settings;
     }
 
     /**
      * Starts the namespaces, Cassandra and the nodes in {@code dir}, runs {@code faults} (each
-     * {@code repeat} times, in turn: a b c d e a b c d e ...) under {@code clients} clients,
-     * checks, reports, and removes everything again.
+     * {@code repeat} times, in turn: a b c d e a b c d e ...) under {@code clients} clients of
+     * {@link NetWorkload} and {@code listClients} of {@link ListAppendWorkload} (on the same
+     * database), checks, reports, and removes everything again.
      */
-    static Result run(Path dir, List<Fault> faults, int repeat, int clients, Settings settings) throws IOException {
+    static Result run(Path dir, List<Fault> faults, int repeat, int clients, int listClients, Settings settings) throws IOException {
         long started = System.nanoTime();
         try (NetnsCluster cluster = NetnsCluster.start(dir, settings.restartDelay())) {
-            cluster.createDatabase(DB, Workload.SCHEMA);
+            cluster.createDatabase(DB, ListAppendWorkload.withSchema(Workload.SCHEMA));
             NetworkFaults run;
             Map<String, Long> logEnd;
-            try (NetWorkload workload = new NetWorkload(cluster, DB, clients).start()) {
-                run = new NetworkFaults(cluster, workload, clients, settings);
+            try (NetWorkload workload = new NetWorkload(cluster, DB, clients).start();
+                 ListAppendWorkload lists = new ListAppendWorkload(cluster, DB, listClients).start()) {
+                run = new NetworkFaults(cluster, workload, lists, clients, settings);
                 String reason = null;
                 try {
                     for (int i = 0; i < repeat; i++) {
@@ -156,6 +165,7 @@ final class NetworkFaults {
                 }
                 cluster.event("stopping the clients");
                 workload.stop();
+                lists.stop();
                 logEnd = cluster.logOffsets();
                 if (reason != null) {
                     try {
@@ -246,16 +256,25 @@ final class NetworkFaults {
 
     private Result check(Map<String, Long> logEnd, long seconds) {
         Collection<NetWorkload.Tx> txs = workload.done();
-        long maxT = txs.stream().filter(NetWorkload.Tx::acked).mapToLong(NetWorkload.Tx::t).max().orElse(0);
+        long maxT = Math.max(lists.maxT(), txs.stream().filter(NetWorkload.Tx::acked).mapToLong(NetWorkload.Tx::t).max().orElse(0));
         List<NodeRead> reads = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<ListAppendChecker.Op> history = new ArrayList<>(lists.history());
+        Map<String, List<ListAppendChecker.LogTx>> logs = new java.util.TreeMap<>();
+        long checkStarted = System.nanoTime();
         for (NetnsCluster.Node n : cluster.nodes()) {
             try {
                 reads.add(read(n, maxT));
+                history.addAll(lists.finalReads(n, maxT));
+                logs.put(n.name(), lists.log(n, maxT));
             } catch (RuntimeException | AssertionError e) {
                 problems.add("cannot read " + n.name() + " at basis " + maxT + ": " + e.getMessage());
             }
         }
+        Map<Long, Long> acked = new HashMap<>();
+        txs.stream().filter(NetWorkload.Tx::acked).forEach(t -> acked.put(t.id(), t.t()));
+        ListAppendChecker.Result elle = ListAppendChecker.check(new ListAppendChecker.History(history, acked, logs));
+        long checkMillis = (System.nanoTime() - checkStarted) / 1_000_000;
         if (reads.isEmpty()) {
             throw new AssertionError("no node could be read: " + problems);
         }
@@ -267,8 +286,8 @@ final class NetworkFaults {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format("NetworkFaults: %d rounds in %d s, %d clients, %s; highest acknowledged t %d%n",
-                rounds.size(), seconds, clients, settings, maxT));
+        out.append(String.format("NetworkFaults: %d rounds in %d s, %d clients and %d list-append clients, %s; highest acknowledged t %d%n",
+                rounds.size(), seconds, clients, lists.clients(), settings, maxT));
         for (NodeRead r : reads) {
             out.append("  ").append(r.node()).append(" at basis ").append(r.basisT()).append(": ")
                     .append(counts(txs, r.copies(), Long.MIN_VALUE, Long.MAX_VALUE).line()).append('\n');
@@ -333,6 +352,10 @@ final class NetworkFaults {
         Counts warmUp = counts(txs, first.copies(), Long.MIN_VALUE, rounds.isEmpty() ? Long.MAX_VALUE : rounds.get(0).faultNanos());
         out.append("before the first fault: ").append(warmUp.line()).append('\n');
         out.append("client errors (attempts, by node and kind): ").append(workload.errorCounts()).append('\n');
+        out.append(elle.report());
+        out.append("list-append: ").append(lists.readsFailed()).append(" reads failed (not checked); client errors: ")
+                .append(lists.errorCounts()).append("; final reads, logs and check in ").append(checkMillis).append(" ms\n");
+        problems.addAll(elle.problems());
         if (total.lost() > 0) {
             problems.add(total.lost() + " acknowledged transactions lost");
         }
@@ -345,7 +368,7 @@ final class NetworkFaults {
             problems.add("... and " + more + " more");
         }
         problems.forEach(p -> out.append("PROBLEM: ").append(p).append('\n'));
-        return new Result(total, List.copyOf(problems), out.toString());
+        return new Result(total, elle, List.copyOf(problems), out.toString());
     }
 
     private void writeEvents(Round r, List<String> events) {

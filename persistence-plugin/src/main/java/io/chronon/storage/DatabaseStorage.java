@@ -1,5 +1,7 @@
 package io.chronon.storage;
 
+import io.chronon.storage.segment.SegmentStore;
+
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -9,7 +11,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Kinds are configured under {@code chronon.storage.kinds.<name>} with a {@code class}
  * implementing this interface (constructor {@code (ActorSystem<?>, String kind, Config)})
- * and the plugin ids {@code journal}, {@code snapshot} and {@code query}.
+ * and the plugin ids {@code journal}, {@code snapshot} and {@code query}, and optionally the
+ * config path of its segment store, {@code segments}.
  */
 public interface DatabaseStorage {
     /** The name of this kind, e.g. {@code file} or {@code memory}. */
@@ -32,4 +35,13 @@ public interface DatabaseStorage {
      * the database was deleted and its writer stopped.
      */
     CompletionStage<Void> deleteData(String persistenceId);
+
+    /**
+     * The segment store of this kind (the segments of the coming durable indexes), configured at
+     * the path the kind's {@code segments} setting names. A kind without one fails with
+     * {@link UnsupportedOperationException}.
+     */
+    default SegmentStore segmentStore() {
+        throw new UnsupportedOperationException("The storage kind " + kind() + " has no segment store");
+    }
 }

@@ -14,7 +14,7 @@ public final class EmbeddedStorage extends PluginStorage {
     private final boolean durable;
 
     public EmbeddedStorage(ActorSystem<?> system, String kind, Config config) {
-        super(kind, config);
+        super(system, kind, config);
         this.system = system;
         this.durable = !"memory".equals(system.settings().config().getString(journalPluginId() + ".store"));
     }

@@ -71,6 +71,30 @@ class PeerReadTest {
         return new QueryPeer.QueryOp(query, List.of(args), -1, 0, null);
     }
 
+    /**
+     * A peer that stops (passivation, a rebalance, its node leaving) answers the reads waiting
+     * for a basis "unavailable", so their callers retry at once and reach its next home; before,
+     * they were dropped and each caller waited out its own timeout.
+     */
+    @Test
+    void aStoppingPeerAnswersTheReadsWaitingForABasis() {
+        await(chronon.createDatabase("stopping-peer"));
+        long latest = await(chronon.transact("stopping-peer", ChrononProtocolTest.SCHEMA)).t();
+        var peer = chronon.peer("stopping-peer");
+        await(peer.<QueryPeer.Synced>askWithStatus(r -> new QueryPeer.Sync(latest, 10_000, r), java.time.Duration.ofSeconds(20)));
+        long start = System.nanoTime();
+        var waiting = peer.<QueryPeer.Synced>askWithStatus(r -> new QueryPeer.Sync(latest + 1000, 60_000, r),
+                java.time.Duration.ofSeconds(90)).toCompletableFuture();
+        // the wait has reached the peer once a later read has been answered
+        await(peer.<QueryPeer.Synced>askWithStatus(r -> new QueryPeer.Sync(latest, 10_000, r), java.time.Duration.ofSeconds(20)));
+        peer.tell(QueryPeer.Stop.INSTANCE);
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> waiting.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof io.chronon.sharding.wire.ChrononError error
+                && error.category() == io.chronon.ErrorCategory.UNAVAILABLE, String.valueOf(e.getCause()));
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "answered at the stop, not at the 60 s timeout");
+    }
+
     @Test
     void queryWaitsForItsBasisAndTakesLimitOffsetOrderBy() {
         QueryPeer.ReadResult r = read(QueryPeer.Basis.atLeast(t3), q("[:find ?n ?a :where [?e :person/name ?n] [?e :person/age ?a]]"));

@@ -23,6 +23,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.util.ByteString;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,7 +80,7 @@ public final class ChrononHttpServer implements AutoCloseable {
      * A request being answered: the request, its database (if the path names one), its answer
      * format and the access key it proved (null on open endpoints).
      */
-    record Call(HttpRequest request, String db, Format format, String key) {
+    record Call(HttpRequest request, String db, Format format, String key, BodyBudget.Intake intake) {
         String header(String name) {
             return request.getHeader(name).map(HttpHeader::value).orElse(null);
         }
@@ -91,14 +92,20 @@ public final class ChrononHttpServer implements AutoCloseable {
     private final AccessKeys keys;
     private final Cors cors;
     private final List<Route> routes;
+    /** The budget of large bodies being read and answered now (see {@link HttpSettings#maxBodyBytesInFlight}). */
+    private final BodyBudget bodies;
+    /** Where large bodies are parsed: Pekko's dispatcher for blocking work, not the default one. */
+    private final java.util.concurrent.Executor parsing;
     private volatile ServerBinding binding;
 
     private ChrononHttpServer(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
         this.system = system;
         this.chronon = chronon;
         this.settings = settings;
+        this.bodies = new BodyBudget(settings.maxBodyBytesInFlight());
         this.keys = new AccessKeys(settings.accessKeys());
         this.cors = new Cors(settings.corsOrigins(), settings.corsMaxAge());
+        this.parsing = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
         this.routes = List.of(
                 new Route(HttpMethods.GET, "/health", false, c -> ok(c, Map.of(Keyword.of("status"), Keyword.of("ok")))),
                 new Route(HttpMethods.GET, "/ready", false, this::ready),
@@ -176,17 +183,19 @@ public final class ChrononHttpServer implements AutoCloseable {
     private CompletionStage<HttpResponse> handle(HttpRequest request) {
         Format format = Format.ofAccept(request.getHeader("Accept").map(HttpHeader::value).orElse(null));
         String origin = request.getHeader("Origin").map(HttpHeader::value).orElse(null);
+        BodyBudget.Intake intake = bodies.open();
         CompletionStage<HttpResponse> answer;
         try {
-            answer = dispatch(request, format);
+            answer = dispatch(request, format, intake);
         } catch (Throwable e) {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.exceptionally(e -> error(format, HttpError.of(e)))
-                .thenApply(response -> cors.decorate(origin, response));
+                .thenApply(response -> cors.decorate(origin, response))
+                .whenComplete((response, e) -> bodies.release(intake));
     }
 
-    private CompletionStage<HttpResponse> dispatch(HttpRequest request, Format format) throws Exception {
+    private CompletionStage<HttpResponse> dispatch(HttpRequest request, Format format, BodyBudget.Intake intake) throws Exception {
         List<String> segments = new ArrayList<>();
         request.getUri().pathSegments().forEach(s -> {
             if (!s.isEmpty()) {
@@ -207,7 +216,7 @@ public final class ChrononHttpServer implements AutoCloseable {
                 continue;
             }
             String key = keys.keyOf(request.getHeader("Authorization").map(HttpHeader::value).orElse(null));
-            Call call = new Call(request, db.isEmpty() ? null : db, format, key);
+            Call call = new Call(request, db.isEmpty() ? null : db, format, key, intake);
             if (r.protectedByKey() && key == null) {
                 request.discardEntityBytes(system);
                 return CompletableFuture.completedFuture(error(format, new ChrononException(io.chronon.ErrorCategory.FORBIDDEN,
@@ -255,8 +264,9 @@ public final class ChrononHttpServer implements AutoCloseable {
     }
 
     private static HttpResponse error(Format format, ChrononException e) {
-        int status = "chronon.error/body-too-large".equals(e.code() == null ? null : e.code().text())
-                ? 413 : HttpError.status(e.category());
+        String code = e.code() == null ? "" : e.code().text();
+        int status = code.equals("chronon.error/body-too-large") ? 413 : code.equals("chronon.error/body-timeout") ? 408
+                : HttpError.status(e.category());
         // a fault (500) is logged with its error id by HttpError.body
         return response(status, format, HttpError.body(e));
     }
@@ -305,25 +315,58 @@ public final class ChrononHttpServer implements AutoCloseable {
             request.discardEntityBytes(system);
             return CompletableFuture.failedFuture(e);
         }
+        // a body takes several times its size once parsed: the bytes of bodies over 64 KiB are counted as
+        // they arrive, against one budget for all requests; past it a body is refused (issue 16: a few
+        // clients sending bodies near the limit at once filled a 256 MB heap). A slow body holds only what
+        // it has sent; one that does not arrive within max-read-timeout is a 408.
+        BodyBudget.Intake intake = call.intake();
         // a plain future: Pekko's would run the handler on a new thread per request on two cores
-        // toStrict with our limit: without one it applies pekko.http.parsing.max-to-strict-bytes (8 MB) first
-        return Futures.plain(request.entity().withSizeLimit(max).toStrict(settings.maxReadTimeout().toMillis(), max, system),
+        return Futures.plain(request.entity().withSizeLimit(max).getDataBytes()
+                                // a body refused on the way is read to its end and dropped: the client gets its 429
+                                // (a connection closed under a client still sending loses the answer)
+                                .map(chunk -> bodies.admit(intake, chunk.size()) ? chunk : ByteString.emptyByteString())
+                                .completionTimeout(settings.maxReadTimeout())
+                                .runFold(ByteString.emptyByteString(), ByteString::concat, system),
                         system.executionContext())
-                .handle((strict, failure) -> {
+                .handle((data, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                                 ? failure.getCause() : failure;
                         if (cause instanceof EntityStreamSizeException) {
                             throw tooLarge(max);
                         }
+                        if (cause instanceof ChrononException c) {
+                            throw c;
+                        }
+                        if (cause instanceof java.util.concurrent.TimeoutException) {
+                            throw ChrononException.incorrect("chronon.error/body-timeout", "The body did not arrive within "
+                                    + settings.maxReadTimeout().toSeconds() + " s (chronon.http.max-read-timeout)", null);
+                        }
                         throw ChrononException.incorrect("chronon.error/invalid-body", "Cannot read the body: " + cause.getMessage(), null);
                     }
-                    String text = strict.getData().utf8String();
-                    if (text.isBlank()) {
-                        throw ChrononException.incorrect("chronon.error/invalid-body", "The body is empty", null);
+                    if (intake.refused()) {
+                        throw io.chronon.sharding.wire.ChrononError.busy("chronon.error/busy", "The node is reading other large request bodies"
+                                + " (at most " + settings.maxBodyBytesInFlight() + " bytes at once, chronon.http.max-body-bytes-in-flight); retry");
                     }
-                    return format.read(text);
-                });
+                    return data;
+                })
+                // parsing a large body takes long (seconds for 16 MB): not on the default dispatcher, which
+                // every request, actor and the cluster's heartbeats share (two threads on two cores)
+                .thenCompose(data -> data.size() <= HttpSettings.SMALL_BODY ? CompletableFuture.completedFuture(parse(format, data))
+                        : CompletableFuture.supplyAsync(() -> parse(format, data), parsing));
+    }
+
+    private static Object parse(Format format, ByteString data) {
+        String text = data.utf8String();
+        if (text.isBlank()) {
+            throw ChrononException.incorrect("chronon.error/invalid-body", "The body is empty", null);
+        }
+        return format.read(text);
+    }
+
+    /** The bytes of large bodies counted against the budget now (tests wait on it). */
+    long bodyBytesInFlight() {
+        return bodies.inFlight();
     }
 
     private static ChrononException tooLarge(long max) {

@@ -20,6 +20,8 @@ final class HttpError {
     private static final Logger log = LoggerFactory.getLogger(HttpError.class);
     /** Longer offending forms are cut to their start, as a string. */
     private static final int MAX_FORM_CHARS = 2000;
+    /** Longer messages are cut to their start. */
+    private static final int MAX_MESSAGE_CHARS = 2000;
     private HttpError() {
     }
 
@@ -63,15 +65,23 @@ final class HttpError {
         if (e.code() != null) {
             body.put(Keyword.of("code"), e.code());
         }
-        body.put(Keyword.of("message"), e.getMessage());
+        String message = e.getMessage();
+        // a message may quote what the client sent (a 12 MB query text): its start is enough
+        body.put(Keyword.of("message"), message != null && message.length() > MAX_MESSAGE_CHARS
+                ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message);
         if (e.form() != null) {
             Object form = e.form();
+            StringBuilder printed = new StringBuilder();
             try {
-                String printed = EdnPrinter.print(form);
-                JsonConvention.write(form);
+                // printed no further than needed: a long form is sent as the start of its text
+                EdnPrinter.print(form, printed, MAX_FORM_CHARS);
                 if (printed.length() > MAX_FORM_CHARS) {
                     form = printed.substring(0, MAX_FORM_CHARS) + "...";
+                } else {
+                    JsonConvention.write(form);
                 }
+            } catch (EdnPrinter.TooLongException tooLong) {
+                form = printed.substring(0, Math.min(MAX_FORM_CHARS, printed.length())) + "...";
             } catch (RuntimeException notData) {
                 String described = EdnPrinter.printOrDescribe(form);
                 form = described.length() > MAX_FORM_CHARS ? described.substring(0, MAX_FORM_CHARS) + "..." : described;

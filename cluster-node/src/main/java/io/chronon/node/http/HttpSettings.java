@@ -12,6 +12,9 @@ import java.util.List;
  * @param port           the port; 0 for any free port
  * @param accessKeys     the accepted {@code key:secret} pairs (several during a rotation)
  * @param maxBodySize    the largest request body accepted, in bytes; larger is a 413
+ * @param maxBodyBytesInFlight the most bytes of large request bodies (over {@link #SMALL_BODY}) read and
+ *                       answered at once; one more is answered busy ({@code chronon.http.max-body-bytes-in-flight},
+ *                       0: the maximum heap / 64)
  * @param maxReadTimeout the longest {@code :timeout-ms} a read may ask for
  * @param corsOrigins    origins allowed by CORS ({@code "*"} for any); empty: CORS off
  * @param corsMaxAge     how long browsers may cache a preflight answer
@@ -20,23 +23,32 @@ import java.util.List;
  * @param keyQueryGroups the query group each access key's reads go to when the request names
  *                       none ({@code chronon.http.key-query-groups}: key name to group)
  */
-public record HttpSettings(String host, int port, List<String> accessKeys, long maxBodySize, Duration maxReadTimeout,
+public record HttpSettings(String host, int port, List<String> accessKeys, long maxBodySize, long maxBodyBytesInFlight,
+                           Duration maxReadTimeout,
                            List<String> corsOrigins, Duration corsMaxAge, Duration cacheMaxAge, Duration sseKeepAlive,
                            java.util.Map<String, String> keyQueryGroups) {
+
+    /** Bodies up to this size are never counted against {@link #maxBodyBytesInFlight}. */
+    public static final long SMALL_BODY = 64 * 1024;
 
     /** The settings under {@code chronon.http} of a node's configuration. */
     public static HttpSettings from(Config root) {
         Config c = root.getConfig("chronon.http");
         return new HttpSettings(c.getString("host"), c.getInt("port"), List.copyOf(c.getStringList("access-keys")),
-                c.getBytes("max-body-size"), c.getDuration("max-read-timeout"),
+                c.getBytes("max-body-size"), bodyBytesInFlight(c.getBytes("max-body-bytes-in-flight")), c.getDuration("max-read-timeout"),
                 List.copyOf(c.getStringList("cors.allowed-origins")), c.getDuration("cors.max-age"),
                 c.getDuration("cache-max-age"), c.getDuration("sse-keep-alive"), keyQueryGroups(c));
     }
 
     /** These settings with other access keys. */
     public HttpSettings withAccessKeys(List<String> keys) {
-        return new HttpSettings(host, port, List.copyOf(keys), maxBodySize, maxReadTimeout, corsOrigins, corsMaxAge,
+        return new HttpSettings(host, port, List.copyOf(keys), maxBodySize, maxBodyBytesInFlight, maxReadTimeout, corsOrigins, corsMaxAge,
                 cacheMaxAge, sseKeepAlive, keyQueryGroups);
+    }
+
+    /** The budget of large bodies: as configured, or by default (0) the maximum heap / 64. */
+    private static long bodyBytesInFlight(long configured) {
+        return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 64;
     }
 
     private static java.util.Map<String, String> keyQueryGroups(Config c) {

@@ -278,13 +278,20 @@ public final class JsonConvention {
     /**
      * The value that starts at the parser's current token, read with a stack of the open
      * arrays and objects instead of recursion, so that the deepest JSON the limits allow reads
-     * on any thread's stack.
+     * on any thread's stack; at most as many values as an EDN form may hold
+     * ({@code chronon.edn.max-values}).
      */
     private static Object read(JsonParser p) throws IOException {
         ArrayList<Building> stack = new ArrayList<>();
         JsonToken t = p.currentToken();
+        long count = 0;
         for (;;) {
             Object value;
+            if (t != JsonToken.FIELD_NAME && t != JsonToken.END_ARRAY && t != JsonToken.END_OBJECT
+                    && ++count > EdnReader.Options.DEFAULT_MAX_VALUES) {
+                throw incorrect("The JSON body holds more than " + EdnReader.Options.DEFAULT_MAX_VALUES
+                        + " values, the most one body may hold (chronon.edn.max-values)", null);
+            }
             switch (t) {
                 case START_ARRAY:
                     stack.add(new Building(false));

@@ -38,8 +38,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class TxReportEvents {
     static final ContentType CONTENT_TYPE = MediaTypes.TEXT_EVENT_STREAM.toContentType();
-    /** Transactions per log read. */
+    /** Transactions per log read, at most. */
     private static final int BATCH = 256;
+    /** Transactions of the first log read; each read that fits in {@link #STEP_CHARS} doubles the next. */
+    private static final int FIRST_BATCH = 16;
+    /**
+     * The text of one step's events stops after the transaction that passes this many
+     * characters: what a stream holds while its client does not read is one step's events, so
+     * 200 streams replaying a log of large transactions must not each hold hundreds of them
+     * (issue 16: they ran a 256 MB node out of memory). A single larger transaction is sent
+     * whole.
+     */
+    static final int STEP_CHARS = 64 * 1024;
     /** How long one step waits for a new transaction before it asks again. */
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -50,7 +60,11 @@ final class TxReportEvents {
     private final Format format;
     private final Duration keepAlive;
 
-    private record Cursor(long t, boolean done) {
+    /** Where the stream is: the last t sent, and how many transactions the next step reads. */
+    private record Cursor(long t, boolean done, int batch) {
+        Cursor(long t, boolean done) {
+            this(t, done, FIRST_BATCH);
+        }
     }
 
     TxReportEvents(ChrononCluster chronon, ActorSystem<?> system, DatabaseInfo info, Format format, Duration keepAlive) {
@@ -75,7 +89,7 @@ final class TxReportEvents {
         }
         long from = c.t() + 1;
         return chronon.read(db, chronon.settings().defaultQueryGroup(), QueryPeer.Basis.atLeast(from),
-                        new QueryPeer.LogOp(from, null, BATCH), WAIT)
+                        new QueryPeer.LogOp(from, null, c.batch(), true), WAIT)
                 .handle((r, failure) -> {
                     if (failure == null) {
                         return CompletableFuture.completedFuture(Optional.of(events(c, r)));
@@ -119,7 +133,11 @@ final class TxReportEvents {
         List<?> txs = (List<?>) r.result();
         StringBuilder out = new StringBuilder();
         long last = c.t();
+        int sent = 0;
         for (Object o : txs) {
+            if (out.length() >= STEP_CHARS) {
+                break;
+            }
             Map<?, ?> tx = (Map<?, ?>) o;
             long t = (Long) tx.get(Keyword.of("t"));
             Map<Object, Object> report = new LinkedHashMap<>();
@@ -128,9 +146,14 @@ final class TxReportEvents {
             report.put(Keyword.of("tx-data"), tx.get(Keyword.of("data")));
             out.append("id: ").append(t).append("\nevent: tx-report\ndata: ").append(format.write(report)).append("\n\n");
             last = t;
+            sent++;
         }
-        // a full batch may stop before the basis: continue after its last transaction
-        long cursor = txs.size() >= BATCH ? last : Math.max(last, r.basisT());
-        return Pair.create(new Cursor(cursor, false), ByteString.fromString(out.toString()));
+        // a batch may stop before the basis (a full batch, the log read's row limit: it is partial, or a
+        // step cut short): continue after its last transaction sent; after none, from the basis. A step cut
+        // short reads as many transactions next time as it sent (large ones), else twice as many
+        boolean cut = sent < txs.size();
+        long cursor = txs.isEmpty() ? Math.max(last, r.basisT()) : last;
+        int next = cut ? Math.max(1, sent) : Math.min(BATCH, c.batch() * 2);
+        return Pair.create(new Cursor(cursor, false, next), ByteString.fromString(out.toString()));
     }
 }

@@ -104,6 +104,60 @@ abstract class ClientScenarios {
         assertEquals(ErrorCategory.NOT_FOUND, e.category());
     }
 
+    /**
+     * A datoms or index-range read longer than one page of the remote client (10,000 rows; a
+     * server answers at most chronon.read.max-result-rows per read) comes whole and in order.
+     */
+    @Test
+    void datomsLongerThanOnePageComeWholeAndInOrder(TestInfo info) {
+        String name = fresh(info);
+        Chronon.createDatabase(uri(name));
+        try (Connection conn = Chronon.connect(uri(name))) {
+            conn.transact("[{:db/ident :row/n :db/valueType :db.type/long :db/cardinality :db.cardinality/one :db/index true}]");
+            int rows = 23_456;
+            for (int from = 0; from < rows; from += 6_000) {
+                StringBuilder tx = new StringBuilder("[");
+                for (int i = from; i < Math.min(rows, from + 6_000); i++) {
+                    tx.append("{:row/n ").append(i).append('}');
+                }
+                conn.transact(tx.append(']').toString());
+            }
+            Db db = conn.db();
+            List<Datom> aevt = db.datoms(IndexType.AEVT, Keyword.of("row/n"));
+            assertEquals(rows, aevt.size());
+            List<Datom> range = db.indexRange(Keyword.of("row/n"), 1_000L, null);
+            assertEquals(rows - 1_000, range.size());
+            for (int i = 0; i < range.size(); i++) {
+                assertEquals(1_000L + i, range.get(i).v(), "in value order");
+            }
+        }
+    }
+
+    /** A log longer than one page of the remote client (1,000 transactions) comes whole and in order. */
+    @Test
+    void aLogLongerThanOnePageComesWholeAndInOrder(TestInfo info) {
+        String name = fresh(info);
+        Chronon.createDatabase(uri(name));
+        try (Connection conn = Chronon.connect(uri(name))) {
+            conn.transact("[{:db/ident :row/n :db/valueType :db.type/long :db/cardinality :db.cardinality/one}]");
+            long first = conn.transact("[{:row/n 0}]").basisT();
+            // 1,100 transactions, at most 20 outstanding (a loaded machine and the Cassandra store included)
+            int count = 1_100;
+            for (int from = 1; from < count; from += 20) {
+                List<CompletableFuture<TxReport>> pending = new ArrayList<>();
+                for (int i = from; i < Math.min(count, from + 20); i++) {
+                    pending.add(conn.transactAsync("[{:row/n " + i + "}]"));
+                }
+                pending.forEach(CompletableFuture::join);
+            }
+            List<LogEntry> log = conn.txRange(first, null);
+            assertEquals(count, log.size());
+            for (int i = 1; i < log.size(); i++) {
+                assertTrue(log.get(i).t() > log.get(i - 1).t(), "in t order");
+            }
+        }
+    }
+
     @Test
     void transactReportsTempidsAndDatoms(TestInfo info) {
         String name = fresh(info);

@@ -40,4 +40,24 @@ class HttpErrorTest {
         assertEquals("Unable to resolve entity: :nope", body.get(Keyword.of("message")));
         assertEquals(Keyword.of("nope"), body.get(Keyword.of("form")));
     }
+
+    /**
+     * A message that quotes what the client sent (a 12 MB query text) is cut to its start, and a
+     * form as deep as a body may be is printed on any thread's stack (issue 16: a 1,900-deep form
+     * overflowed a dispatcher's stack while its error was written, a 500 without a body).
+     */
+    @Test
+    void aLongMessageAndADeepFormAreCut() throws Exception {
+        Object deep = io.chronon.edn.EdnReader.read("[".repeat(1_999) + "1" + "]".repeat(1_999));
+        ChrononError e = ChrononError.incorrect("db.error/invalid-query", "A query must be ..., got " + "x".repeat(100_000), deep);
+        Object[] body = new Object[1];
+        assertEquals(null, JsonConventionTest.onSmallStack(() -> body[0] = HttpError.body(e)));
+        Map<?, ?> m = (Map<?, ?>) body[0];
+        String message = (String) m.get(Keyword.of("message"));
+        assertTrue(message.length() <= 2_003 && message.endsWith("..."), message.length() + " chars");
+        String form = (String) m.get(Keyword.of("form"));
+        assertTrue(form.startsWith("[[[[") && form.length() <= 2_003, form.length() + " chars");
+        // a short form stays data
+        assertEquals(Keyword.of("nope"), HttpError.body(ChrononError.incorrect("x/y", "m", Keyword.of("nope"))).get(Keyword.of("form")));
+    }
 }

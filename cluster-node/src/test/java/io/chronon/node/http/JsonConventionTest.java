@@ -170,4 +170,38 @@ class JsonConventionTest {
         }
         return b.toString();
     }
+
+    /** Runs {@code body} on a thread with a 64 KB stack and returns what it threw (null if nothing). */
+    static Throwable onSmallStack(Runnable body) throws InterruptedException {
+        Throwable[] thrown = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+        }, "small-stack", 64 * 1024);
+        t.start();
+        t.join(60_000);
+        return thrown[0];
+    }
+
+    /**
+     * A value as deep as a body may be is written on any thread's stack (issue 16: a 1,900-deep
+     * value overflowed the stack of the writer's or a dispatcher's thread, an internal error).
+     */
+    @Test
+    void aDeepValueIsWrittenOnASmallStack() throws Exception {
+        Object deep = EdnReader.read("[".repeat(1_997) + "1 #{:a} {\"b\" #inst \"2024-01-01T00:00:00Z\"}" + "]".repeat(1_997));
+        String[] json = new String[1];
+        assertEquals(null, onSmallStack(() -> json[0] = JsonConvention.write(deep)));
+        assertEquals(EdnPrinter.print(deep), EdnPrinter.print(JsonConvention.read(json[0])));
+    }
+
+    /** Reading recurses: a body too deep for the thread's stack is refused as malformed, not an internal error. */
+    @Test
+    void aBodyNestedBeyondTheStackIsRefused() throws Exception {
+        Throwable e = onSmallStack(() -> JsonConvention.read("{\"a\":".repeat(1_999) + "1" + "}".repeat(1_999)));
+        assertEquals(ChrononException.class, e == null ? null : e.getClass(), String.valueOf(e));
+    }
 }

@@ -170,4 +170,40 @@ class TxReportStreamTest {
             assertEquals(Keyword.of("not-found"), ((Map<?, ?>) EdnReader.read(e.data())).get(Keyword.of("category")));
         }
     }
+
+    /**
+     * A replay of transactions larger than one step of the stream (64 KB of events) sends each
+     * whole, once and in order: a step stops after the transaction that passes 64 KB, so a
+     * stream whose client does not read holds one step, not 256 transactions (issue 16: 200
+     * streams replaying a log of large transactions ran a 256 MB node out of memory).
+     */
+    @Test
+    void aReplayOfLargeTransactionsSendsEachWholeOnceAndInOrder() throws Exception {
+        assertEquals(201, node.put("/dbs/big-feed").statusCode());
+        assertEquals(200, node.post("/dbs/big-feed/transact", EDN, "{:tx-data " + HttpApiTest.SCHEMA + "}", EDN).statusCode());
+        List<Long> committed = new ArrayList<>();
+        for (int tx = 0; tx < 8; tx++) {
+            StringBuilder data = new StringBuilder("{:tx-data [");
+            int entities = tx % 3 == 0 ? 1 : 1_200;
+            for (int i = 0; i < entities; i++) {
+                data.append("{:person/email \"b").append(tx).append('-').append(i).append("\" :person/age ").append(i).append('}');
+            }
+            HttpResponse<String> r = node.post("/dbs/big-feed/transact", EDN, data.append("]}").toString(), EDN);
+            assertEquals(200, r.statusCode(), r.body());
+            committed.add((Long) ((Map<?, ?>) EdnReader.read(r.body())).get(Keyword.of("basis-t")));
+        }
+        try (Stream replay = new Stream(node.request("/dbs/big-feed/tx-reports?from-t=" + committed.get(0), "text/event-stream").build())) {
+            List<Long> received = new ArrayList<>();
+            while (received.size() < committed.size()) {
+                Event e = replay.next();
+                Map<?, ?> report = (Map<?, ?>) EdnReader.read(e.data());
+                int index = received.size();
+                received.add((Long) report.get(Keyword.of("t")));
+                // every datom of the transaction: two per person and the transaction's instant
+                assertEquals((index % 3 == 0 ? 1 : 1_200) * 2 + 1, ((List<?>) report.get(Keyword.of("tx-data"))).size());
+            }
+            assertEquals(committed, received);
+            assertTrue(replay.events.poll(300, TimeUnit.MILLISECONDS) == null, "nothing more");
+        }
+    }
 }

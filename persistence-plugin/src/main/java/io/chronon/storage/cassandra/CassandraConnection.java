@@ -34,7 +34,12 @@ public final class CassandraConnection implements Extension {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");
 
     /** The tables Chronon keeps in its keyspace. */
-    static final List<String> TABLES = List.of("messages", "metadata", "snapshots", "snapshot_chunks");
+    static final List<String> TABLES = List.of("messages", "metadata", "snapshots", "snapshot_chunks", "segments");
+    /**
+     * The tables a node needs to start. {@code segments} is not among them until the durable
+     * indexes use it, so a keyspace whose schema an operator made before it existed keeps working.
+     */
+    static final List<String> REQUIRED_TABLES = TABLES.subList(0, 4);
 
     private final Config driverConfig;
     private final CassandraSettings settings;
@@ -142,7 +147,7 @@ public final class CassandraConnection implements Extension {
         return created.thenCompose(v -> cql.refreshSchemaAsync()).thenAccept(metadata -> {
             KeyspaceMetadata ks = metadata.getKeyspace(settings.keyspace()).orElseThrow(() -> new IllegalStateException(
                     "Keyspace " + settings.keyspace() + " does not exist" + hint));
-            for (String table : TABLES) {
+            for (String table : REQUIRED_TABLES) {
                 if (ks.getTable(table).isEmpty()) {
                     throw new IllegalStateException("Table " + settings.keyspace() + "." + table + " does not exist" + hint);
                 }
@@ -179,7 +184,11 @@ public final class CassandraConnection implements Extension {
                 // the bytes of a snapshot, one partition per snapshot, one row per chunk
                 "CREATE TABLE IF NOT EXISTS " + keyspace + ".snapshot_chunks ("
                         + "persistence_id text, seq_nr bigint, timestamp bigint, chunk_nr int, data blob, "
-                        + "PRIMARY KEY ((persistence_id, seq_nr, timestamp), chunk_nr))");
+                        + "PRIMARY KEY ((persistence_id, seq_nr, timestamp), chunk_nr))",
+                // the segments of the durable indexes: one partition per segment, named by the hash of its content
+                "CREATE TABLE IF NOT EXISTS " + keyspace + ".segments ("
+                        + "db text, id text, bytes blob, "
+                        + "PRIMARY KEY ((db, id)))");
     }
 
     /** The prepared statements of the stores. */

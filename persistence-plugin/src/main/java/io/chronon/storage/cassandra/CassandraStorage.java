@@ -27,7 +27,7 @@ public final class CassandraStorage extends PluginStorage {
 
     /** The kind {@code kind} configured by {@code config} ({@code chronon.storage.kinds.<kind>}). */
     public CassandraStorage(ActorSystem<?> system, String kind, Config config) {
-        super(kind, config);
+        super(system, kind, config);
         this.system = system;
     }
 

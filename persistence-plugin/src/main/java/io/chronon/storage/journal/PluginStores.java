@@ -92,6 +92,17 @@ public final class PluginStores implements Extension {
      * {@code (ExtendedActorSystem, Config pluginConfig)}.
      */
     private <T> T create(String path, Config pluginConfig, Class<T> type, Map<String, String> named) {
+        return newStore(system, path, pluginConfig, type, named);
+    }
+
+    /**
+     * A new store of {@code type} configured at {@code path}: the class its {@code store}
+     * setting names, directly or by one of the keywords in {@code named}, built through its
+     * public {@code (ExtendedActorSystem, Config)} constructor. The one way every kind of store
+     * (log, snapshots, segments) is chosen by configuration.
+     */
+    public static <T> T newStore(ExtendedActorSystem system, String path, Config pluginConfig, Class<T> type,
+                                 Map<String, String> named) {
         String store = pluginConfig.getString("store");
         String name = named.getOrDefault(store, store);
         try {

@@ -1,12 +1,15 @@
 package io.chronon.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.chronon.cassandra.dev.SharedCassandra;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,6 +67,26 @@ class CassandraSchemaTest {
             var keyspace = cql.getMetadata().getKeyspace("chronon_created").orElseThrow();
             assertEquals(Set.copyOf(CassandraConnection.TABLES),
                     Set.copyOf(keyspace.getTables().keySet().stream().map(id -> id.asInternal()).toList()));
+        }
+    }
+
+    @Test
+    void aKeyspaceMadeBeforeTheSegmentsTableStartsAndItsSegmentStoreSaysWhatIsMissing() throws Exception {
+        List<String> schema = CassandraConnection.schema("chronon_no_segments", "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+        try (CqlSession cql = CassandraStorageContractTest.cql()) {
+            for (String ddl : schema.subList(0, schema.size() - 1)) {
+                cql.execute(SimpleStatement.newInstance(ddl).setTimeout(Duration.ofSeconds(60)));
+            }
+        }
+        ExtendedActorSystem node = CassandraNodes.start("no-segments", "chronon_no_segments", "chronon.storage.cassandra.auto-create = off");
+        try {
+            CassandraConnection.get(node).awaitSession();
+            CassandraSegmentStore store = new CassandraSegmentStore(node, node.settings().config().getConfig("chronon.cassandra.segments"));
+            IOException e = assertThrows(IOException.class, () -> store.put("db", new byte[] {1}));
+            assertTrue(e.getMessage().contains("chronon_no_segments.segments") && e.getMessage().contains("docs/cassandra.md"),
+                    e.getMessage());
+        } finally {
+            CassandraNodes.stop(node);
         }
     }
 }

@@ -118,7 +118,7 @@ class CassandraStorageContractTest extends StorageContract {
         assertFalse(Files.exists(Path.of("target/must-not-exist")), "no local data directory");
         try (CqlSession cql = cql()) {
             var keyspace = cql.getMetadata().getKeyspace(KEYSPACE).orElseThrow();
-            assertEquals(Set.of("messages", "metadata", "snapshots", "snapshot_chunks"),
+            assertEquals(Set.of("messages", "metadata", "snapshots", "snapshot_chunks", "segments"),
                     Set.copyOf(keyspace.getTables().keySet().stream().map(id -> id.asInternal()).toList()));
             assertTrue(keyspace.getReplication().get("class").endsWith("SimpleStrategy"));
             assertEquals("1", keyspace.getReplication().get("replication_factor"));

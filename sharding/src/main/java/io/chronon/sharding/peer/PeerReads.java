@@ -35,7 +35,42 @@ final class PeerReads {
     private static final Keyword BASIS_T = Keyword.of("basis-t");
     private static final Keyword ORDER_BY = Keyword.of("order-by");
 
+    /**
+     * The most rows one read may answer (datoms, index-range, the rows of a query): the JVM
+     * system property {@code chronon.read.max-result-rows}, by default the maximum heap / 4096
+     * (131,072 on a 512 MB heap). An answer is built whole in the peer's memory and then
+     * encoded, so a read of every datom of a large database would fill the heap; past the
+     * limit the read fails with {@code chronon.error/result-too-large} and the caller pages
+     * ({@code limit} and {@code offset}; the Java client does so itself).
+     */
+    private static volatile long maxResultRows = Long.getLong("chronon.read.max-result-rows",
+            Math.max(10_000, Runtime.getRuntime().maxMemory() / 4096));
+
     private PeerReads() {
+    }
+
+    /** The row limit of one read (see {@link #maxResultRows}). */
+    public static long maxResultRows() {
+        return maxResultRows;
+    }
+
+    /** Sets the row limit of one read in this JVM (tests, and nodes configured at start). */
+    public static void maxResultRows(long rows) {
+        maxResultRows = rows;
+    }
+
+    private static ChrononException resultTooLarge(String what) {
+        return ChrononException.incorrect("chronon.error/result-too-large", "The " + what + " gives more than "
+                + String.format(java.util.Locale.ROOT, "%,d", maxResultRows) + " rows, the most one read answers"
+                + " (chronon.read.max-result-rows); read it in pages with limit and offset", null);
+    }
+
+    /** Reads stop when their thread is interrupted (the read runner does so at the read's timeout). */
+    private static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ChrononException(io.chronon.ErrorCategory.INTERRUPTED, Keyword.of("db.error/query-interrupted"),
+                    "Read interrupted: it timed out or was canceled");
+        }
     }
 
     /** The view of {@code base} that {@code basis} describes. */
@@ -126,7 +161,11 @@ final class PeerReads {
             if (q.offset() < 0) {
                 throw ChrononException.incorrect("chronon.error/invalid-offset", ":offset must not be negative", q.offset());
             }
-            return Datalog.query(withOrderBy(q.query(), q.orderBy()), inputs, options.withOffset(q.offset()));
+            Object result = Datalog.query(withOrderBy(q.query(), q.orderBy()), inputs, options.withOffset(q.offset()));
+            if (result instanceof java.util.Collection<?> rows && rows.size() > maxResultRows) {
+                throw resultTooLarge("query");
+            }
+            return result;
         }
         if (op instanceof QueryPeer.PullOp p) {
             return io.chronon.pull.Pull.pull(view, p.selector(), p.eid());
@@ -139,10 +178,10 @@ final class PeerReads {
         }
         if (op instanceof QueryPeer.DatomsOp d) {
             Object[] components = d.components() == null ? new Object[0] : d.components().toArray();
-            return datomRows(view.datoms(index(d.index()), components), d.offset(), d.limit());
+            return datomRows("datoms read", view.datoms(index(d.index()), components), d.offset(), d.limit());
         }
         if (op instanceof QueryPeer.IndexRangeOp r) {
-            return datomRows(view.indexRange(r.attr(), r.start(), r.end()), r.offset(), r.limit());
+            return datomRows("index-range read", view.indexRange(r.attr(), r.start(), r.end()), r.offset(), r.limit());
         }
         if (op instanceof QueryPeer.LogOp l) {
             return log(current, l);
@@ -175,12 +214,19 @@ final class PeerReads {
     }
 
     /** {@code [e a v tx added]} rows, skipping {@code offset} and at most {@code limit} (negative: all). */
-    private static List<Object> datomRows(Iterable<Datom> datoms, int offset, int limit) {
+    private static List<Object> datomRows(String what, Iterable<Datom> datoms, int offset, int limit) {
         List<Object> rows = new ArrayList<>();
         int skipped = 0;
+        long seen = 0;
         for (Datom d : datoms) {
+            if ((++seen & 1023) == 0) {
+                checkInterrupted();
+            }
             if (limit >= 0 && rows.size() >= limit) {
                 break;
+            }
+            if (rows.size() >= maxResultRows) {
+                throw resultTooLarge(what);
             }
             if (skipped < offset) {
                 skipped++;
@@ -202,10 +248,21 @@ final class PeerReads {
         Map<Object, Object> tx = null;
         List<Object> data = null;
         long txId = Long.MIN_VALUE;
+        long rows = 0;
+        long seen = 0;
         for (Datom d : current.txRange(l.fromT(), l.toT())) {
+            if ((++seen & 1023) == 0) {
+                checkInterrupted();
+            }
             if (d.tx() != txId) {
                 if (l.limit() >= 0 && out.size() >= l.limit()) {
                     break;
+                }
+                if (rows >= maxResultRows && !out.isEmpty()) {
+                    if (l.partial()) {
+                        break;
+                    }
+                    throw resultTooLarge("log read");
                 }
                 txId = d.tx();
                 data = new ArrayList<>();
@@ -216,6 +273,7 @@ final class PeerReads {
                 out.add(tx);
             }
             data.add(row(d));
+            rows++;
         }
         return out;
     }
