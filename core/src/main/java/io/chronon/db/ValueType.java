@@ -1,5 +1,6 @@
 package io.chronon.db;
 
+import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.Keyword;
 import io.chronon.edn.Symbol;
 
@@ -128,8 +129,12 @@ public enum ValueType {
                 if (v instanceof Keyword) {
                     return v;
                 }
-                return mode == Coercion.TRANSACTION && v instanceof String s && s.length() > 1 && s.charAt(0) == ':'
-                        ? Keyword.of(s) : null;
+                if (mode == Coercion.TRANSACTION && v instanceof String s && s.length() > 1 && s.charAt(0) == ':') {
+                    // only the text of a keyword: ":a b" would store a keyword that no EDN answer can hold
+                    Keyword k = Keyword.of(s);
+                    return EdnPrinter.whyNotPrintable(k) == null ? k : null;
+                }
+                return null;
             case INSTANT:
                 if (!(v instanceof Date d)) {
                     return null;

@@ -103,6 +103,12 @@ final class EdnInstants {
      *
      * @throws IllegalArgumentException if the year is outside 0000-9999 (4 digits)
      */
+    /** Whether {@link #format} prints {@code date}: it lies in the years 0000-9999 (UTC). */
+    static boolean printable(Date date) {
+        long ms = date.getTime();
+        return ms >= MIN_MILLIS && ms <= MAX_MILLIS;
+    }
+
     static void format(Date date, StringBuilder out) {
         long ms = date.getTime();
         int year, month, day, hour, minute, second, millis;

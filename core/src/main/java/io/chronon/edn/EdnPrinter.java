@@ -30,8 +30,10 @@ import java.util.UUID;
  * they print themselves.
  *
  * <p>Anything else, and values EDN cannot express (a symbol or keyword that would not read
- * back, a date outside years 0000-9999, nesting deeper than {@value #MAX_DEPTH} levels,
- * which also stops cycles), throws {@link IllegalArgumentException}.
+ * back, a date outside years 0000-9999, a big decimal of scale {@link Integer#MIN_VALUE},
+ * nesting deeper than {@value #MAX_DEPTH} levels, which also stops cycles), throws
+ * {@link IllegalArgumentException}. A big decimal whose first digit's exponent lies beyond
+ * an int prints as its unscaled value and exponent ({@code 12341E+2147483647M}).
  */
 public final class EdnPrinter {
     /** The deepest nesting printed; deeper values (or cyclic ones) are rejected. */
@@ -184,8 +186,11 @@ public final class EdnPrinter {
             out.append('[');
             return new Frame(c.iterator(), false, ']');
         } else if (v instanceof Tagged t) {
-            out.append('#');
-            printSymbol(t.tag(), out);
+            String problem = tagProblem(t.tag());
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            out.append('#').append(t.tag().text());
             out.append(' ');
             Frame f = new Frame(null, false, '\0');
             f.pending = t.value();
@@ -203,7 +208,7 @@ public final class EdnPrinter {
         } else if (v instanceof BigInteger n) {
             out.append(n).append('N');
         } else if (v instanceof BigDecimal n) {
-            out.append(n).append('M');
+            printBigDecimal(n, out);
         } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
             out.append(((Number) v).longValue());
         } else if (v instanceof Float f) {
@@ -222,25 +227,164 @@ public final class EdnPrinter {
         }
     }
 
-    private static void printKeyword(Keyword k, StringBuilder out) {
-        String text = k.text();
-        String problem = EdnSyntax.nameProblem(text, true);
+    private static void printBigDecimal(BigDecimal n, StringBuilder out) {
+        // BigDecimal.toString writes the exponent of the first digit (1.2341E+2147483651 for
+        // 12341E+2147483647), which may lie outside an int, where no reader takes it back.
+        // The unscaled value with the exponent -scale always reads back, but for the one scale
+        // whose negation is not an int.
+        String problem = bigDecimalProblem(n);
         if (problem != null) {
-            throw new IllegalArgumentException("cannot print the keyword :" + text + " as EDN: " + problem);
+            throw new IllegalArgumentException(problem);
         }
-        out.append(':').append(text);
+        if (n.precision() - 1L - n.scale() <= Integer.MAX_VALUE) {
+            out.append(n).append('M');
+        } else {
+            out.append(n.unscaledValue()).append("E+").append(-n.scale()).append('M'); // the scale is negative here
+        }
+    }
+
+    private static String bigDecimalProblem(BigDecimal n) {
+        return n.scale() == Integer.MIN_VALUE
+                ? "cannot print a big decimal of scale " + n.scale() + " as EDN: its exponent is out of range" : null;
+    }
+
+    private static void printKeyword(Keyword k, StringBuilder out) {
+        String problem = keywordProblem(k);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        out.append(':').append(k.text());
+    }
+
+    private static String keywordProblem(Keyword k) {
+        String problem = EdnSyntax.nameProblem(k.text(), true);
+        return problem == null ? null : "cannot print the keyword :" + k.text() + " as EDN: " + problem;
     }
 
     private static void printSymbol(Symbol s, StringBuilder out) {
+        String problem = symbolProblem(s);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        out.append(s.text());
+    }
+
+    private static String symbolProblem(Symbol s) {
         String text = s.text();
         String problem = EdnSyntax.nameProblem(text, false);
         if (problem == null && (text.equals("nil") || text.equals("true") || text.equals("false"))) {
             problem = "it would read as " + text;
         }
-        if (problem != null) {
-            throw new IllegalArgumentException("cannot print the symbol " + text + " as EDN: " + problem);
+        return problem == null ? null : "cannot print the symbol " + text + " as EDN: " + problem;
+    }
+
+    /** A tag is a symbol that starts with a letter: {@code #_x} would discard, {@code #:x} open a namespaced map. */
+    private static String tagProblem(Symbol tag) {
+        String problem = symbolProblem(tag);
+        if (problem == null && !Character.isLetter(tag.text().charAt(0))) {
+            problem = "cannot print the tag #" + tag.text() + " as EDN: a tag starts with a letter";
         }
-        out.append(text);
+        return problem;
+    }
+
+    /**
+     * Why {@link #print} would refuse {@code value}, or null when it prints: the same checks,
+     * without building the text (an {@link EdnPrintable} is taken to print). Cheap enough to
+     * run on every answer of a query: a walk of the collections, checking each element's type.
+     */
+    public static String whyNotPrintable(Object value) {
+        ArrayList<Iterator<?>> stack = null;
+        Object v = value;
+        for (;;) {
+            Iterator<?> opened = null;
+            if (v == null || v instanceof String || v instanceof Long || v instanceof Boolean || v instanceof Double
+                    || v instanceof EdnPrintable) {
+                // atoms that always print
+            } else if (v instanceof Keyword k) {
+                String problem = keywordProblem(k);
+                if (problem != null) {
+                    return problem;
+                }
+            } else if (v instanceof Symbol s) {
+                String problem = symbolProblem(s);
+                if (problem != null) {
+                    return problem;
+                }
+            } else if (v instanceof Map<?, ?> m) {
+                opened = new MapItems(m);
+            } else if (v instanceof Collection<?> c) {
+                opened = c.iterator();
+            } else if (v instanceof Tagged t) {
+                String problem = tagProblem(t.tag());
+                if (problem != null) {
+                    return problem;
+                }
+                opened = java.util.Collections.singletonList(t.value()).iterator();
+            } else if (v instanceof BigDecimal n) {
+                String problem = bigDecimalProblem(n);
+                if (problem != null) {
+                    return problem;
+                }
+            } else if (v instanceof Date d) {
+                if (!EdnInstants.printable(d)) {
+                    return "cannot print " + d.toInstant() + " as #inst: the year is outside 0000-9999";
+                }
+            } else if (!(v instanceof Character || v instanceof BigInteger || v instanceof Integer || v instanceof Short
+                    || v instanceof Byte || v instanceof Float || v instanceof UUID || v instanceof URI
+                    || v instanceof byte[])) {
+                return "cannot print a " + v.getClass().getName() + " as EDN: " + v;
+            }
+            if (opened != null) {
+                if (stack == null) {
+                    stack = new ArrayList<>();
+                }
+                if (stack.size() >= MAX_DEPTH) {
+                    return "cannot print a value nested deeper than " + MAX_DEPTH + " levels (is it cyclic?)";
+                }
+                stack.add(opened);
+            }
+            for (;;) {
+                if (stack == null || stack.isEmpty()) {
+                    return null;
+                }
+                Iterator<?> top = stack.get(stack.size() - 1);
+                if (top.hasNext()) {
+                    v = top.next();
+                    break;
+                }
+                stack.remove(stack.size() - 1);
+            }
+        }
+    }
+
+    /** The keys and values of a map, in turn. */
+    private static final class MapItems implements Iterator<Object> {
+        private final Iterator<? extends Map.Entry<?, ?>> entries;
+        private Object pendingValue;
+        private boolean hasPending;
+
+        MapItems(Map<?, ?> m) {
+            this.entries = m.entrySet().iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return hasPending || entries.hasNext();
+        }
+
+        @Override
+        public Object next() {
+            if (hasPending) {
+                hasPending = false;
+                Object v = pendingValue;
+                pendingValue = null;
+                return v;
+            }
+            Map.Entry<?, ?> e = entries.next();
+            pendingValue = e.getValue();
+            hasPending = true;
+            return e.getKey();
+        }
     }
 
     private static void printDouble(double d, StringBuilder out) {

@@ -455,6 +455,11 @@ public final class EdnReader {
                     f.hasKey = false;
                     f.key = null;
                 } else {
+                    if (f.namespace != null && value instanceof Symbol s && s.namespace() == null && s.name().equals("/")) {
+                        // it would become the symbol ns//, which is not EDN
+                        throw new EdnParseException("the symbol / cannot take the namespace of " + opener(f) + " at "
+                                + at(f), l, col, "/");
+                    }
                     f.key = f.namespace == null ? value : qualify(f.namespace, value);
                     f.hasKey = true;
                     f.keyLine = l;
@@ -562,6 +567,10 @@ public final class EdnReader {
                 if (Character.isLetter(c)) {
                     String name = scanToken();
                     String problem = EdnSyntax.nameProblem(name, false);
+                    if (problem == null && (name.equals("nil") || name.equals("true") || name.equals("false"))) {
+                        // a tag is a symbol, and these read as values (Clojure: "Reader tag must be a symbol")
+                        problem = "it is not a symbol but " + name;
+                    }
                     if (problem != null) {
                         throw new EdnParseException("invalid tag '#" + name + "': " + problem, l, col, "#" + name);
                     }

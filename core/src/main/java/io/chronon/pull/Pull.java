@@ -1,7 +1,9 @@
 package io.chronon.pull;
 
 import io.chronon.ChrononException;
+import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
+import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.Keyword;
 
 import java.util.ArrayList;
@@ -80,7 +82,7 @@ public final class Pull {
         PullPattern p = compile(selector);
         checkNotHistory(db, "pull");
         Long id = resolve(db, eid);
-        return new Puller(db, p).pullRoot(id, p, isId(eid));
+        return requireData(new Puller(db, p).pullRoot(id, p, isId(eid)), p);
     }
 
     /** {@link #pull} for many entities, in order; an entity that gives nothing gives a null element. */
@@ -93,7 +95,21 @@ public final class Pull {
             Long id = resolve(db, eid);
             out.add(new Puller(db, p).pullRoot(id, p, isId(eid)));
         }
-        return out;
+        return requireData(out, p);
+    }
+
+    /**
+     * Refuses an answer that holds a value EDN cannot carry, which no client outside this JVM
+     * could receive (the node would fail to send it): an {@code :xform} of {@code keyword} or
+     * {@code symbol} on text that is no keyword or symbol ({@code "likes chess"}).
+     */
+    private static <T> T requireData(T answer, PullPattern p) {
+        String problem = EdnPrinter.whyNotPrintable(answer);
+        if (problem != null) {
+            throw new ChrononException(ErrorCategory.INCORRECT, Keyword.of("chronon.error/answer-not-data"),
+                    "The answer holds a value that is not data, which a pull cannot return (" + problem + ")", p.form());
+        }
+        return answer;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.chronon.query;
 import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
+import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.Keyword;
 import io.chronon.edn.Symbol;
 import io.chronon.query.Query.BindCollection;
@@ -74,13 +75,30 @@ public final class Datalog {
             Query q = QueryCache.query(query);
             Context ctx = new Context(options.timeoutMillis(), false);
             Relation rel = execute(q, inputs, ctx);
-            return Results.shape(q, rel, ctx, options.limit() >= 0 ? options.limit() : q.limit(),
+            Object answer = Results.shape(q, rel, ctx, options.limit() >= 0 ? options.limit() : q.limit(),
                     options.offset() > 0 ? options.offset() : q.offset());
+            requireData(answer, q);
+            return answer;
         } catch (StackOverflowError e) {
             // a client's query: rules that call rules hundreds deep, a query that calls itself with q;
             // the stack has unwound and the query built nothing shared, so it is simply refused
             throw new ChrononException(ErrorCategory.INCORRECT, Keyword.of("chronon.error/query-too-deep"),
                     "The query nests too deeply to run (rules calling rules, or q calling q, hundreds deep)", null);
+        }
+    }
+
+    /**
+     * Refuses an answer that holds a value EDN cannot carry, which no client outside this JVM
+     * could receive (the node would fail to send it): a database bound to a variable
+     * ({@code [:find ?db :in ?db]}, {@code [(identity $) ?x]}), a regex from {@code re-pattern},
+     * a keyword that {@code keyword} made from text that is no keyword, a big decimal whose
+     * exponent no reader takes.
+     */
+    private static void requireData(Object answer, Query q) {
+        String problem = EdnPrinter.whyNotPrintable(answer);
+        if (problem != null) {
+            throw new ChrononException(ErrorCategory.INCORRECT, Keyword.of("chronon.error/answer-not-data"),
+                    "The answer holds a value that is not data, which a query cannot return (" + problem + ")", q.form());
         }
     }
 

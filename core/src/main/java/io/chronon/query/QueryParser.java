@@ -464,6 +464,11 @@ final class QueryParser {
         Object[] terms = new Object[5];
         for (int i = 0; i < n; i++) {
             Object t = v.get(start + i);
+            if (i == 4 && !(t instanceof Boolean) && !Query.isVar(t) && t != Query.BLANK) {
+                // a plain symbol too, which would otherwise be a constant
+                throw error("db.error/invalid-clause", "The added term of a data pattern must be true, false, a variable or _: "
+                        + show(form), form);
+            }
             if (t instanceof Symbol s) {
                 if (s == Query.BLANK) {
                     terms[i] = null;
@@ -486,10 +491,6 @@ final class QueryParser {
                 }
             } else if (t instanceof Integer || t instanceof Short || t instanceof Byte) {
                 t = ((Number) t).longValue();
-            }
-            if (i == 4 && !(t instanceof Symbol) && !(t instanceof Boolean)) {
-                throw error("db.error/invalid-clause", "The added term of a data pattern must be true, false, a variable or _: "
-                        + show(form), form);
             }
             terms[i] = t;
         }

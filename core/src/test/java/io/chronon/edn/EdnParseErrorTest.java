@@ -110,10 +110,13 @@ class EdnParseErrorTest {
             `#float 1e300`                 | 1 | 1  | outside the range of a float
             `#:a/b{:c 1}`                  | 1 | 1  | invalid namespace in '#:a/b': it has a '/'
             `#::{:a 1}`                    | 1 | 1  | auto-resolved namespaced maps (#::) are not EDN
+            `#:a{:b 1 / 2}`                | 1 | 10 | the symbol / cannot take the namespace of #:a{ at line 1, column 1
             `#:a[1]`                       | 1 | 4  | #:a at line 1, column 1 must be followed by a map
             `#:{:a 1}`                     | 1 | 1  | invalid namespace in '#:'
             `#1abc 2`                      | 1 | 1  | unknown dispatch '#1'
             `#a/ 1`                        | 1 | 1  | invalid tag '#a/'
+            `#nil 1`                       | 1 | 1  | invalid tag '#nil': it is not a symbol but nil
+            `[:a #true {:b 2}]`            | 1 | 5  | invalid tag '#true'
             [1 #_]                         | 1 | 6  | #_ at line 1, column 4 has nothing to discard before ']'
             `#_`                           | 1 | 3  | #_ at line 1, column 1 has nothing to discard
             1 2                            | 1 | 3  | expected a single form, but another form follows

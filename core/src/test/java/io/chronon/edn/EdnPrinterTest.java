@@ -54,6 +54,19 @@ class EdnPrinterTest {
         assertEquals("/", print(Symbol.of("/")));
     }
 
+    /** BigDecimal.toString would write 1.2341E+2147483651, whose exponent no reader takes back (fuzzing found it). */
+    @Test
+    void bigDecimalsWithAnExponentBeyondAnIntPrintWithTheirUnscaledValue() {
+        BigDecimal big = new BigDecimal("12341E+2147483647");
+        assertEquals("12341E+2147483647M", print(big));
+        assertEquals(big, EdnReader.read(print(big)));
+        assertEquals(-2147483647, ((BigDecimal) EdnReader.read(print(big))).scale());
+        assertEquals("1E+2147483647M", print(new BigDecimal("1E+2147483647")));
+        assertEquals("1.23456E-2147483642M", print(new BigDecimal("123456E-2147483647")));
+        BigDecimal minScale = new BigDecimal("1E+2147483647").multiply(new BigDecimal("1E+1")); // scale Integer.MIN_VALUE
+        assertThrows(IllegalArgumentException.class, () -> print(minScale));
+    }
+
     @Test
     void printsStringsWithEscapes() {
         assertEquals("\"a\\\"b\\\\c\\nd\\te\\rf\\bg\\fh\"", print("a\"b\\c\nd\te\rf\bg\fh"));
@@ -138,6 +151,41 @@ class EdnPrinterTest {
         assertThrows(IllegalArgumentException.class, () -> print(new Tagged(Symbol.of("9x"), 1L)));
         assertThrows(IllegalArgumentException.class, () -> print(new Date(Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli())));
         assertThrows(IllegalArgumentException.class, () -> print(new Date(Long.MIN_VALUE)));
+        // tags the reader would not take as tags: #_x discards, #nil is no symbol (JSON's {"~#_x": 1} made them)
+        assertThrows(IllegalArgumentException.class, () -> print(new Tagged(Symbol.of("_x"), 1L)));
+        assertThrows(IllegalArgumentException.class, () -> print(new Tagged(Symbol.of("nil"), 1L)));
+        assertThrows(IllegalArgumentException.class, () -> print(new Tagged(Symbol.of("*x"), 1L)));
+        assertEquals("#é/x 1", print(new Tagged(Symbol.of("é/x"), 1L)));
+    }
+
+    /** whyNotPrintable says what print would refuse, without printing. */
+    @Test
+    void whyNotPrintableAgreesWithPrint() {
+        List<Object> printable = List.of(List.of(1L, "a", Keyword.of("k"), Symbol.of("s"), 1.5, 2.5f, BigInteger.TEN,
+                        new BigDecimal("12341E+2147483647"), new Date(0), new byte[] {1}, UUID.randomUUID(), URI.create("a:b"), '\n'),
+                Map.of(Keyword.of("a"), java.util.Set.of(EdnList.of(1L, null))), new Tagged(Symbol.of("t"), List.of()),
+                java.util.Collections.emptyMap());
+        for (Object v : printable) {
+            assertEquals(null, EdnPrinter.whyNotPrintable(v), () -> String.valueOf(v));
+            print(v);
+        }
+        List<Object> unprintable = List.of(Keyword.of("a b"), Symbol.of("true"), List.of(1L, List.of(Optional.empty())),
+                Map.of(1L, Map.of(Keyword.of("1"), 2L)), Map.of(Keyword.of("1"), 2L), new Tagged(Symbol.of("_x"), 1L),
+                new Tagged(Symbol.of("t"), new int[0]), new BigDecimal("1E+2147483647").multiply(new BigDecimal("1E+1")),
+                new Date(Long.MIN_VALUE), java.util.regex.Pattern.compile("a"));
+        for (Object v : unprintable) {
+            String why = EdnPrinter.whyNotPrintable(v);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> print(v));
+            assertEquals(e.getMessage(), why);
+        }
+        List<Object> deep = new ArrayList<>();
+        List<Object> cur = deep;
+        for (int i = 0; i < EdnPrinter.MAX_DEPTH + 5; i++) {
+            List<Object> next = new ArrayList<>();
+            cur.add(next);
+            cur = next;
+        }
+        assertTrue(EdnPrinter.whyNotPrintable(deep).contains("nested deeper"));
     }
 
     @Test

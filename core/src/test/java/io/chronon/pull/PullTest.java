@@ -267,6 +267,11 @@ class PullTest {
         check("[{:p/friend [[:p/name :xform keyword]]}]", LOOKUP_A, "#:p{:friend [#:p{:name :b} #:p{:name :c}]}");
         check("[{:p/sex [[:db/ident :xform name]]}]", LOOKUP_A, "#:p{:sex #:db{:ident \"male\"}}");
         check("[{:p/sex [[:db/ident :xform namespace]]}]", LOOKUP_A, "nil");
+        // :xform keyword and symbol on text that is no keyword or symbol: an answer no client could read (fuzzing found it)
+        assertEquals(Keyword.of("chronon.error/answer-not-data"), rejects("[[:ph/num :xform keyword]]", PH1).code());
+        assertEquals(Keyword.of("chronon.error/answer-not-data"), rejects("[[:ph/num :xform symbol]]", PH1).code());
+        assertEquals(Keyword.of("chronon.error/answer-not-data"),
+                assertThrows(ChrononException.class, () -> Pull.pullMany(db, "[[:ph/num :xform keyword]]", List.of(PH2))).code());
         rejects("[[:p/tags :xform name]]", LOOKUP_A);
         rejects("[[:p/age :xform name]]", LOOKUP_A);
         rejects("[[:p/foo :xform name]]", LOOKUP_A);

@@ -430,6 +430,12 @@ class DatalogDifferentialTest {
             }
             return;
         }
+        if (ours.failed() && !theirs.failed() && ours.error() instanceof io.chronon.ChrononException ce
+                && ce.code() != null && ce.code().text().equals("chronon.error/answer-not-data")
+                && io.chronon.edn.EdnPrinter.whyNotPrintable(theirs.result()) != null) {
+            // Chronon refuses an answer that is not data (docs/query.md); Datomic's is not data either: (symbol " x ")
+            return;
+        }
         if (ours.failed() || theirs.failed()) {
             if (ours.error() != null && !(ours.error() instanceof io.chronon.ChrononException)) {
                 ours.error().printStackTrace();

@@ -242,6 +242,25 @@ class DatalogTest {
         assertEquals(set(List.of(21L)), q("[:find ?a :where [?e :age ?a]]", later.since(db.basisT())));
     }
 
+    /**
+     * The added term of a data pattern is true, false, a variable or _: a plain symbol was taken as a constant
+     * and cast to Boolean (a ClassCastException, fuzzing found it); a variable bound to anything else matches nothing.
+     */
+    @Test
+    void theAddedTermIsABooleanAVariableOrBlank() {
+        DbValue later = Fixtures.transact(db, "[[:db/add [:name \"Oleg\"] :age 21]]").dbAfter();
+        for (String added : List.of("i", "true?", "1", "\"true\"", ":true", "[true]", "nil")) {
+            for (String query : List.of("[:find ?e :where [?e _ _ _ " + added + "]]", "[:find ?e :where [?e :age ?a] [?e :age ?a _ " + added + "]]",
+                    "[:find ?e :where (not [?e :age _ _ " + added + "]) [?e :name]]")) {
+                ChrononException e = assertThrows(ChrononException.class, () -> Datalog.q(query, later.history()), query);
+                assertEquals(Keyword.of("db.error/invalid-clause"), e.code(), query);
+            }
+        }
+        assertEquals(Set.of(), q("[:find ?e :where [(ground 1) ?x] [?e :age _ _ ?x]]", later.history()));
+        assertEquals(set(List.of(20L)), q("[:find ?a :where [?e :age ?a _ false]]", later.history()));
+        assertEquals(set(List.of(20L)), q("[:find ?a :where [?e :age ?a _ ?f] [(false? ?f)]]", later.history()));
+    }
+
     // ================================================================== expressions
 
     @Test
@@ -296,6 +315,27 @@ class DatalogTest {
         assertEquals(List.of("lo", "l", "o"), qdb("[:find ?x . :where [(re-pattern \"(l)(o)\") ?p] [(re-find ?p \"hello\") ?x]]"));
         assertEquals("hello", qdb("[:find ?x . :where [(re-pattern \"h.*\") ?p] [(re-matches ?p \"hello\") ?x]]"));
         assertEquals(EdnList.of("ll", "ll"), qdb("[:find ?x . :where [(re-pattern \"l+\") ?p] [(re-seq ?p \"hellollo\") ?x]]"));
+    }
+
+    /** The node sends every answer as EDN or JSON: one that holds something else was a 500 (fuzzing found it). */
+    @Test
+    void anAnswerThatIsNotDataIsRefused() {
+        for (String query : List.of(
+                "[:find ?x . :in ?x]",                                          // the database bound to a variable
+                "[:find ?v . :where [(identity $) ?v]]",
+                "[:find ?v . :in $ ?log :where [(vector ?log) ?v]]",
+                "[:find ?p . :where [(re-pattern \"a+\") ?p]]",                   // a java.util.regex.Pattern
+                "[:find (distinct ?p) . :where [(re-pattern \"a\") ?p]]",
+                "[:find ?k . :where [(keyword \"a b\") ?k]]",                      // a keyword EDN cannot print
+                "[:find ?s :where [(symbol \"nil\") ?s]]",
+                "[:find ?y . :where [(ground 1E+2147483647M) ?x] [(* ?x 1E+1M) ?y]]")) { // a big decimal of scale Integer.MIN_VALUE
+            ChrononException e = assertThrows(ChrononException.class, () -> Datalog.q(query, db, db), query);
+            assertEquals(Keyword.of("chronon.error/answer-not-data"), e.code(), query);
+            assertEquals(ErrorCategory.INCORRECT, e.category(), query);
+        }
+        // what only passes through is fine
+        assertEquals("aa", qdb("[:find ?m . :where [(re-pattern \"a+\") ?p] [(re-find ?p \"baa\") ?m]]"));
+        assertEquals(Keyword.of("a"), qdb("[:find ?k . :where [(keyword \"a\") ?k]]"));
     }
 
     @Test

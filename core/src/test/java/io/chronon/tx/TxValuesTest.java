@@ -81,6 +81,10 @@ class TxValuesTest {
         s.fails(wrong, add("p/inst", "2020-01-01"));
         s.fails(wrong, add("p/sym", kw("x")));
         s.fails("db.error/not-a-keyword", add("p/kw", "x"));
+        // ":ns/name" text is a keyword only when it is the text of one (":a b" was stored, then no answer could print it)
+        for (String notAKeyword : List.of(":a b", "::a", ":1", ":a/", ":a/b/c", ": ")) {
+            s.fails("db.error/not-a-keyword", add("p/kw", notAKeyword));
+        }
         s.fails(wrong, add("p/name", List.of("A")));
     }
 

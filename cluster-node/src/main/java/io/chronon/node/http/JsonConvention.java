@@ -22,6 +22,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,8 +50,11 @@ import java.util.function.Function;
  *   <li>other JSON objects are maps whose keys are read as strings (so {@code "~:a"} is the
  *       keyword {@code :a}).</li>
  * </ul>
- * Malformed JSON, an integer outside a long without {@code ~n}, and an unknown {@code ~}
- * prefix are {@code incorrect} errors. Thread-safe.
+ * Malformed JSON, an integer outside a long without {@code ~n}, an unknown {@code ~}
+ * prefix, and a keyword, symbol or tag that EDN has not ({@code "~:a b"}, {@code "~$nil"},
+ * {@code {"~#_x": 1}}) are {@code incorrect} errors: what reads is an EDN value. Reading and
+ * writing keep their own stack of open arrays and objects, so the deepest value the limits
+ * allow never overflows a thread's stack. Thread-safe.
  */
 public final class JsonConvention {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -87,7 +91,7 @@ public final class JsonConvention {
             if (first == null) {
                 throw incorrect("The JSON body is empty", null);
             }
-            Object v = read(p, new long[1]);
+            Object v = read(p);
             if (p.nextToken() != null) {
                 throw incorrect("The JSON body holds more than one value", null);
             }
@@ -96,52 +100,87 @@ public final class JsonConvention {
             throw incorrect("Malformed JSON: " + e.getOriginalMessage(), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (StackOverflowError e) {
-            // reading recurses per level: near the nesting limit a thread with less stack to spare overflows
-            // (a body of 100,000 '{"a":' did on the blocking dispatcher); the stack has unwound, nothing was kept
-            throw incorrect("The JSON body nests too deeply", null);
         }
     }
 
     // ------------------------------------------------------------------ writing
 
-    /** What is left to write: a value, or one of these steps. */
-    private enum Step { END_ARRAY, END_OBJECT }
-
-    /** A field name still to write. */
-    private record Field(String name) {
-    }
-
-    /** Null as an entry of the stack of what is left to write (which takes no null). */
-    private static final Object NULL = new Object();
-
     /**
-     * Writes {@code root} with an explicit stack of what is left, not by recursion: a value as
-     * deep as a body may be (2,000 levels) is written on any thread's stack. Before, a 1,900-deep
-     * value overflowed the stack of the writer's or a dispatcher's thread (issue 16).
+     * Writes {@code root} with a stack of its open collections instead of recursion, so that
+     * the deepest value the limits allow writes on any thread's stack.
      */
     private static void write(Object root, JsonGenerator g) throws IOException {
-        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
-        todo.push(root == null ? NULL : root);
-        while (!todo.isEmpty()) {
-            Object v = todo.pop();
-            if (v == Step.END_ARRAY) {
-                g.writeEndArray();
-            } else if (v == Step.END_OBJECT) {
-                g.writeEndObject();
-            } else if (v instanceof Field f) {
-                g.writeFieldName(f.name());
-            } else if (v == NULL) {
-                g.writeNull();
-            } else {
-                writeOne(v, g, todo);
+        ArrayList<Open> stack = new ArrayList<>();
+        Object v = root;
+        for (;;) {
+            Open opened = open(v, g);
+            if (opened != null) {
+                stack.add(opened);
+            }
+            // the next value to write, closing what is done
+            for (;;) {
+                if (stack.isEmpty()) {
+                    return;
+                }
+                Open top = stack.get(stack.size() - 1);
+                if (top.hasPending) {
+                    v = top.pending;
+                    top.pending = null;
+                    top.hasPending = false;
+                    break;
+                }
+                if (top.items != null && top.items.hasNext()) {
+                    Object next = top.items.next();
+                    if (top.fields) {
+                        Map.Entry<?, ?> e = (Map.Entry<?, ?>) next;
+                        Object k = e.getKey();
+                        g.writeFieldName(k instanceof Keyword kw ? "~:" + kw.text()
+                                : k instanceof Symbol sym ? "~$" + sym.text()
+                                : ((String) k).startsWith("~") ? "~" + k : (String) k);
+                        v = e.getValue();
+                    } else {
+                        v = next;
+                    }
+                    break;
+                }
+                if (top.items != null) {
+                    if (top.fields) {
+                        g.writeEndObject();
+                    } else {
+                        g.writeEndArray();
+                    }
+                }
+                if (top.tagged) {
+                    g.writeEndObject();
+                }
+                stack.remove(stack.size() - 1);
             }
         }
     }
 
-    /** Writes a scalar, or opens a collection and pushes its elements (last first) and its end. */
-    private static void writeOne(Object v, JsonGenerator g, java.util.ArrayDeque<Object> todo) throws IOException {
-        if (v instanceof String s) {
+    /** A collection or tagged value being written: what is left of it, and how it ends. */
+    private static final class Open {
+        /** The elements (an array's) or the entries (an object's, with {@link #fields}); null for a tagged value. */
+        final Iterator<?> items;
+        final boolean fields;
+        /** Inside {"~#tag": ...}: one more object to end. */
+        final boolean tagged;
+        /** A tagged value's element, written next. */
+        Object pending;
+        boolean hasPending;
+
+        Open(Iterator<?> items, boolean fields, boolean tagged) {
+            this.items = items;
+            this.fields = fields;
+            this.tagged = tagged;
+        }
+    }
+
+    /** Writes {@code v} if it is atomic and returns null; otherwise writes its start and returns what writes the rest. */
+    private static Open open(Object v, JsonGenerator g) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
             g.writeString(s.startsWith("~") ? "~" + s : s);
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);
@@ -164,17 +203,46 @@ public final class JsonConvention {
         } else if (v instanceof Character c) {
             g.writeString("~c" + c);
         } else if (v instanceof Map<?, ?> m) {
-            writeMap(m, g, todo);
+            for (Object k : m.keySet()) {
+                if (!(k instanceof String || k instanceof Keyword || k instanceof Symbol)) {
+                    // {"~#map": [[k, v], ...]}
+                    Iterator<? extends Map.Entry<?, ?>> entries = m.entrySet().iterator();
+                    Iterator<Object> pairs = new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return entries.hasNext();
+                        }
+
+                        @Override
+                        public Object next() {
+                            Map.Entry<?, ?> e = entries.next();
+                            return java.util.Arrays.asList(e.getKey(), e.getValue());
+                        }
+                    };
+                    startTagged(MAP, g);
+                    g.writeStartArray();
+                    return new Open(pairs, false, true);
+                }
+            }
+            g.writeStartObject();
+            return new Open(m.entrySet().iterator(), true, false);
         } else if (v instanceof EdnList l) {
-            writeTagged(LIST, new ArrayList<>(l), g, todo);
+            startTagged(LIST, g);
+            g.writeStartArray();
+            return new Open(l.iterator(), false, true);
         } else if (v instanceof Set<?> s) {
-            writeTagged(SET, new ArrayList<>(s), g, todo);
+            startTagged(SET, g);
+            g.writeStartArray();
+            return new Open(s.iterator(), false, true);
         } else if (v instanceof Collection<?> c) {
             g.writeStartArray();
-            todo.push(Step.END_ARRAY);
-            pushReversed(new ArrayList<>(c), todo);
+            return new Open(c.iterator(), false, false);
         } else if (v instanceof Tagged t) {
-            writeTagged(t.tag().text(), t.value(), g, todo);
+            startTagged(t.tag().text(), g);
+            Open o = new Open(null, false, true);
+            o.pending = t.value();
+            o.hasPending = true;
+            return o;
         } else {
             // #inst, #uuid, #uri, #bytes, #float: the tag and element of the EDN printer's form
             String printed = EdnPrinter.print(v);
@@ -182,51 +250,18 @@ public final class JsonConvention {
             if (!printed.startsWith("#") || space < 0) {
                 throw new IllegalArgumentException("cannot write a " + v.getClass().getName() + " as JSON");
             }
-            writeTagged(printed.substring(1, space), EdnReader.read(printed.substring(space + 1), untagged()), g, todo);
+            startTagged(printed.substring(1, space), g);
+            Open o = new Open(null, false, true);
+            o.pending = EdnReader.read(printed.substring(space + 1), untagged());
+            o.hasPending = true;
+            return o;
         }
+        return null;
     }
 
-    private static void pushReversed(List<?> values, java.util.ArrayDeque<Object> todo) {
-        for (int i = values.size() - 1; i >= 0; i--) {
-            Object x = values.get(i);
-            todo.push(x == null ? NULL : x);
-        }
-    }
-
-    private static void writeMap(Map<?, ?> m, JsonGenerator g, java.util.ArrayDeque<Object> todo) throws IOException {
-        boolean simpleKeys = true;
-        for (Object k : m.keySet()) {
-            if (!(k instanceof String || k instanceof Keyword || k instanceof Symbol)) {
-                simpleKeys = false;
-                break;
-            }
-        }
-        if (!simpleKeys) {
-            List<Object> entries = new ArrayList<>(m.size());
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                entries.add(java.util.Arrays.asList(e.getKey(), e.getValue()));
-            }
-            writeTagged(MAP, entries, g, todo);
-            return;
-        }
-        g.writeStartObject();
-        todo.push(Step.END_OBJECT);
-        List<Object> fields = new ArrayList<>(2 * m.size());
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            Object k = e.getKey();
-            fields.add(new Field(k instanceof Keyword kw ? "~:" + kw.text()
-                    : k instanceof Symbol s ? "~$" + s.text()
-                    : ((String) k).startsWith("~") ? "~" + k : (String) k));
-            fields.add(e.getValue());
-        }
-        pushReversed(fields, todo);
-    }
-
-    private static void writeTagged(String tag, Object value, JsonGenerator g, java.util.ArrayDeque<Object> todo) throws IOException {
+    private static void startTagged(String tag, JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeFieldName("~#" + tag);
-        todo.push(Step.END_OBJECT);
-        todo.push(value == null ? NULL : value);
     }
 
     /** Options that read every tag as {@link Tagged}: here only its element is wanted. */
@@ -240,67 +275,115 @@ public final class JsonConvention {
 
     // ------------------------------------------------------------------ reading
 
-    /** The value at the parser's token; {@code count} counts the values read, at most as many as an EDN form may hold. */
-    private static Object read(JsonParser p, long[] count) throws IOException {
-        if (++count[0] > EdnReader.Options.DEFAULT_MAX_VALUES) {
-            throw incorrect("The JSON body holds more than " + EdnReader.Options.DEFAULT_MAX_VALUES
-                    + " values, the most one body may hold (chronon.edn.max-values)", null);
-        }
+    /**
+     * The value that starts at the parser's current token, read with a stack of the open
+     * arrays and objects instead of recursion, so that the deepest JSON the limits allow reads
+     * on any thread's stack; at most as many values as an EDN form may hold
+     * ({@code chronon.edn.max-values}).
+     */
+    private static Object read(JsonParser p) throws IOException {
+        ArrayList<Building> stack = new ArrayList<>();
         JsonToken t = p.currentToken();
-        switch (t) {
-            case VALUE_NULL:
-                return null;
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_STRING:
-                return string(p.getText());
-            case VALUE_NUMBER_INT:
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    throw incorrect("The integer " + p.getText() + " does not fit in a long; write big integers as \"~n" + p.getText() + "\"",
-                            p.getText());
-                }
-                return p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case START_ARRAY: {
-                List<Object> out = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    out.add(read(p, count));
-                }
-                return Collections.unmodifiableList(out);
+        long count = 0;
+        for (;;) {
+            Object value;
+            if (t != JsonToken.FIELD_NAME && t != JsonToken.END_ARRAY && t != JsonToken.END_OBJECT
+                    && ++count > EdnReader.Options.DEFAULT_MAX_VALUES) {
+                throw incorrect("The JSON body holds more than " + EdnReader.Options.DEFAULT_MAX_VALUES
+                        + " values, the most one body may hold (chronon.edn.max-values)", null);
             }
-            case START_OBJECT:
-                return object(p, count);
-            default:
-                throw incorrect("Unexpected JSON token " + t, null);
+            switch (t) {
+                case START_ARRAY:
+                    stack.add(new Building(false));
+                    t = p.nextToken();
+                    continue;
+                case START_OBJECT:
+                    stack.add(new Building(true));
+                    t = p.nextToken();
+                    continue;
+                case FIELD_NAME:
+                    stack.get(stack.size() - 1).name = p.currentName();
+                    t = p.nextToken();
+                    continue;
+                case END_ARRAY:
+                    value = Collections.unmodifiableList(stack.remove(stack.size() - 1).items);
+                    break;
+                case END_OBJECT:
+                    value = stack.remove(stack.size() - 1).object();
+                    break;
+                case VALUE_NULL:
+                    value = null;
+                    break;
+                case VALUE_TRUE:
+                    value = Boolean.TRUE;
+                    break;
+                case VALUE_FALSE:
+                    value = Boolean.FALSE;
+                    break;
+                case VALUE_STRING:
+                    value = string(p.getText());
+                    break;
+                case VALUE_NUMBER_INT:
+                    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        throw incorrect("The integer " + p.getText() + " does not fit in a long; write big integers as \"~n"
+                                + p.getText() + "\"", p.getText());
+                    }
+                    value = p.getLongValue();
+                    break;
+                case VALUE_NUMBER_FLOAT:
+                    value = p.getDoubleValue();
+                    break;
+                default:
+                    throw incorrect("Unexpected JSON token " + t, null);
+            }
+            if (stack.isEmpty()) {
+                return value;
+            }
+            stack.get(stack.size() - 1).add(value);
+            t = p.nextToken();
         }
     }
 
-    private static Object object(JsonParser p, long[] count) throws IOException {
-        Map<Object, Object> out = new LinkedHashMap<>();
-        String onlyTag = null;
-        int n = 0;
-        while (p.nextToken() != JsonToken.END_OBJECT) {
-            String name = p.currentName();
-            p.nextToken();
-            Object value = read(p, count);
+    /** An array or object being read. */
+    private static final class Building {
+        final boolean object;
+        final List<Object> items;
+        final Map<Object, Object> fields;
+        /** The name of the object's field whose value comes next. */
+        String name;
+        String onlyTag;
+        int n;
+
+        Building(boolean object) {
+            this.object = object;
+            this.items = object ? null : new ArrayList<>();
+            this.fields = object ? new LinkedHashMap<>() : null;
+        }
+
+        void add(Object value) {
+            if (!object) {
+                items.add(value);
+                return;
+            }
             n++;
             if (n == 1 && name.startsWith("~#")) {
                 onlyTag = name.substring(2);
             }
-            out.put(string(name), value);
+            fields.put(string(name), value);
         }
-        if (n == 1 && onlyTag != null) {
-            return tagged(onlyTag, out.values().iterator().next());
-        }
-        for (Object k : out.keySet()) {
-            if (k instanceof String s && s.startsWith("~#")) {
-                throw incorrect("A tag key (" + s + ") must be the only key of its object", s);
+
+        /** A tagged value for an object with one key "~#tag", else a map. */
+        Object object() {
+            if (n == 1 && onlyTag != null) {
+                return tagged(onlyTag, fields.values().iterator().next());
             }
+            for (Object k : fields.keySet()) {
+                if (k instanceof String s && s.startsWith("~#")) {
+                    throw incorrect("A tag key (" + s + ") must be the only key of its object", s);
+                }
+            }
+            return Collections.unmodifiableMap(fields);
         }
-        return Collections.unmodifiableMap(out);
     }
 
     private static Object tagged(String tag, Object value) {
@@ -325,6 +408,10 @@ public final class JsonConvention {
                     sym = Symbol.of(tag);
                 } catch (RuntimeException e) {
                     throw incorrect("Not a tag: " + tag, tag);
+                }
+                // a tag EDN has too: a symbol that starts with a letter (not {"~#_x": 1}, {"~#nil": 1})
+                if (EdnPrinter.whyNotPrintable(new Tagged(sym, null)) != null) {
+                    throw incorrect("Not a tag: " + tag + " (a tag is a symbol that starts with a letter)", tag);
                 }
                 Function<Object, Object> reader = EdnReader.Options.defaults().tagReader(sym);
                 if (reader == null) {
@@ -359,14 +446,13 @@ public final class JsonConvention {
         if ((s.charAt(1) == 'n' || s.charAt(1) == 'm') && rest.length() > EdnReader.MAX_BIG_NUMBER_LENGTH) {
             throw incorrect("A big number is limited to " + EdnReader.MAX_BIG_NUMBER_LENGTH + " chars", null);
         }
+        if (s.charAt(1) == ':' || s.charAt(1) == '$') {
+            return name(s, rest);
+        }
         try {
             switch (s.charAt(1)) {
                 case '~':
                     return s.substring(1);
-                case ':':
-                    return Keyword.of(rest);
-                case '$':
-                    return Symbol.of(rest);
                 case 'n':
                     return new BigInteger(rest);
                 case 'm':
@@ -387,6 +473,21 @@ public final class JsonConvention {
             throw incorrect("Bad JSON-encoded value \"" + s + "\": " + e.getMessage(), s);
         }
         throw incorrect("Unknown JSON encoding \"" + s + "\" (strings starting with ~ carry a kind; write \"~~\" for a literal ~)", s);
+    }
+
+    /**
+     * The keyword ({@code "~:..."}) or symbol ({@code "~$..."}) of {@code s}: one that EDN has
+     * too (not {@code "~:a b"}, {@code "~::a"}, {@code "~:1"}, {@code "~$nil"}), so that every
+     * value read can be answered in EDN.
+     */
+    private static Object name(String s, String rest) {
+        boolean keyword = s.charAt(1) == ':';
+        Object name = keyword && rest.startsWith(":") ? null : keyword ? Keyword.of(rest) : Symbol.of(rest);
+        String problem = name == null ? "auto-resolved keywords (::) are not EDN" : EdnPrinter.whyNotPrintable(name);
+        if (problem != null) {
+            throw incorrect("Bad JSON-encoded " + (keyword ? "keyword" : "symbol") + " \"" + s + "\": " + problem, s);
+        }
+        return name;
     }
 
     private static ChrononException incorrect(String message, Object form) {
