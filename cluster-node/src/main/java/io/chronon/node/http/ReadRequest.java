@@ -72,7 +72,9 @@ record ReadRequest(QueryPeer.Basis basis, QueryPeer.ReadOp op, Duration timeout,
         Object since = timePoint(m, "since");
         boolean history = bool(m, "history");
         List<Object> with = vectorOf(m, "with", true);
-        long timeoutMs = nonNegative(m, "timeout-ms", defaultTimeout.toMillis());
+        // without :timeout-ms, the default, but never past the cap (a node configured with a cap below the
+        // default answered every such read 400 for a parameter its client never sent)
+        long timeoutMs = nonNegative(m, "timeout-ms", Math.min(defaultTimeout.toMillis(), maxTimeout.toMillis()));
         if (timeoutMs <= 0 || timeoutMs > maxTimeout.toMillis()) {
             throw ChrononException.incorrect("chronon.error/invalid-parameter",
                     ":timeout-ms must be between 1 and " + maxTimeout.toMillis(), timeoutMs);

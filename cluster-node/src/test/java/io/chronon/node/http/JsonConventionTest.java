@@ -198,10 +198,22 @@ class JsonConventionTest {
         assertEquals(EdnPrinter.print(deep), EdnPrinter.print(JsonConvention.read(json[0])));
     }
 
-    /** Reading recurses: a body too deep for the thread's stack is refused as malformed, not an internal error. */
+    /**
+     * A body as deep as the limit reads on a small stack (reading keeps its own stack; it used to
+     * recurse, and such a body overflowed the thread), and a deeper one is refused as malformed,
+     * never an internal error.
+     */
     @Test
-    void aBodyNestedBeyondTheStackIsRefused() throws Exception {
-        Throwable e = onSmallStack(() -> JsonConvention.read("{\"a\":".repeat(1_999) + "1" + "}".repeat(1_999)));
+    void aBodyNestedAsDeepAsTheLimitReadsAndADeeperOneIsRefused() throws Exception {
+        int limit = EdnReader.Options.DEFAULT_MAX_DEPTH;
+        Object[] read = new Object[1];
+        assertEquals(null, onSmallStack(() -> read[0] = JsonConvention.read("{\"a\":".repeat(limit - 1) + "1" + "}".repeat(limit - 1))));
+        Object v = read[0];
+        for (int i = 0; i < limit - 1; i++) {
+            v = ((Map<?, ?>) v).get("a");
+        }
+        assertEquals(1L, v);
+        Throwable e = onSmallStack(() -> JsonConvention.read("{\"a\":".repeat(limit + 1) + "1" + "}".repeat(limit + 1)));
         assertEquals(ChrononException.class, e == null ? null : e.getClass(), String.valueOf(e));
     }
 }
