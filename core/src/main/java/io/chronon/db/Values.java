@@ -144,6 +144,13 @@ public final class Values {
         if (isIntegral(x) && isIntegral(y)) {
             return Long.compare(x.longValue(), y.longValue());
         }
+        int sx = special(x);
+        int sy = special(y);
+        if (sx != 0 || sy != 0) {
+            // -Infinity below every number, +Infinity above every finite one, NaN above all (as Double.compare);
+            // before, NaN sorted above longs and doubles but below big decimals: a cycle that misordered indexes
+            return Integer.compare(sx, sy);
+        }
         if ((x instanceof Double || x instanceof Float || isIntegral(x))
                 && (y instanceof Double || y instanceof Float || isIntegral(y))) {
             double dx = x.doubleValue();
@@ -153,6 +160,15 @@ public final class Values {
             }
         }
         return toBigDecimal(x).compareTo(toBigDecimal(y));
+    }
+
+    /** -1 for -Infinity, 1 for +Infinity, 2 for NaN (a double or float), 0 for every other number. */
+    private static int special(Number n) {
+        if (n instanceof Double || n instanceof Float) {
+            double d = n.doubleValue();
+            return Double.isNaN(d) ? 2 : d == Double.POSITIVE_INFINITY ? 1 : d == Double.NEGATIVE_INFINITY ? -1 : 0;
+        }
+        return 0;
     }
 
     private static boolean isIntegral(Number n) {
@@ -169,11 +185,7 @@ public final class Values {
         if (isIntegral(n)) {
             return BigDecimal.valueOf(n.longValue());
         }
-        double d = n.doubleValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            return d > 0 ? BigDecimal.valueOf(Double.MAX_VALUE).multiply(BigDecimal.TEN) : BigDecimal.valueOf(-Double.MAX_VALUE).multiply(BigDecimal.TEN);
-        }
-        return BigDecimal.valueOf(d);
+        return BigDecimal.valueOf(n.doubleValue()); // finite: NaN and the infinities are ordered before this
     }
 
     private static int rank(Object v) {
