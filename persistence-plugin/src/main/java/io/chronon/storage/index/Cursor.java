@@ -115,6 +115,10 @@ final class Cursor implements Iterator<Datom> {
     private boolean nextLeaf() {
         while (!path.isEmpty()) {
             Frame top = path.peek();
+            if (!ascending && end != null && cmp.compare(top.branch.children()[top.index].first(), end) <= 0) {
+                // the children before this one hold only datoms below its first, so below the end
+                return false;
+            }
             int i = top.index + (ascending ? 1 : -1);
             if (i < 0 || i >= top.branch.children().length) {
                 path.pop();

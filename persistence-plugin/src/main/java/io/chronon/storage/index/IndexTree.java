@@ -66,8 +66,8 @@ public final class IndexTree {
         return at(type, storage, builder.finish());
     }
 
-    private static IndexTree at(IndexType type, TreeStorage storage, ChildRef root) {
-        return root == null ? empty(type, storage) : open(type, storage, IndexRoot.of(root.id()));
+    private static IndexTree at(IndexType type, TreeStorage storage, TreeStorage.Written root) {
+        return root == null ? empty(type, storage) : new IndexTree(type, storage, IndexRoot.of(root.id()), root.node());
     }
 
     /**
@@ -78,8 +78,7 @@ public final class IndexTree {
      * afterwards. Writes only the nodes that change; returns this tree if none does.
      */
     public IndexTree merge(Iterable<Datom> added, Iterable<Datom> removed) {
-        ChildRef rootRef = rootNode == null ? null : new ChildRef(root.id(), rootNode.first(), rootNode.count());
-        TreeMerge.Result result = TreeMerge.merge(storage, type, rootNode, rootRef, added, removed);
+        TreeMerge.Result result = TreeMerge.merge(storage, type, rootNode, added, removed);
         return result.changed() ? at(type, storage, result.root()) : this;
     }
 

@@ -87,9 +87,4 @@ final class NodeWriter {
         Node node = written.get(id);
         return node != null ? node : storage.read(type, id);
     }
-
-    /** How many distinct segments this writer wrote. */
-    int segmentsWritten() {
-        return written.size();
-    }
 }

@@ -38,11 +38,12 @@ final class TreeBuilder {
     }
 
     /** The root of the tree built, or null if no datom was added. */
-    ChildRef finish() {
+    TreeStorage.Written finish() {
         for (int h = 0; h < levels.size(); h++) {
             levels.get(h).finish();
         }
-        return levels.get(levels.size() - 1).held;
+        ChildRef root = levels.get(levels.size() - 1).held;
+        return root == null ? null : new TreeStorage.Written(root.id(), writer.node(root.id()));
     }
 
     /** The entries of one level not yet written. */

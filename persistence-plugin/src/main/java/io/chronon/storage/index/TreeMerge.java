@@ -43,9 +43,8 @@ final class TreeMerge {
         }
     }
 
-    /** The root after merging: null for an empty tree, {@code root} itself if nothing changed. */
-    static Result merge(TreeStorage storage, IndexType type, Node root, ChildRef rootRef,
-                        Iterable<Datom> added, Iterable<Datom> removed) {
+    /** The tree after merging {@code added} and {@code removed} into the tree of {@code root} (null: the empty tree). */
+    static Result merge(TreeStorage storage, IndexType type, Node root, Iterable<Datom> added, Iterable<Datom> removed) {
         List<Datom> keys = new ArrayList<>();
         List<Boolean> adds = new ArrayList<>();
         Comparator<Datom> cmp = type.comparator();
@@ -66,16 +65,17 @@ final class TreeMerge {
             }
         }
         TreeMerge merge = new TreeMerge(storage, type, keys, adds);
-        return merge.mergeRoot(root, rootRef);
+        return merge.mergeRoot(root);
     }
 
-    /** The new root (null: empty) and how many segments the merge wrote. */
-    record Result(ChildRef root, boolean changed, int segmentsWritten) {
+    /** Whether the merge changed the tree, and its new root (null: the empty tree). */
+    record Result(boolean changed, TreeStorage.Written root) {
+        static final Result UNCHANGED = new Result(false, null);
     }
 
-    private Result mergeRoot(Node root, ChildRef rootRef) {
+    private Result mergeRoot(Node root) {
         if (keys.length == 0) {
-            return new Result(rootRef, false, 0);
+            return Result.UNCHANGED;
         }
         List<?> entries;
         int height;
@@ -86,12 +86,15 @@ final class TreeMerge {
                     added.add(keys[i]);
                 }
             }
+            if (added.isEmpty()) {
+                return Result.UNCHANGED;
+            }
             entries = added;
             height = 0;
         } else {
             entries = mergeEntries(root, 0, keys.length);
             if (entries == null) {
-                return new Result(rootRef, false, 0);
+                return Result.UNCHANGED;
             }
             height = root.height();
         }
@@ -102,14 +105,15 @@ final class TreeMerge {
             level = writer.writeAll(++levelHeight, level, MAX_FILL);
         }
         if (level.isEmpty()) {
-            return new Result(null, true, writer.segmentsWritten());
+            return new Result(true, null);
         }
         ChildRef top = level.get(0);
-        while (levelHeight > 0 && writer.node(top.id()) instanceof Node.Branch b && b.children().length == 1) {
+        Node topNode = writer.node(top.id());
+        while (topNode instanceof Node.Branch b && b.children().length == 1) {
             top = b.children()[0];
-            levelHeight--;
+            topNode = writer.node(top.id());
         }
-        return new Result(top, true, writer.segmentsWritten());
+        return new Result(true, new TreeStorage.Written(top.id(), topNode));
     }
 
     @SuppressWarnings("unchecked")
