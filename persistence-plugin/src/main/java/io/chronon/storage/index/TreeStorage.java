@@ -23,38 +23,23 @@ import java.util.Objects;
  * {@code :db.error/corrupt-segment}) whose message names the database and the segment, and
  * whose cause is the store's {@link io.chronon.storage.segment.SegmentException}; it is never
  * read as empty. A store that cannot be reached fails with {@link ErrorCategory#UNAVAILABLE}.
+ *
+ * @param store    the store the segments are in
+ * @param database the database whose segments these are
+ * @param cache    the cache of decoded nodes, shared with other databases
+ * @param limits   the node sizes of trees written here
  */
-public final class TreeStorage {
-    private final SegmentStore store;
-    private final String database;
-    private final SegmentCache cache;
-    private final NodeLimits limits;
-
-    public TreeStorage(SegmentStore store, String database, SegmentCache cache, NodeLimits limits) {
-        this.store = Objects.requireNonNull(store, "store");
-        this.database = Objects.requireNonNull(database, "database");
-        this.cache = Objects.requireNonNull(cache, "cache");
-        this.limits = Objects.requireNonNull(limits, "limits");
+public record TreeStorage(SegmentStore store, String database, SegmentCache cache, NodeLimits limits) {
+    public TreeStorage {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** Storage with {@link NodeLimits#DEFAULT}. */
     public TreeStorage(SegmentStore store, String database, SegmentCache cache) {
         this(store, database, cache, NodeLimits.DEFAULT);
-    }
-
-    /** The store the segments are in. */
-    public SegmentStore store() {
-        return store;
-    }
-
-    /** The database whose segments these are. */
-    public String database() {
-        return database;
-    }
-
-    /** The node sizes of trees written here. */
-    public NodeLimits limits() {
-        return limits;
     }
 
     /** Node {@code id} of a tree in the order of {@code type}. */
