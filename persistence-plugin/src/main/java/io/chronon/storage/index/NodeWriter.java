@@ -10,28 +10,30 @@ import java.util.Map;
 
 /**
  * Writes the nodes of one build or merge: cuts runs of entries into nodes of the target size
- * and remembers what it wrote, so the merge can look at its new nodes again without a read.
+ * and, for a merge, remembers what it wrote, so the merge can look at its new nodes again
+ * without a read (a merge writes O(novelty &middot; depth) nodes; a build, which writes the
+ * whole tree, keeps none).
  */
 final class NodeWriter {
     private final TreeStorage storage;
     private final IndexType type;
     private final NodeLimits limits;
-    private final Map<SegmentId, Node> written = new HashMap<>();
+    /** The nodes written, or null if they are not kept. */
+    private final Map<SegmentId, Node> written;
 
-    NodeWriter(TreeStorage storage, IndexType type) {
+    NodeWriter(TreeStorage storage, IndexType type, boolean keepWritten) {
         this.storage = storage;
         this.type = type;
         this.limits = storage.limits();
-    }
-
-    NodeLimits limits() {
-        return limits;
+        this.written = keepWritten ? new HashMap<>() : null;
     }
 
     /** One node of {@code entries} (datoms for height 0, else children). */
     ChildRef write(int height, List<?> entries) {
         TreeStorage.Written w = storage.write(type, height, entries);
-        written.put(w.id(), w.node());
+        if (written != null) {
+            written.put(w.id(), w.node());
+        }
         return w.ref();
     }
 
@@ -77,14 +79,14 @@ final class NodeWriter {
         return refs;
     }
 
-    /** The node of {@code id} if this writer wrote it, else null. */
+    /** The node of {@code id} if this writer wrote it and keeps what it writes, else null. */
     Node written(SegmentId id) {
-        return written.get(id);
+        return written == null ? null : written.get(id);
     }
 
     /** Node {@code id}: one just written, or read through the cache. */
     Node node(SegmentId id) {
-        Node node = written.get(id);
+        Node node = written(id);
         return node != null ? node : storage.read(type, id);
     }
 }

@@ -22,7 +22,7 @@ final class TreeBuilder {
     private Datom last;
 
     TreeBuilder(TreeStorage storage, IndexType type) {
-        this.writer = new NodeWriter(storage, type);
+        this.writer = new NodeWriter(storage, type, false);
         this.type = type;
         this.cmp = type.comparator();
         this.limits = storage.limits();

@@ -23,7 +23,6 @@ final class TreeMerge {
     /** Below this a new node is merged with a neighbour. */
     private static final double MIN_FILL = 0.25;
 
-    private final IndexType type;
     private final Comparator<Datom> cmp;
     private final NodeWriter writer;
     private final NodeLimits limits;
@@ -32,9 +31,8 @@ final class TreeMerge {
     private final boolean[] adds;
 
     private TreeMerge(TreeStorage storage, IndexType type, List<Datom> keys, List<Boolean> adds) {
-        this.type = type;
         this.cmp = type.comparator();
-        this.writer = new NodeWriter(storage, type);
+        this.writer = new NodeWriter(storage, type, true);
         this.limits = storage.limits();
         this.keys = keys.toArray(new Datom[0]);
         this.adds = new boolean[keys.size()];
