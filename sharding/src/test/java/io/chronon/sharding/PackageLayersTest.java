@@ -29,6 +29,7 @@ class PackageLayersTest {
             Map.entry("storage.codec", Set.of()),
             Map.entry("storage.journal", Set.of()),
             Map.entry("storage.segment", Set.of("storage.journal")),
+            Map.entry("storage.index", Set.of("storage.codec", "storage.segment")),
             Map.entry("storage", Set.of("storage.codec", "storage.journal", "storage.segment")),
             Map.entry("storage.file", Set.of("storage.codec", "storage.journal", "storage.segment")),
             Map.entry("storage.memory", Set.of("storage.journal", "storage.segment")),
