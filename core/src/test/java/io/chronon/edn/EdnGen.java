@@ -21,7 +21,7 @@ import java.util.UUID;
  * checked with. Everything is driven by one seeded {@link Random}, so a failure reproduces
  * from its seed.
  */
-final class EdnGen {
+public final class EdnGen {
     private static final long MIN_INST = EdnInstants.parse("0000-01-01T00:00:00.000Z").getTime();
     private static final long MAX_INST = EdnInstants.parse("9999-12-31T23:59:59.999Z").getTime();
     private static final String NAME_START = "abcdefxyzABCZλéж*!_?$%&=<>";
@@ -473,7 +473,7 @@ final class EdnGen {
      * Equality that also tells lists from vectors, compares byte arrays by content, requires
      * the same Java class for atoms and, for sets and maps, the same order.
      */
-    static boolean same(Object a, Object b) {
+    public static boolean same(Object a, Object b) {
         if (a == b) {
             return true;
         }
@@ -494,7 +494,7 @@ final class EdnGen {
                     && sameInOrder(x.values(), y.values());
         }
         if (a instanceof Tagged x) {
-            return b instanceof Tagged y && x.tag() == y.tag() && same(x.value(), y.value());
+            return b instanceof Tagged y && x.tag().equals(y.tag()) && same(x.value(), y.value());
         }
         return a.getClass() == b.getClass() && a.equals(b);
     }

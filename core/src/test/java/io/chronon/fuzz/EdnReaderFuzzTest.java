@@ -1,6 +1,6 @@
 package io.chronon.fuzz;
 
-import static io.chronon.fuzz.FuzzSupport.ednEquals;
+import io.chronon.edn.EdnGen;
 import static io.chronon.fuzz.FuzzSupport.show;
 
 import com.code_intelligence.jazzer.junit.DictionaryFile;
@@ -53,7 +53,7 @@ class EdnReaderFuzzTest {
                 throw new AssertionError("read accepted " + show(text) + " though readAll found "
                         + (forms == null ? "an error: " + failure.getMessage() : forms.size() + " forms"));
             }
-            if (!ednEquals(one, forms.get(0))) {
+            if (!EdnGen.same(one, forms.get(0))) {
                 throw new AssertionError("read and readAll differ on " + show(text));
             }
         } catch (EdnParseException e) {
@@ -73,7 +73,7 @@ class EdnReaderFuzzTest {
             if (forms == null) {
                 throw new AssertionError("the stream read " + show(text) + " that readAll refused: " + failure.getMessage());
             }
-            if (!ednEquals(streamed, forms)) {
+            if (!EdnGen.same(streamed, forms)) {
                 throw new AssertionError("the stream read other forms than readAll from " + show(text));
             }
         } catch (EdnParseException e) {
@@ -98,7 +98,7 @@ class EdnReaderFuzzTest {
                 throw new AssertionError("the printed form " + show(printed) + " of " + show(text) + " does not read: "
                         + e.getMessage(), e);
             }
-            if (!ednEquals(form, back)) {
+            if (!EdnGen.same(form, back)) {
                 throw new AssertionError("the printed form " + show(printed) + " of " + show(text)
                         + " reads back to another value, printed " + show(EdnPrinter.print(back)));
             }

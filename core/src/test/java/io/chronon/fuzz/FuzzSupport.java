@@ -3,19 +3,13 @@ package io.chronon.fuzz;
 import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
-import io.chronon.edn.EdnList;
 import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.EdnReader;
-import io.chronon.edn.Tagged;
 import io.chronon.tx.TxOptions;
 import io.chronon.tx.TxProcessor;
 
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What the fuzz tests share: the fuzzer's bytes as text, the one error a client may cause,
@@ -98,61 +92,6 @@ final class FuzzSupport {
         } catch (IllegalArgumentException e) {
             throw new AssertionError("the result for " + show(input) + " cannot be printed as EDN: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * EDN equality: lists, vectors and sets are different kinds (Java's equality calls a list
-     * equal to a vector), maps and sets are compared in their order (the reader keeps it),
-     * byte arrays by content, doubles as {@link Double#equals} (NaN equals NaN, -0.0 does not
-     * equal 0.0).
-     */
-    static boolean ednEquals(Object a, Object b) {
-        if (a == b) {
-            return true;
-        }
-        if (a == null || b == null) {
-            return false;
-        }
-        if (a instanceof byte[] x) {
-            return b instanceof byte[] y && Arrays.equals(x, y);
-        }
-        if (a instanceof Tagged x) {
-            return b instanceof Tagged y && x.tag().equals(y.tag()) && ednEquals(x.value(), y.value());
-        }
-        if (a instanceof Map<?, ?> x) {
-            if (!(b instanceof Map<?, ?> y) || x.size() != y.size()) {
-                return false;
-            }
-            Iterator<? extends Map.Entry<?, ?>> i = x.entrySet().iterator();
-            Iterator<? extends Map.Entry<?, ?>> j = y.entrySet().iterator();
-            while (i.hasNext()) {
-                Map.Entry<?, ?> e = i.next();
-                Map.Entry<?, ?> f = j.next();
-                if (!ednEquals(e.getKey(), f.getKey()) || !ednEquals(e.getValue(), f.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a instanceof Set<?> x) {
-            return b instanceof Set<?> y && x.size() == y.size() && sameInOrder(x, y);
-        }
-        if (a instanceof List<?> x) {
-            return b instanceof List<?> y && (a instanceof EdnList) == (b instanceof EdnList) && x.size() == y.size()
-                    && sameInOrder(x, y);
-        }
-        return a.getClass() == b.getClass() && a.equals(b);
-    }
-
-    private static boolean sameInOrder(Iterable<?> x, Iterable<?> y) {
-        Iterator<?> i = x.iterator();
-        Iterator<?> j = y.iterator();
-        while (i.hasNext()) {
-            if (!j.hasNext() || !ednEquals(i.next(), j.next())) {
-                return false;
-            }
-        }
-        return !j.hasNext();
     }
 
     /** The schema of {@link #smallDb()}: most value types, a unique identity, refs many and component, a tuple. */

@@ -4,18 +4,12 @@ import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
-import io.chronon.edn.EdnList;
+import io.chronon.edn.EdnGen;
 import io.chronon.edn.EdnParseException;
 import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.EdnReader;
-import io.chronon.edn.Tagged;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 
@@ -62,7 +56,7 @@ class JsonConventionFuzzTest {
         } catch (EdnParseException e) {
             throw new AssertionError("the EDN " + show(edn) + " of " + show(text) + " does not read: " + e.getMessage(), e);
         }
-        if (!ednEquals(value, fromEdn)) {
+        if (!EdnGen.same(value, fromEdn)) {
             throw new AssertionError("the EDN " + show(edn) + " of " + show(text) + " reads to another value");
         }
 
@@ -73,7 +67,7 @@ class JsonConventionFuzzTest {
         } catch (ChrononException e) {
             throw new AssertionError("the JSON " + show(json) + " written for " + show(text) + " does not read: " + e.getMessage(), e);
         }
-        if (!ednEquals(value, back)) {
+        if (!EdnGen.same(value, back)) {
             throw new AssertionError("the JSON " + show(json) + " written for " + show(text) + " reads to another value: "
                     + EdnPrinter.printOrDescribe(back) + " instead of " + edn);
         }
@@ -83,56 +77,4 @@ class JsonConventionFuzzTest {
         return '"' + (s.length() <= 300 ? s : s.substring(0, 300) + "...") + '"';
     }
 
-    /**
-     * EDN equality: lists, vectors and sets are different kinds, maps and sets compared in
-     * order, byte arrays by content, doubles as {@link Double#equals}. (As in core's fuzz tests.)
-     */
-    static boolean ednEquals(Object a, Object b) {
-        if (a == b) {
-            return true;
-        }
-        if (a == null || b == null) {
-            return false;
-        }
-        if (a instanceof byte[] x) {
-            return b instanceof byte[] y && Arrays.equals(x, y);
-        }
-        if (a instanceof Tagged x) {
-            return b instanceof Tagged y && x.tag().equals(y.tag()) && ednEquals(x.value(), y.value());
-        }
-        if (a instanceof Map<?, ?> x) {
-            if (!(b instanceof Map<?, ?> y) || x.size() != y.size()) {
-                return false;
-            }
-            Iterator<? extends Map.Entry<?, ?>> i = x.entrySet().iterator();
-            Iterator<? extends Map.Entry<?, ?>> j = y.entrySet().iterator();
-            while (i.hasNext()) {
-                Map.Entry<?, ?> e = i.next();
-                Map.Entry<?, ?> f = j.next();
-                if (!ednEquals(e.getKey(), f.getKey()) || !ednEquals(e.getValue(), f.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a instanceof Set<?> x) {
-            return b instanceof Set<?> y && x.size() == y.size() && sameInOrder(x, y);
-        }
-        if (a instanceof List<?> x) {
-            return b instanceof List<?> y && (a instanceof EdnList) == (b instanceof EdnList) && x.size() == y.size()
-                    && sameInOrder(x, y);
-        }
-        return a.getClass() == b.getClass() && a.equals(b);
-    }
-
-    private static boolean sameInOrder(Iterable<?> x, Iterable<?> y) {
-        Iterator<?> i = x.iterator();
-        Iterator<?> j = y.iterator();
-        while (i.hasNext()) {
-            if (!j.hasNext() || !ednEquals(i.next(), j.next())) {
-                return false;
-            }
-        }
-        return !j.hasNext();
-    }
 }

@@ -7,6 +7,7 @@ import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.edn.Symbol;
 import io.chronon.edn.Tagged;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -27,6 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** EDN -> JSON -> EDN gives the same value, for random values of every kind EDN has. */
 class JsonConventionTest {
+    /**
+     * Loads the class (and Jackson) on a normal stack: the small-stack tests measure reading
+     * and writing, and class initialisation on a 128 KB stack overflows when it comes first.
+     */
+    @BeforeAll
+    static void load() {
+        JsonConvention.read(JsonConvention.write(List.of(1L)));
+    }
+
 
     @Test
     void randomValuesRoundTrip() {
