@@ -10,6 +10,9 @@ import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.writer.Transactor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -432,6 +435,35 @@ class ChrononProtocolTest {
             Set<Object> names = new HashSet<>(q(name, "[:find ?n :where [?e :person/name ?n]]"));
             names.remove(List.of("Y"));
             assertEquals(Set.of(List.of("R" + round)), names, name + " round " + round);
+        }
+    }
+
+    /**
+     * Deleting a database whose peer follows its feed must leave the node's receptionist
+     * running: through it the node's topics find the topics of other nodes, so without it no
+     * database created afterwards is pushed to peers on other nodes. Before, the peer
+     * unsubscribed from the topic when it found the database deleted and again when it
+     * stopped; the topic then deregistered twice from the receptionist, which threw
+     * ("... has never been registered") and stopped for good on the first deletion.
+     */
+    @Test
+    void deletingADatabaseLeavesTheReceptionistRunning() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            String name = "followed-" + i;
+            newDb(name, null);
+            Transactor.TxResult r = await(chronon.transact(name, List.of(person(1, "A", 1))));
+            await(chronon.sync(name, r.t()));
+            assertTrue(await(chronon.deleteDatabase(name)).deleted());
+            assertEquals(ErrorCategory.NOT_FOUND, failure(chronon.q(name, "[:find ?n :where [?e :person/name ?n]]")).category());
+        }
+        // the peers of the deleted databases are passivated within a moment; then the receptionist must still answer
+        ServiceKey<String> probe = ServiceKey.create(String.class, "probe");
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(200);
+            Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(kit.system().receptionist(),
+                    replyTo -> Receptionist.find(probe, replyTo), Duration.ofSeconds(3), kit.system().scheduler())
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(probe, listing.getKey());
         }
     }
 

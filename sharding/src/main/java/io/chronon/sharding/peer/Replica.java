@@ -352,13 +352,17 @@ final class Replica {
     }
 
     /**
-     * The first half of leaving (the database deleted, or not to be had): stops following the
-     * feed and answers every wait for a basis with {@code error}. The phases answer the stash.
+     * The first half of leaving (the database deleted, or not to be had): answers every wait
+     * for a basis with {@code error}. The phases answer the stash.
+     *
+     * <p>It does not unsubscribe from the feed's topic: the topic watches its subscribers and
+     * forgets this one when it stops. An explicit unsubscribe as well (here, and again when the
+     * peer stopped) made Pekko's topic deregister twice from the node's receptionist, which
+     * then threw and stopped for good, and with it the discovery of other nodes' topics for
+     * every database created afterwards. Until this peer stops, the feed's messages arrive
+     * and are dropped.
      */
     void leave(ChrononError error) {
-        if (topic != null) {
-            topic.tell(Topic.unsubscribe(feedAdapter));
-        }
         for (Waiter w : new ArrayList<>(waitersById.values())) {
             timers.cancel(new WaitTimeout(w.id()));
             // a wait for a t that will never come (the database was deleted) is answered now
