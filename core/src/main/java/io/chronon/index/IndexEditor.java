@@ -12,10 +12,17 @@ public interface IndexEditor<T> {
     boolean remove(T x);
 
     /** True if {@code x} is in the index as it now stands. */
-    boolean contains(T x);
+    default boolean contains(T x) {
+        return snapshot().contains(x);
+    }
 
     /** The least element {@code >= key} of the index as it now stands, or null. */
-    T ceiling(T key);
+    default T ceiling(T key) {
+        return snapshot().ceiling(key);
+    }
+
+    /** The index as it now stands, to read only until the next change (which may edit its nodes in place). */
+    SortedIndex<T> snapshot();
 
     /** The index as it now stands; the editor must not be used afterwards. */
     SortedIndex<T> persistent();

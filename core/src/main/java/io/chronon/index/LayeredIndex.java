@@ -178,19 +178,8 @@ public final class LayeredIndex<T> implements SortedIndex<T> {
         }
 
         @Override
-        public boolean contains(T x) {
-            return added.contains(x) || (!removed.contains(x) && base.contains(x));
-        }
-
-        @Override
-        public T ceiling(T key) {
-            T fromAdded = added.ceiling(key);
-            for (T x : base.slice(key, fromAdded)) {
-                if (!removed.contains(x)) {
-                    return x;
-                }
-            }
-            return fromAdded;
+        public LayeredIndex<T> snapshot() {
+            return new LayeredIndex<>(base, added.snapshot(), removed.snapshot());
         }
 
         @Override

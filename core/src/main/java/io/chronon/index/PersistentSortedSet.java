@@ -302,15 +302,9 @@ public final class PersistentSortedSet<T> implements SortedIndex<T> {
         }
 
         @Override
-        public boolean contains(T x) {
+        public PersistentSortedSet<T> snapshot() {
             live();
-            return new PersistentSortedSet<T>(origin.cmp, root, size).contains(x);
-        }
-
-        @Override
-        public T ceiling(T key) {
-            live();
-            return new PersistentSortedSet<T>(origin.cmp, root, size).ceiling(key);
+            return new PersistentSortedSet<>(origin.cmp, root, size);
         }
 
         @Override
