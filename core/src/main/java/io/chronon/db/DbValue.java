@@ -9,7 +9,6 @@ import io.chronon.index.SortedIndex;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * An immutable database value at a basis t: the covering indexes of current facts, the
@@ -23,6 +22,10 @@ import java.util.NoSuchElementException;
  * {@code :db/noHistory}). AVET holds every attribute (Datomic only keeps it for indexed or
  * unique ones) because the query planner uses it for value lookups and ranges; VAET holds
  * refs only.
+ *
+ * <p>Every index is read through {@link SortedIndex}: held in memory, or layered (a base
+ * built at some t plus the novelty since, {@link io.chronon.index.LayeredIndex}). Both give
+ * the same answers; a transaction edits the in-memory part only.
  */
 public final class DbValue {
     /** No as-of filter. */

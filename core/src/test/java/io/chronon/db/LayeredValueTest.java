@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
  * retractions, retractEntity, cas, a {@code :db/noHistory} attribute, refs) are split at
  * random points, and datoms, seekDatoms, indexRange, first, count and the log are compared
  * in every index and in every view (current, as-of, since, history and their mixes).
- * Transactions applied to the layered value keep it equal to the plain one.
+ * Transactions applied to the layered value (one by one, or in a writer's editing run) keep
+ * it equal to the plain one.
  */
 class LayeredValueTest {
     private static final int TXS = 400;
@@ -54,13 +55,17 @@ class LayeredValueTest {
             layered = TxProcessor.transact(layered, tx, options).dbAfter();
             plain = plainAfter;
             if (i % CHECK_EVERY == 0) {
-                String where = "seed " + seed + ", tx " + i;
+                String where = "seed " + seed + ", tx " + i + (layered.inEditingRun() ? " (in an editing run)" : "");
+                layered = layered.sealed();
                 assertInstanceOf(LayeredIndex.class, layered.current[IndexType.AVET.ordinal()]);
                 assertSameReads(plain, layered, new Random(r.nextLong()), where + ", novelty grown by transactions");
                 long indexT = LayeredValues.randomT(plain, r);
                 layered = LayeredValues.split(layered, indexT);
                 assertSameReads(plain, layered, new Random(r.nextLong()), where + ", split at " + indexT);
                 assertSameReads(plain, LayeredValues.split(plain, indexT), new Random(r.nextLong()), where + ", plain split at " + indexT);
+                if (r.nextBoolean()) {
+                    layered = layered.editingRun(); // the novelty's nodes then edited in place, as a writer does
+                }
             }
         }
     }
