@@ -106,22 +106,37 @@ public final class LayeredIndex<T> implements SortedIndex<T> {
 
     @Override
     public Iterable<T> slice(T from, T to) {
-        if (added.isEmpty() && removed.isEmpty()) {
-            return base.slice(from, to);
-        }
-        Comparator<? super T> order = comparator();
-        return () -> new MergingIterator<>(new Without<>(base.slice(from, to).iterator(), removed.slice(from, to).iterator(), order),
-                added.slice(from, to).iterator(), order);
+        return range(from, to, comparator(), false);
     }
 
     @Override
     public Iterable<T> rslice(T from, T to) {
-        if (added.isEmpty() && removed.isEmpty()) {
-            return base.rslice(from, to);
+        return range(from, to, Collections.reverseOrder(comparator()), true);
+    }
+
+    /**
+     * A slice or an rslice: the base's, merged only with the parts of the novelty the range
+     * holds (most ranges a query reads hold none: they read as the base's, at its cost).
+     */
+    private Iterable<T> range(T from, T to, Comparator<? super T> order, boolean descending) {
+        T lo = descending ? to : from;
+        T hi = descending ? from : to;
+        boolean anyRemoved = removed.count(lo, hi) > 0;
+        boolean anyAdded = added.count(lo, hi) > 0;
+        Iterable<T> inBase = descending ? base.rslice(from, to) : base.slice(from, to);
+        if (!anyRemoved && !anyAdded) {
+            return inBase;
         }
-        Comparator<? super T> order = Collections.reverseOrder(comparator());
-        return () -> new MergingIterator<>(new Without<>(base.rslice(from, to).iterator(), removed.rslice(from, to).iterator(), order),
-                added.rslice(from, to).iterator(), order);
+        return () -> {
+            Iterator<T> kept = inBase.iterator();
+            if (anyRemoved) {
+                kept = new Without<>(kept, (descending ? removed.rslice(from, to) : removed.slice(from, to)).iterator(), order);
+            }
+            if (anyAdded) {
+                kept = new MergingIterator<>(kept, (descending ? added.rslice(from, to) : added.slice(from, to)).iterator(), order);
+            }
+            return kept;
+        };
     }
 
     @Override
