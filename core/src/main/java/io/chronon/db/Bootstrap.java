@@ -171,7 +171,7 @@ public final class Bootstrap {
                 0, FIRST_T, FIRST_DB_COUNTER, 0, DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
         DbValue db = Indexer.apply(seed, BOOTSTRAP_T, datoms, FIRST_T, FIRST_DB_COUNTER, 0);
         // as in Datomic, the log holds user transactions only: the bootstrap is not one
-        return new DbValue(db.schema, db.current, db.retracted, PersistentSortedSet.empty(Indexer.LOG_ORDER),
+        return new DbValue(db.schema, db.current, db.retracted, PersistentSortedSet.<Datom>empty(Indexer.LOG_ORDER),
                 db.basisT, db.nextT, db.nextDbCounter, db.lastTxInstant, DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
     }
 }

@@ -2,12 +2,13 @@ package io.chronon.db;
 
 import io.chronon.ChrononException;
 import io.chronon.edn.Keyword;
+import io.chronon.index.MergingIterator;
 import io.chronon.index.PersistentSortedSet;
+import io.chronon.index.SortedIndex;
 
 import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * An immutable database value at a basis t: the covering indexes of current facts, the
@@ -21,6 +22,10 @@ import java.util.NoSuchElementException;
  * {@code :db/noHistory}). AVET holds every attribute (Datomic only keeps it for indexed or
  * unique ones) because the query planner uses it for value lookups and ranges; VAET holds
  * refs only.
+ *
+ * <p>Every index is read through {@link SortedIndex}: held in memory, or layered (a base
+ * built at some t plus the novelty since, {@link io.chronon.index.LayeredIndex}). Both give
+ * the same answers; a transaction edits the in-memory part only.
  */
 public final class DbValue {
     /** No as-of filter. */
@@ -29,9 +34,10 @@ public final class DbValue {
     static final long NO_SINCE = -1;
 
     final Schema schema;
-    final PersistentSortedSet<Datom>[] current;
-    final PersistentSortedSet<Datom>[] retracted;
-    final PersistentSortedSet<Datom> log;
+    // Read through SortedIndex: in memory (PersistentSortedSet) or a base plus novelty (LayeredIndex).
+    final SortedIndex<Datom>[] current;
+    final SortedIndex<Datom>[] retracted;
+    final SortedIndex<Datom> log;
     final long basisT;
     final long nextT;
     final long nextDbCounter;
@@ -43,14 +49,14 @@ public final class DbValue {
     /** Non-null while this value is in a writer's editing run (see {@link #editingRun}). */
     final Object editRun;
 
-    DbValue(Schema schema, PersistentSortedSet<Datom>[] current, PersistentSortedSet<Datom>[] retracted,
-            PersistentSortedSet<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant,
+    DbValue(Schema schema, SortedIndex<Datom>[] current, SortedIndex<Datom>[] retracted,
+            SortedIndex<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant,
             long asOfT, long sinceT, boolean history) {
         this(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant, asOfT, sinceT, history, null);
     }
 
-    DbValue(Schema schema, PersistentSortedSet<Datom>[] current, PersistentSortedSet<Datom>[] retracted,
-            PersistentSortedSet<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant,
+    DbValue(Schema schema, SortedIndex<Datom>[] current, SortedIndex<Datom>[] retracted,
+            SortedIndex<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant,
             long asOfT, long sinceT, boolean history, Object editRun) {
         this.editRun = editRun;
         this.schema = schema;
@@ -177,6 +183,12 @@ public final class DbValue {
         }
         return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
                 NO_AS_OF, NO_SINCE, false);
+    }
+
+    /** This value (its views included) reading other indexes that hold the same datoms; outside any editing run. */
+    DbValue withIndexes(SortedIndex<Datom>[] current, SortedIndex<Datom>[] retracted, SortedIndex<Datom> log) {
+        return new DbValue(schema, current, retracted, log, basisT, nextT, nextDbCounter, lastTxInstant,
+                asOfT, sinceT, history);
     }
 
     private long toT(Object point) {
@@ -353,7 +365,7 @@ public final class DbValue {
      * seen by this view. The primitive read that queries and pull are built on.
      */
     public Iterable<Datom> slice(IndexType index, Datom from, Datom to) {
-        PersistentSortedSet<Datom> cur = current[index.ordinal()];
+        SortedIndex<Datom> cur = current[index.ordinal()];
         if (!isFiltered()) {
             return cur.slice(from, to);
         }
@@ -361,8 +373,8 @@ public final class DbValue {
             long since = sinceT;
             return () -> new FilterIterator(cur.slice(from, to).iterator(), since, NO_AS_OF);
         }
-        PersistentSortedSet<Datom> old = retracted[index.ordinal()];
-        Iterable<Datom> merged = () -> new MergeIterator(cur.slice(from, to).iterator(),
+        SortedIndex<Datom> old = retracted[index.ordinal()];
+        Iterable<Datom> merged = () -> new MergingIterator<>(cur.slice(from, to).iterator(),
                 old.slice(from, to).iterator(), index.comparator());
         if (history) {
             long since = sinceT;
@@ -397,12 +409,12 @@ public final class DbValue {
      * for the query planner.
      */
     public int count(IndexType index, Datom from, Datom to) {
-        return current[index.ordinal()].count(from, to);
+        return (int) Math.min(Integer.MAX_VALUE, current[index.ordinal()].count(from, to));
     }
 
-    /** The number of current datoms (ignoring views). */
+    /** The number of current datoms (ignoring views); {@link Integer#MAX_VALUE} if there are more. */
     public int size() {
-        return current[IndexType.EAVT.ordinal()].size();
+        return (int) Math.min(Integer.MAX_VALUE, current[IndexType.EAVT.ordinal()].size());
     }
 
     /**
@@ -629,43 +641,4 @@ public final class DbValue {
             return null;
         }
     }
-
-    /** Merges two iterators that are each sorted by {@code cmp}. */
-    static final class MergeIterator implements Iterator<Datom> {
-        private final Iterator<Datom> a;
-        private final Iterator<Datom> b;
-        private final java.util.Comparator<Datom> cmp;
-        private Datom na;
-        private Datom nb;
-
-        MergeIterator(Iterator<Datom> a, Iterator<Datom> b, java.util.Comparator<Datom> cmp) {
-            this.a = a;
-            this.b = b;
-            this.cmp = cmp;
-            na = a.hasNext() ? a.next() : null;
-            nb = b.hasNext() ? b.next() : null;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return na != null || nb != null;
-        }
-
-        @Override
-        public Datom next() {
-            Datom r;
-            if (na == null && nb == null) {
-                throw new NoSuchElementException();
-            }
-            if (nb == null || (na != null && cmp.compare(na, nb) <= 0)) {
-                r = na;
-                na = a.hasNext() ? a.next() : null;
-            } else {
-                r = nb;
-                nb = b.hasNext() ? b.next() : null;
-            }
-            return r;
-        }
-    }
-
 }

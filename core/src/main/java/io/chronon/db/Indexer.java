@@ -1,7 +1,10 @@
 package io.chronon.db;
 
 import io.chronon.edn.Keyword;
+import io.chronon.index.IndexEditor;
+import io.chronon.index.LayeredIndex;
 import io.chronon.index.PersistentSortedSet;
+import io.chronon.index.SortedIndex;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,17 +43,17 @@ final class Indexer {
     @SuppressWarnings("unchecked")
     static DbValue apply(DbValue db, long t, List<Datom> txData, long nextT, long nextDbCounter, long txInstant) {
         Schema schema = db.schema;
-        PersistentSortedSet.Transient<Datom>[] cur = new PersistentSortedSet.Transient[4];
-        PersistentSortedSet.Transient<Datom>[] old = new PersistentSortedSet.Transient[4];
+        IndexEditor<Datom>[] cur = new IndexEditor[4];
+        IndexEditor<Datom>[] old = new IndexEditor[4];
         // in a writer's editing run the nodes of the run's earlier transactions are edited in place
         Object run = db.editRun != null ? db.editRun : new Object();
         for (int i = 0; i < 4; i++) {
-            cur[i] = db.current[i].toTransient(run);
-            old[i] = db.retracted[i].toTransient(run);
+            cur[i] = editor(db.current[i], run);
+            old[i] = editor(db.retracted[i], run);
         }
-        PersistentSortedSet.Transient<Datom> log = db.log.toTransient(run);
-        // looked up in the transient: in an editing run the value before shares (edited) nodes with it
-        PersistentSortedSet.Transient<Datom> eavt = cur[IndexType.EAVT.ordinal()];
+        IndexEditor<Datom> log = editor(db.log, run);
+        // looked up in the editor: in an editing run the value before shares (edited) nodes with it
+        IndexEditor<Datom> eavt = cur[IndexType.EAVT.ordinal()];
         Set<Long> schemaTouched = null;
         for (Datom d : txData) {
             Attribute attr = schema.attribute(d.a());
@@ -87,8 +90,8 @@ final class Indexer {
                 schemaTouched.add(d.e());
             }
         }
-        PersistentSortedSet<Datom>[] newCur = new PersistentSortedSet[4];
-        PersistentSortedSet<Datom>[] newOld = new PersistentSortedSet[4];
+        SortedIndex<Datom>[] newCur = new SortedIndex[4];
+        SortedIndex<Datom>[] newOld = new SortedIndex[4];
         for (int i = 0; i < 4; i++) {
             newCur[i] = cur[i].persistent();
             newOld[i] = old[i].persistent();
@@ -97,6 +100,18 @@ final class Indexer {
                 : rebuildSchema(schema, newCur[IndexType.EAVT.ordinal()], schemaTouched);
         return new DbValue(newSchema, newCur, newOld, log.persistent(), t, nextT, nextDbCounter, txInstant,
                 DbValue.NO_AS_OF, DbValue.NO_SINCE, false, db.editRun);
+    }
+
+    /**
+     * An editor of {@code index}: in memory, an index is edited as it is; any other (a durable
+     * base) only through novelty layered over it, which the editor adds to.
+     */
+    private static IndexEditor<Datom> editor(SortedIndex<Datom> index, Object run) {
+        if (index instanceof PersistentSortedSet<Datom> set) {
+            return set.toTransient(run);
+        }
+        LayeredIndex<Datom> layered = index instanceof LayeredIndex<Datom> l ? l : LayeredIndex.over(index);
+        return layered.editor(run);
     }
 
     /** Builds every index of a db value at once from snapshot datoms (see {@link DbValue#restore}). */
@@ -160,7 +175,7 @@ final class Indexer {
      * defined later in the same transaction. As in Datomic, a retired ident (renamed or
      * retracted) keeps resolving to its entity until another entity takes the name.
      */
-    static Schema rebuildSchema(Schema before, PersistentSortedSet<Datom> eavt, Set<Long> touched) {
+    static Schema rebuildSchema(Schema before, SortedIndex<Datom> eavt, Set<Long> touched) {
         Schema.Builder b = before.toBuilder();
         for (long e : touched) {
             Datom identDatom = first(eavt, e, Bootstrap.IDENT);
@@ -235,12 +250,12 @@ final class Indexer {
         return b.build();
     }
 
-    private static Iterable<Datom> entity(PersistentSortedSet<Datom> eavt, long e) {
+    private static Iterable<Datom> entity(SortedIndex<Datom> eavt, long e) {
         return eavt.slice(new Datom(e, Long.MIN_VALUE, Values.MIN, Long.MIN_VALUE, false),
                 new Datom(e, Long.MAX_VALUE, Values.MAX, Long.MAX_VALUE, true));
     }
 
-    private static Datom first(PersistentSortedSet<Datom> eavt, long e, long a) {
+    private static Datom first(SortedIndex<Datom> eavt, long e, long a) {
         for (Datom d : eavt.slice(new Datom(e, a, Values.MIN, Long.MIN_VALUE, false),
                 new Datom(e, a, Values.MAX, Long.MAX_VALUE, true))) {
             return d;

@@ -33,7 +33,7 @@ import java.util.Objects;
  *
  * <p>A set is safe to read from many threads at once; a {@link Transient} is not.
  */
-public final class PersistentSortedSet<T> implements Iterable<T> {
+public final class PersistentSortedSet<T> implements SortedIndex<T> {
     // Chosen by measurement (100k random Long keys, leaves 16..128 x branches 32..128): 64/64
     // balances the costs. 32-key leaves iterate ~75% slower (each leaf hop is a cache miss);
     // 128-key leaves iterate ~12% faster but make persistent inserts 6-15% slower, as every
@@ -121,14 +121,17 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
         return true;
     }
 
+    @Override
     public Comparator<? super T> comparator() {
         return cmp;
     }
 
-    public int size() {
+    @Override
+    public long size() {
         return size;
     }
 
+    @Override
     public boolean isEmpty() {
         return size == 0;
     }
@@ -138,6 +141,7 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
         return (Comparator<Object>) cmp;
     }
 
+    @Override
     public boolean contains(T key) {
         Comparator<Object> c = objCmp();
         Node n = root;
@@ -152,6 +156,7 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
     }
 
     /** The least element {@code >= key}, or null. */
+    @Override
     @SuppressWarnings("unchecked")
     public T ceiling(T key) {
         Comparator<Object> c = objCmp();
@@ -168,6 +173,7 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
     }
 
     /** The greatest element {@code <= key}, or null. */
+    @Override
     @SuppressWarnings("unchecked")
     public T floor(T key) {
         Comparator<Object> c = objCmp();
@@ -207,17 +213,20 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
     }
 
     /** The elements {@code from <= x <= to} ascending; a null bound is open. */
+    @Override
     public Iterable<T> slice(T from, T to) {
         return () -> ascending(from, to);
     }
 
     /** The elements {@code to <= x <= from} descending, starting at {@code from}; a null bound is open. */
+    @Override
     public Iterable<T> rslice(T from, T to) {
         return () -> descending(from, to);
     }
 
     /** How many elements lie in {@code from <= x <= to}; a null bound is open. */
-    public int count(T from, T to) {
+    @Override
+    public long count(T from, T to) {
         if (from == null && to == null) {
             return size;
         }
@@ -248,7 +257,7 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
      * <p>The set it started from never changes: nodes are copied on first touch, and only those
      * copies, owned by this transient, are then changed in place.
      */
-    public static final class Transient<T> {
+    public static final class Transient<T> implements IndexEditor<T> {
         private final PersistentSortedSet<T> origin;
         private Node root;
         private int size;
@@ -270,7 +279,7 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
             return op;
         }
 
-        /** Adds {@code x}; false if it was present. */
+        @Override
         public boolean add(T x) {
             Node r = insertAtRoot(root, Objects.requireNonNull(x), live());
             if (r == null) {
@@ -281,7 +290,7 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
             return true;
         }
 
-        /** Removes {@code x}; false if it was absent. */
+        @Override
         public boolean remove(T x) {
             Node r = removeAtRoot(root, x, live());
             if (r == null) {
@@ -292,13 +301,13 @@ public final class PersistentSortedSet<T> implements Iterable<T> {
             return true;
         }
 
-        /** The least element {@code >= key} of the set as it now stands, or null. */
-        public T ceiling(T key) {
+        @Override
+        public PersistentSortedSet<T> snapshot() {
             live();
-            return new PersistentSortedSet<T>(origin.cmp, root, size).ceiling(key);
+            return new PersistentSortedSet<>(origin.cmp, root, size);
         }
 
-        /** The set as it now stands; the transient must not be used afterwards. */
+        @Override
         public PersistentSortedSet<T> persistent() {
             live();
             op = null; // its nodes keep the token: nothing can edit them unless given that token again

@@ -32,7 +32,7 @@ class DbValueTest {
         list.add(new Datom(txId, Bootstrap.TX_INSTANT, new java.util.Date(t), txId, true));
         DbValue next = db.applyTransaction(t, list, t + 10, db.nextDbCounter() + 3, t);
         t += 10;
-        return next;
+        return LayeredValues.maybeSplit(next);
     }
 
     private static Datom add(long e, long a, Object v) {

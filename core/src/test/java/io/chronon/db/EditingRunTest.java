@@ -22,14 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sealed value never changes afterwards, whatever later runs do.
  */
 class EditingRunTest {
-    private static final String SCHEMA = "[{:db/ident :p/id :db/valueType :db.type/long :db/cardinality :db.cardinality/one :db/unique :db.unique/identity}"
+    static final String SCHEMA = "[{:db/ident :p/id :db/valueType :db.type/long :db/cardinality :db.cardinality/one :db/unique :db.unique/identity}"
             + " {:db/ident :p/name :db/valueType :db.type/string :db/cardinality :db.cardinality/one :db/index true}"
             + " {:db/ident :p/secret :db/valueType :db.type/string :db/cardinality :db.cardinality/one :db/noHistory true}"
             + " {:db/ident :p/tags :db/valueType :db.type/keyword :db/cardinality :db.cardinality/many}"
             + " {:db/ident :p/friend :db/valueType :db.type/ref :db/cardinality :db.cardinality/many}]";
 
     /** A random transaction over people 0..n: new people, updates, retractions, retractEntity, a failing one now and then. */
-    private static String randomTx(Random r, int n) {
+    static String randomTx(Random r, int n) {
         int id = r.nextInt(n);
         return switch (r.nextInt(8)) {
             case 0, 1, 2 -> "[{:p/id " + id + " :p/name \"n" + r.nextInt(50) + "\" :p/secret \"s" + r.nextInt(9) + "\" :p/tags [:t" + r.nextInt(5)

@@ -3,6 +3,7 @@ package io.chronon.fuzz;
 import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
+import io.chronon.db.LayeredValues;
 import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.EdnReader;
 import io.chronon.tx.TxOptions;
@@ -145,7 +146,7 @@ final class FuzzSupport {
         db = TxProcessor.transact(db, (List<?>) EdnReader.read(
                 "[[:db/add [:person/name \"Anna\"] :person/age 21] [:db/retract [:person/name \"Petr\"] :person/best [:person/name \"Oleg\"]]]"),
                 TxOptions.defaults()).dbAfter();
-        SMALL_DB = db;
+        SMALL_DB = LayeredValues.maybeSplit(db);
     }
 
     /** A small database (immutable, so shared): {@link #SCHEMA} and {@link #PEOPLE}, then a change. */

@@ -147,6 +147,11 @@ class PersistentSortedSetTest {
     /** Everything the set can be asked, compared with the model, for random keys and bounds. */
     private static void assertMatches(NavigableSet<Integer> model, PersistentSortedSet<Integer> set, Random rnd, int range) {
         set.checkInvariants();
+        assertReadsMatch(model, set, rnd, range);
+    }
+
+    /** Every read of a {@link SortedIndex}, compared with the model, for random keys and bounds in and around 0..range. */
+    static void assertReadsMatch(NavigableSet<Integer> model, SortedIndex<Integer> set, Random rnd, int range) {
         assertEquals(model.size(), set.size());
         assertEquals(model.isEmpty(), set.isEmpty());
         assertEquals(new ArrayList<>(model), toList(set));

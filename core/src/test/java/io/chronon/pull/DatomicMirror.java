@@ -5,6 +5,7 @@ import io.chronon.db.Bootstrap;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.Ids;
+import io.chronon.db.LayeredValues;
 
 import java.util.ArrayList;
 import java.util.Date;
@@ -35,7 +36,8 @@ final class DatomicMirror {
             }
         }
         long t = Ids.txToT(tx);
-        chronon = chronon.applyTransaction(t, r.txData(), r.dbAfter().nextT(), chronon.nextDbCounter() + 100, txInstant);
+        chronon = LayeredValues.maybeSplit(
+                chronon.applyTransaction(t, r.txData(), r.dbAfter().nextT(), chronon.nextDbCounter() + 100, txInstant));
         datomicDb = r.dbAfter();
         ts.add(t);
         return r.tempids();

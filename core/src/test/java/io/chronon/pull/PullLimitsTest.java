@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.chronon.ChrononException;
 import io.chronon.db.DbValue;
+import io.chronon.db.LayeredValues;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.tx.TxOptions;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class PullLimitsTest {
     static DbValue transact(DbValue db, String edn) {
-        return TxProcessor.transact(db, (List<?>) EdnReader.read(edn), TxOptions.defaults()).dbAfter();
+        return LayeredValues.maybeSplit(TxProcessor.transact(db, (List<?>) EdnReader.read(edn), TxOptions.defaults()).dbAfter());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.chronon.db.Bootstrap;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.Ids;
+import io.chronon.db.LayeredValues;
 import io.chronon.db.ValueType;
 import io.chronon.edn.Keyword;
 
@@ -100,7 +101,7 @@ final class TestDb {
         }
         datoms.add(new Datom(tx, Bootstrap.TX_INSTANT, new Date(t * 1000), tx, true));
         pending.clear();
-        db = db.applyTransaction(t, datoms, t + 1, nextAttr, t * 1000);
+        db = LayeredValues.maybeSplit(db.applyTransaction(t, datoms, t + 1, nextAttr, t * 1000));
         t++;
         return db;
     }

@@ -5,6 +5,7 @@ import datomic.Util;
 import io.chronon.ChrononException;
 import io.chronon.datomic.DatomicBridge;
 import io.chronon.db.DbValue;
+import io.chronon.db.LayeredValues;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.tx.TxOptions;
@@ -43,7 +44,7 @@ final class DatomicSide implements AutoCloseable {
 
     void transact(String edn) {
         List<?> tx = (List<?>) EdnReader.read(edn);
-        chronon = TxProcessor.transact(chronon, tx, TxOptions.defaults()).dbAfter();
+        chronon = LayeredValues.maybeSplit(TxProcessor.transact(chronon, tx, TxOptions.defaults()).dbAfter());
         DatomicBridge.TxResult r = datomic.transact(tx);
         chrononTs.add(chronon.basisT());
         datomicTs.add(r.basisT());

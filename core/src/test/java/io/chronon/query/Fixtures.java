@@ -1,6 +1,7 @@
 package io.chronon.query;
 
 import io.chronon.db.DbValue;
+import io.chronon.db.LayeredValues;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.tx.TxOptions;
@@ -41,7 +42,7 @@ final class Fixtures {
     static DbValue build(String... txs) {
         DbValue db = DbValue.empty();
         for (String tx : txs) {
-            db = transact(db, tx).dbAfter();
+            db = LayeredValues.maybeSplit(transact(db, tx).dbAfter());
         }
         return db;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.chronon.db.DbValue;
+import io.chronon.db.LayeredValues;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.tx.TxOptions;
@@ -74,7 +75,7 @@ class PeopleWorkloadTest {
         for (int i = 20_001; i < forms.size(); i += 1000) {
             d = TxProcessor.transact(d, forms.subList(i, Math.min(i + 1000, forms.size())), TxOptions.defaults()).dbAfter();
         }
-        db = d;
+        db = LayeredValues.maybeSplit(d);
     }
 
     static Object[] inputs(String name) {

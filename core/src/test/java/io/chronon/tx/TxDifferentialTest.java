@@ -5,6 +5,7 @@ import io.chronon.datomic.DatomicBridge;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.IndexType;
+import io.chronon.db.LayeredValues;
 import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.Keyword;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -142,7 +143,7 @@ class TxDifferentialTest {
             onlyTheirs.removeAll(ourFacts);
             fail(where + "facts differ: only in Chronon " + onlyOurs + ", only in Datomic " + onlyTheirs);
         }
-        return ours.dbAfter();
+        return LayeredValues.maybeSplit(ours.dbAfter());
     }
 
     private static TreeSet<String> rawTxData(List<Datom> datoms) {

@@ -4,6 +4,7 @@ import io.chronon.ChrononException;
 import io.chronon.db.Datom;
 import io.chronon.db.DbValue;
 import io.chronon.db.IndexType;
+import io.chronon.db.LayeredValues;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 
@@ -72,7 +73,7 @@ final class TxTestSupport {
 
     TxOutcome tx(List<?> data) {
         TxOutcome r = TxProcessor.transact(db, data, options);
-        db = r.dbAfter();
+        db = LayeredValues.maybeSplit(r.dbAfter());
         return r;
     }
 

@@ -1,0 +1,29 @@
+package io.chronon.index;
+
+/**
+ * A batch of additions and removals to a sorted index, made persistent once at the end
+ * ({@link PersistentSortedSet.Transient}, {@link LayeredIndex.Editor}). Not thread-safe.
+ */
+public interface IndexEditor<T> {
+    /** Adds {@code x}; false if it was present. */
+    boolean add(T x);
+
+    /** Removes {@code x}; false if it was absent. */
+    boolean remove(T x);
+
+    /** True if {@code x} is in the index as it now stands. */
+    default boolean contains(T x) {
+        return snapshot().contains(x);
+    }
+
+    /** The least element {@code >= key} of the index as it now stands, or null. */
+    default T ceiling(T key) {
+        return snapshot().ceiling(key);
+    }
+
+    /** The index as it now stands, to read only until the next change (which may edit its nodes in place). */
+    SortedIndex<T> snapshot();
+
+    /** The index as it now stands; the editor must not be used afterwards. */
+    SortedIndex<T> persistent();
+}
