@@ -835,7 +835,15 @@ public final class FileLogStore implements LogStore {
         return (int) c.getValue();
     }
 
-    void syncDir(Path dir) throws IOException {
+    void syncDir(Path dir) {
+        syncDir(fsync, dir);
+    }
+
+    /**
+     * Makes a rename or a new file in {@code dir} durable (when {@code fsync}); shared by the
+     * log, the snapshots and the segments of the file store.
+     */
+    static void syncDir(boolean fsync, Path dir) {
         if (!fsync) {
             return;
         }

@@ -142,14 +142,7 @@ public final class FileSnapshots implements SnapshotStorage {
     }
 
     private void syncDir(Path dir) {
-        if (!fsync) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not supported everywhere; the rename is atomic regardless
-        }
+        FileLogStore.syncDir(fsync, dir);
     }
 
     @Override
