@@ -110,7 +110,7 @@ public final class ChrononNode implements AutoCloseable {
             }
             storageWarning.ifPresent(w -> ctx.getLog().warn(w));
             return Behaviors.empty();
-        }), name, config);
+        }), name, ClusterMembership.systemConfig(config, membership));
         // a node downed or refused before it was up never becomes ready
         system.getWhenTerminated().whenComplete((done, e) -> ready.completeExceptionally(
                 new IllegalStateException("the node stopped before it was up in its cluster (see its log)")));

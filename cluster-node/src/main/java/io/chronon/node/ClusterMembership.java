@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -54,7 +55,9 @@ import java.util.regex.Pattern;
  *       refuses to start when none does ({@link #awaitOtherSeed}): cut off from the others by
  *       a partition, it would form a second cluster that never merges with theirs. In a
  *       full-cluster restart the other seeds, which only ever join, open their ports at once,
- *       so the first seed finds one and starts;</li>
+ *       so the first seed finds one and starts. Once started, it also waits up to
+ *       {@code rejoin-seed-wait} (not Pekko's 5 s) for an answer to its join request
+ *       ({@link #systemConfig}): an open port under heavy load may answer late;</li>
  *   <li>{@code chronon.node.allow-new-cluster} ({@code --new-cluster}) starts such a node at
  *       once; if it is then up alone it forgets the old members.</li>
  * </ul>
@@ -64,6 +67,7 @@ final class ClusterMembership {
     static final String FILE_NAME = "cluster-membership";
     static final String ALLOW_NEW_CLUSTER = "chronon.node.allow-new-cluster";
     static final String REJOIN_SEED_WAIT = "chronon.node.rejoin-seed-wait";
+    static final String SEED_NODE_TIMEOUT = "pekko.cluster.seed-node-timeout";
     /** How often each other seed is tried while a first seed waits. */
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
 
@@ -256,8 +260,10 @@ final class ClusterMembership {
         long t0 = System.nanoTime();
         Optional<String> accepted = firstToAccept(start.otherSeeds(), start.seedWait());
         if (accepted.isPresent()) {
-            LOG.info("Cluster start: seed {} accepted a TCP connection after {} ms; starting.", accepted.get(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            LOG.info("Cluster start: seed {} accepted a TCP connection after {} ms; starting, and waiting up to {}"
+                            + " for the other seeds to answer whether they are in a cluster (only when all say they are"
+                            + " not, or none answers in that time, does this node form the cluster).", accepted.get(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), text(start.seedWait()));
             return;
         }
         Record was = start.previous().orElseThrow();
@@ -272,6 +278,29 @@ final class ClusterMembership {
                 + " that restarts this node retries), or start them if they are stopped: this node starts as soon as one"
                 + " of them runs. If the other nodes are gone for good, start this node once with --new-cluster"
                 + " (chronon.node.allow-new-cluster = on). See docs/operations.md, \"Seeds when a node restarts\".");
+    }
+
+    /**
+     * The configuration the actor system starts with. For a node that {@linkplain
+     * Start#mustWaitForSeed must wait}, Pekko's {@code seed-node-timeout} is raised to
+     * {@code chronon.node.rejoin-seed-wait}: as the first seed, Pekko forms a new cluster when
+     * no other seed answers its join request within that timeout (5 s by default), and the
+     * TCP accept this node waited for says only that another seed's port is open, not that its
+     * node answers in time. Under heavy load (or with a seed paused) an answer can take longer
+     * than 5 s, and the restarted first seed formed a second cluster. A full-cluster restart is
+     * not slowed by the longer timeout: seeds that are not members yet answer at once that they
+     * are not, and the first seed forms the cluster as soon as every other seed has said so.
+     * Every other node starts with {@code config} unchanged.
+     */
+    static Config systemConfig(Config config, Start start) {
+        if (!start.mustWaitForSeed()) {
+            return config;
+        }
+        Duration pekko = config.getDuration(SEED_NODE_TIMEOUT);
+        if (pekko.compareTo(start.seedWait()) >= 0) {
+            return config;
+        }
+        return config.withValue(SEED_NODE_TIMEOUT, ConfigValueFactory.fromAnyRef(start.seedWait().toMillis() + "ms"));
     }
 
     /** {@code HOST:PORT,...} of these addresses. */
@@ -363,63 +392,115 @@ final class ClusterMembership {
      * other Chronon node up, the set of Chronon nodes up (itself included) is written if it
      * changed. A cluster that shrinks to this node alone keeps the last record. With
      * {@code start.newCluster()}, the old record is forgotten (deleted) when this node is
-     * first up alone.
+     * first up alone. A node that {@linkplain Start#mustWaitForSeed had to wait} for another
+     * seed and is still up alone {@code rejoin-seed-wait} after it came up formed a cluster of
+     * its own while its old cluster may run: that is logged as an error.
      */
-    static Behavior<ClusterEvent.MemberEvent> recorder(Config config, Start start) {
-        return Behaviors.setup(ctx -> {
+    static Behavior<Object> recorder(Config config, Start start) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             org.apache.pekko.cluster.Cluster cluster = org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(ctx.getSystem()));
             cluster.subscribe(Adapter.toClassic(ctx.getSelf()), ClusterEvent.initialStateAsEvents(), ClusterEvent.MemberEvent.class);
-            String systemName = config.getString("chronon.node.system-name");
-            List<String> seeds = config.getStringList("pekko.cluster.seed-nodes");
-            Map<String, Member> up = new LinkedHashMap<>();
-            Record[] written = {start.previous().orElse(null)};
-            boolean[] selfWasUp = {false};
-            return Behaviors.receive(ClusterEvent.MemberEvent.class)
-                    .onAnyMessage(event -> {
-                        Member m = event.member();
-                        if (m.status() == MemberStatus.up() && isChrononNode(m)) {
-                            up.put(m.address().toString(), m);
-                        } else {
-                            up.remove(m.address().toString());
-                        }
-                        String self = cluster.selfAddress().toString();
-                        if (!up.containsKey(self)) {
-                            return Behaviors.same();
-                        }
-                        TreeSet<String> members = new TreeSet<>(up.keySet());
-                        if (!selfWasUp[0]) {
-                            selfWasUp[0] = true;
-                            if (members.size() == 1 && start.newCluster()) {
-                                List<String> old = start.previous().orElseThrow().members();
-                                try {
-                                    Files.deleteIfExists(start.file());
-                                    written[0] = null;
-                                    LOG.warn("This node FORMED A NEW CLUSTER ALONE, as chronon.node.allow-new-cluster"
-                                                    + " (--new-cluster) asked, and forgot the members of its old cluster ({})."
-                                                    + " If any of them still runs, there are now two clusters: stop this node"
-                                                    + " (docs/operations.md, \"Seeds when a node restarts\").",
-                                            String.join(", ", old));
-                                } catch (IOException e) {
-                                    LOG.warn("Could not delete {}: {}", start.file().toAbsolutePath(), e.toString());
-                                }
-                            }
-                        }
-                        if (members.size() < 2) {
-                            return Behaviors.same();
-                        }
-                        Record now = new Record(systemName, self, seeds, List.copyOf(members), Instant.now().toString());
-                        if (!now.sameAs(written[0])) {
-                            try {
-                                write(start.file(), now);
-                                written[0] = now;
-                            } catch (IOException e) {
-                                LOG.warn("Could not record the cluster's members in {}: {}",
-                                        start.file().toAbsolutePath(), e.toString());
-                            }
+            Recorder recorder = new Recorder(config, start, cluster.selfAddress().toString());
+            return Behaviors.receive(Object.class)
+                    .onMessage(ClusterEvent.MemberEvent.class, event -> {
+                        if (recorder.memberEvent(event)) {
+                            timers.startSingleTimer(ALONE_CHECK, start.seedWait());
                         }
                         return Behaviors.same();
                     })
+                    .onMessageEquals(ALONE_CHECK, () -> {
+                        recorder.checkAlone();
+                        return Behaviors.same();
+                    })
                     .build();
-        });
+        }));
+    }
+
+    private static final String ALONE_CHECK = "alone-check";
+
+    /** The state of {@link #recorder}. */
+    private static final class Recorder {
+        private final Start start;
+        private final String systemName;
+        private final List<String> seeds;
+        private final String self;
+        private final Map<String, Member> up = new LinkedHashMap<>();
+        private Record written;
+        private boolean selfWasUp;
+
+        Recorder(Config config, Start start, String self) {
+            this.start = start;
+            this.systemName = config.getString("chronon.node.system-name");
+            this.seeds = config.getStringList("pekko.cluster.seed-nodes");
+            this.self = self;
+            this.written = start.previous().orElse(null);
+        }
+
+        /** Records the change; true when this node has just come up alone after waiting for another seed. */
+        boolean memberEvent(ClusterEvent.MemberEvent event) {
+            Member m = event.member();
+            if (m.status() == MemberStatus.up() && isChrononNode(m)) {
+                up.put(m.address().toString(), m);
+            } else {
+                up.remove(m.address().toString());
+            }
+            if (!up.containsKey(self)) {
+                return false;
+            }
+            TreeSet<String> members = new TreeSet<>(up.keySet());
+            boolean firstUpAlone = false;
+            if (!selfWasUp) {
+                selfWasUp = true;
+                if (members.size() == 1 && start.newCluster()) {
+                    forgetOldMembers();
+                }
+                firstUpAlone = members.size() == 1 && start.mustWaitForSeed();
+            }
+            if (members.size() >= 2) {
+                Record now = new Record(systemName, self, seeds, List.copyOf(members), Instant.now().toString());
+                if (!now.sameAs(written)) {
+                    try {
+                        write(start.file(), now);
+                        written = now;
+                    } catch (IOException e) {
+                        LOG.warn("Could not record the cluster's members in {}: {}", start.file().toAbsolutePath(),
+                                e.toString());
+                    }
+                }
+            }
+            return firstUpAlone;
+        }
+
+        private void forgetOldMembers() {
+            List<String> old = start.previous().orElseThrow().members();
+            try {
+                Files.deleteIfExists(start.file());
+                written = null;
+                LOG.warn("This node FORMED A NEW CLUSTER ALONE, as chronon.node.allow-new-cluster (--new-cluster) asked,"
+                        + " and forgot the members of its old cluster ({}). If any of them still runs, there are now two"
+                        + " clusters: stop this node (docs/operations.md, \"Seeds when a node restarts\").",
+                        String.join(", ", old));
+            } catch (IOException e) {
+                LOG.warn("Could not delete {}: {}", start.file().toAbsolutePath(), e.toString());
+            }
+        }
+
+        /**
+         * A first seed that formed the cluster is joined by the other seeds at once in a full
+         * restart; still alone after the wait, it formed a cluster of its own.
+         */
+        void checkAlone() {
+            if (up.size() != 1 || !up.containsKey(self)) {
+                return;
+            }
+            List<String> old = start.previous().orElseThrow().members();
+            LOG.error("This node FORMED A CLUSTER OF ITS OWN: it was a member of a cluster of {} Chronon nodes ({}), and"
+                    + " {} after it came up as the first seed no other node has joined it. If those nodes run (their"
+                    + " seeds did not answer this node's join request within {}, {}), there are now two clusters, each"
+                    + " with a writer of the same databases (the journal's fence keeps their logs from forking): stop"
+                    + " this node and start it again so that it joins them (docs/operations.md, \"Seeds when a node"
+                    + " restarts\").", old.size(), String.join(", ", old), text(start.seedWait()), text(start.seedWait()),
+                    REJOIN_SEED_WAIT);
+        }
     }
 }

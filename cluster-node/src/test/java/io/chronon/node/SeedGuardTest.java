@@ -323,7 +323,11 @@ class SeedGuardTest {
     /**
      * The first seed restarted while another seed runs starts as soon as that seed accepts a
      * connection: a running node (it joins its cluster again), or a listener that opens only
-     * while the node waits.
+     * while the node waits. Then it waits up to rejoin-seed-wait, not Pekko's 5 s
+     * seed-node-timeout, for an answer to its join request: a seed whose port is open but whose
+     * node answers late (an overloaded or paused process; here a listener that speaks no Pekko)
+     * must not make it form a cluster of its own. Under heavy load a restarted first seed did,
+     * and its writers fenced the other nodes' writers of the same databases for minutes.
      */
     @Test
     void aFormerMemberThatIsTheFirstSeedStartsWhenAnotherSeedAccepts(@TempDir Path tmp) throws Exception {
@@ -356,12 +360,46 @@ class SeedGuardTest {
             long t0 = System.nanoTime();
             started = later.get(30, TimeUnit.SECONDS);
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "starts soon after the listener opens");
-            // the listener speaks no Pekko: after seed-node-timeout the first seed forms the cluster, as in a full restart
-            ready(started);
+            // the listener accepts but never answers a join request: for longer than Pekko's seed-node-timeout (5 s)
+            // the node stays out of any cluster, where before it formed one of its own after 5 s
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(9);
+            while (System.nanoTime() < deadline) {
+                assertFalse(started.ready().toCompletableFuture().isDone(), "formed a cluster of its own while a seed's port"
+                        + " was open: " + upMembers(started) + " member(s) up");
+                Thread.sleep(200);
+            }
         }
-        // stopped once the listener is gone: a connection it accepted but never read can hold up the
-        // actor system's termination (its outbound stream to the listener does not finish)
-        started.close();
+        // the seed's node runs now: the two form one cluster (B, not the first seed, only ever joins)
+        ChrononNode b2 = start(config(dirB, portB, seeds, ""));
+        ready(started, b2);
+        until("A and B up in one cluster", 30, () -> upMembers(started) == 2 && upMembers(b2) == 2);
+        assertFalse(logged().stream().anyMatch(l -> l.contains("FORMED A CLUSTER OF ITS OWN")), logged().toString());
+    }
+
+    /**
+     * A first seed that had to wait for another seed and is still alone rejoin-seed-wait after
+     * it came up formed a cluster of its own while its old cluster may run: logged as an error
+     * an operator can act on.
+     */
+    @Test
+    void aFirstSeedStillAloneAfterTheWaitIsReportedAsAClusterOfItsOwn(@TempDir Path tmp) throws Exception {
+        Path dirA = tmp.resolve("a");
+        Path dirB = tmp.resolve("b");
+        int portA = ChrononNodeIT.freePort();
+        int portB = ChrononNodeIT.freePort();
+        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
+        ab.get(1).close();
+        ab.get(0).close();
+        ChrononNode a;
+        try (java.net.ServerSocket listening = new java.net.ServerSocket(portB, 50, java.net.InetAddress.getLoopbackAddress())) {
+            a = start(config(dirA, portA, seeds(portA, portB), "chronon.node.rejoin-seed-wait = 2s"));
+            // no answer to its join request within the 2 s: it forms a cluster, and 2 s later nobody has joined it
+            ready(a);
+        }
+        assertEquals(1, upMembers(a));
+        until("the error", 30, () -> logged().stream().anyMatch(l -> l.startsWith("This node FORMED A CLUSTER OF ITS OWN:"
+                + " it was a member of a cluster of 2 Chronon nodes") && l.contains("stop this node and start it again")));
+        a.close();
     }
 
     /** --new-cluster: the first seed starts at once, without the wait, and forgets the old members once up alone. */
