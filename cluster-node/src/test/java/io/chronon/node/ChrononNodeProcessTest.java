@@ -107,7 +107,7 @@ class ChrononNodeProcessTest {
         // the node's downing provider and number of shards (Pekko checks them)
         member = ActorTestKit.create("chronon", ConfigFactory.parseString("""
                 pekko.actor.provider = cluster
-                pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                pekko.cluster.downing-provider-class = "io.chronon.sharding.support.ChrononDowningProvider"
                 pekko.cluster.sharding.number-of-shards = 100
                 pekko.remote.artery.canonical.hostname = 127.0.0.1
                 pekko.remote.artery.canonical.port = 0

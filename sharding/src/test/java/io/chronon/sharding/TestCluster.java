@@ -28,7 +28,7 @@ final class TestCluster {
                         + "pekko.remote.artery.canonical.port = 0\n"
                         + "pekko.cluster.roles = [transactor, query]\n"
                         + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                        + "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"\n"
+                        + "pekko.cluster.downing-provider-class = \"io.chronon.sharding.support.ChrononDowningProvider\"\n"
                         + "pekko.coordinated-shutdown.exit-jvm = off\n"
                         + "chronon.storage.default-kind = " + storageKind + "\n"
                         + "chronon.storage.data-dir = \"" + (dataDir == null ? "target/unused" : dataDir.toString().replace("\\", "/")) + "\"\n")
