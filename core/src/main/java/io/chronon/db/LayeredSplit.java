@@ -53,10 +53,10 @@ final class LayeredSplit {
         SortedIndex<Datom>[] retracted = new SortedIndex[4];
         for (IndexType type : IndexType.values()) {
             int i = type.ordinal();
-            current[i] = layer(made(bases, type, true, base.current[i]), db.current[i]);
-            retracted[i] = layer(made(bases, type, false, base.retracted[i]), db.retracted[i]);
+            current[i] = layer(base.current[i], made(bases, type, true, base.current[i]), db.current[i]);
+            retracted[i] = layer(base.retracted[i], made(bases, type, false, base.retracted[i]), db.retracted[i]);
         }
-        return db.withIndexes(current, retracted, layer(base.log, db.log));
+        return db.withIndexes(current, retracted, layer(base.log, base.log, db.log));
     }
 
     private static SortedIndex<Datom> made(Bases bases, IndexType type, boolean current, SortedIndex<Datom> replayed) {
@@ -87,12 +87,16 @@ final class LayeredSplit {
         return Indexer.apply(base, t, tx, t + 1, base.nextDbCounter, base.lastTxInstant);
     }
 
-    /** {@code target} as {@code base} plus the novelty that makes up the difference. */
-    private static SortedIndex<Datom> layer(SortedIndex<Datom> base, SortedIndex<Datom> target) {
+    /**
+     * {@code target} as {@code base} plus the novelty that makes up the difference, which is
+     * worked out from {@code replayed} (the base's datoms as replayed, in memory): a base that
+     * reads wrongly then fails the reads of the tests, not the making of the split.
+     */
+    private static SortedIndex<Datom> layer(SortedIndex<Datom> replayed, SortedIndex<Datom> base, SortedIndex<Datom> target) {
         Comparator<? super Datom> order = target.comparator();
         List<Datom> added = new ArrayList<>();
         List<Datom> removed = new ArrayList<>();
-        Iterator<Datom> b = base.iterator();
+        Iterator<Datom> b = replayed.iterator();
         Iterator<Datom> t = target.iterator();
         Datom nb = b.hasNext() ? b.next() : null;
         Datom nt = t.hasNext() ? t.next() : null;
