@@ -189,7 +189,8 @@ public final class LayeredIndex<T> implements SortedIndex<T> {
         @Override
         public boolean addNew(T x) {
             Objects.requireNonNull(x);
-            // not in the base, so not among the removed either (the removed are the base's) unless the caller is wrong
+            // the removed are all the base's, so x is not among them; the look costs no segment read
+            // and keeps a wrongly new datom that was removed from showing twice
             return removed.remove(x) || added.add(x);
         }
 

@@ -94,10 +94,12 @@ public final class IndexTree implements SortedIndex<Datom> {
         return root;
     }
 
+    /** The index order of this tree. */
     public IndexType type() {
         return type;
     }
 
+    /** Where this tree's nodes are read (and a merge writes new ones). */
     public TreeStorage storage() {
         return storage;
     }
@@ -114,6 +116,7 @@ public final class IndexTree implements SortedIndex<Datom> {
         return rootNode == null ? 0 : rootNode.count();
     }
 
+    /** True for the tree with no datoms (which has no segment). */
     @Override
     public boolean isEmpty() {
         return rootNode == null;
