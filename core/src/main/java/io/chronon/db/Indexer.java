@@ -55,16 +55,21 @@ final class Indexer {
         // looked up in the editor: in an editing run the value before shares (edited) nodes with it
         IndexEditor<Datom> eavt = cur[IndexType.EAVT.ordinal()];
         Set<Long> schemaTouched = null;
+        // No index of db holds a datom of a transaction after its basis (nor can a base built
+        // before it), so such a datom is added without a look in a durable base: one segment
+        // read per index saved. Any other datom (tx data may repeat an old one) is looked up.
+        long basisTx = Ids.tToTx(db.basisT);
         for (Datom d : txData) {
             Attribute attr = schema.attribute(d.a());
             if (attr == null) {
                 throw new IllegalStateException("transaction processor passed a datom of a non-attribute: " + d);
             }
             boolean ref = attr.isRef();
+            boolean isNew = d.tx() > basisTx;
             if (d.added()) {
                 for (IndexType type : TYPES) {
                     if (type != IndexType.VAET || ref) {
-                        cur[type.ordinal()].add(d);
+                        add(cur[type.ordinal()], d, isNew);
                     }
                 }
             } else {
@@ -76,13 +81,14 @@ final class Indexer {
                     if (type != IndexType.VAET || ref) {
                         cur[type.ordinal()].remove(asserted);
                         if (!attr.noHistory()) {
+                            // an older transaction's datom: its tx does not prove the history's base lacks it
                             old[type.ordinal()].add(asserted);
-                            old[type.ordinal()].add(d);
+                            add(old[type.ordinal()], d, isNew);
                         }
                     }
                 }
             }
-            log.add(d);
+            add(log, d, isNew);
             if (d.a() < Bootstrap.SCHEMA_ATTR_LIMIT && Bootstrap.isSchemaAttribute(d.a())) {
                 if (schemaTouched == null) {
                     schemaTouched = new LinkedHashSet<>();
@@ -100,6 +106,15 @@ final class Indexer {
                 : rebuildSchema(schema, newCur[IndexType.EAVT.ordinal()], schemaTouched);
         return new DbValue(newSchema, newCur, newOld, log.persistent(), t, nextT, nextDbCounter, txInstant,
                 DbValue.NO_AS_OF, DbValue.NO_SINCE, false, db.editRun);
+    }
+
+    /** Adds {@code d} to {@code index}, without a look in its base if {@code isNew} (a datom after the value's basis). */
+    private static void add(IndexEditor<Datom> index, Datom d, boolean isNew) {
+        if (isNew) {
+            index.addNew(d);
+        } else {
+            index.add(d);
+        }
     }
 
     /**

@@ -8,6 +8,18 @@ public interface IndexEditor<T> {
     /** Adds {@code x}; false if it was present. */
     boolean add(T x);
 
+    /**
+     * Adds {@code x}, which the caller knows was in no version of the index before this
+     * editor's batch (in a db value: a datom of the transaction being applied, whose tx no
+     * index built before it can hold); false if this batch already added it. Answers as
+     * {@link #add} for such an {@code x}, and may cost less: a {@link LayeredIndex} does not
+     * look for it in its base (a segment read when the base is durable). For any other
+     * {@code x} the index may end up holding it twice: call {@link #add} unless it is certain.
+     */
+    default boolean addNew(T x) {
+        return add(x);
+    }
+
     /** Removes {@code x}; false if it was absent. */
     boolean remove(T x);
 

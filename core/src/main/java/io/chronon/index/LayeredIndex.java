@@ -175,6 +175,7 @@ public final class LayeredIndex<T> implements SortedIndex<T> {
             this.removed = removed;
         }
 
+        /** Adds {@code x}: back from the removed, or into the added if the base lacks it (one look in the base). */
         @Override
         public boolean add(T x) {
             Objects.requireNonNull(x);
@@ -184,6 +185,16 @@ public final class LayeredIndex<T> implements SortedIndex<T> {
             return !base.contains(x) && added.add(x);
         }
 
+        /** {@link #add} without looking in the base: {@code x} must be in none of it (see {@link IndexEditor#addNew}). */
+        @Override
+        public boolean addNew(T x) {
+            Objects.requireNonNull(x);
+            // the removed are all the base's, so x is not among them; the look costs no segment read
+            // and keeps a wrongly new datom that was removed from showing twice
+            return removed.remove(x) || added.add(x);
+        }
+
+        /** Removes {@code x}: out of the added, or into the removed if the base holds it (one look in the base). */
         @Override
         public boolean remove(T x) {
             if (added.remove(x)) {

@@ -49,7 +49,7 @@ class EditingRunTest {
     }
 
     /** Everything a value holds, as plain lists: every index, current and history, and the log. */
-    private static List<List<Datom>> contents(DbValue db) {
+    static List<List<Datom>> contents(DbValue db) {
         List<List<Datom>> out = new ArrayList<>();
         for (IndexType type : IndexType.values()) {
             out.add(all(db.datoms(type)));

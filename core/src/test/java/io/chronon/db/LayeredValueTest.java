@@ -4,6 +4,8 @@ import io.chronon.ChrononException;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.index.LayeredIndex;
+import io.chronon.index.PersistentSortedSet;
+import io.chronon.index.SortedIndex;
 import io.chronon.tx.TxOptions;
 import io.chronon.tx.TxProcessor;
 import org.junit.jupiter.api.Test;
@@ -70,13 +72,22 @@ class LayeredValueTest {
         }
     }
 
-    /** The suite's layered mode ({@code -Dchronon.test.layered=true}) really gives the builders layered values. */
+    /**
+     * The suite's layered mode ({@code -Dchronon.test.layered=true}) really gives the builders
+     * layered values, over the bases {@code chronon.test.layered.base} makes if it names a factory.
+     */
     @Test
     void theLayeredModeSplitsWhatTheBuildersBuild() {
         DbValue db = TxProcessor.transact(DbValue.empty(), (List<?>) EdnReader.read(EditingRunTest.SCHEMA), TxOptions.defaults()).dbAfter();
         DbValue built = LayeredValues.maybeSplit(db);
         if (LayeredValues.ON) {
             assertInstanceOf(LayeredIndex.class, built.current[IndexType.EAVT.ordinal()]);
+            for (IndexType type : IndexType.values()) {
+                for (SortedIndex<Datom> index : List.of(built.current[type.ordinal()], built.retracted[type.ordinal()])) {
+                    SortedIndex<Datom> base = ((LayeredIndex<Datom>) index).base();
+                    assertEquals(LayeredValues.BASES == null, base instanceof PersistentSortedSet, type + " base " + base);
+                }
+            }
         } else {
             assertSame(db, built);
         }

@@ -58,7 +58,10 @@ class LayeredIndexTest {
                     int edits = rnd.nextInt(range / 4 + 2);
                     for (int i = 0; i < edits; i++) {
                         int x = rnd.nextInt(range + 10) - 5;
-                        if (rnd.nextBoolean()) {
+                        if (x >= range && rnd.nextBoolean()) {
+                            // above everything the base can hold: added without a look in it
+                            assertEquals(model.add(x), editor.addNew(x), "addNew " + x);
+                        } else if (rnd.nextBoolean()) {
                             assertEquals(model.add(x), editor.add(x), "add " + x);
                         } else {
                             assertEquals(model.remove(x), editor.remove(x), "remove " + x);

@@ -3,7 +3,9 @@ package io.chronon.storage.index;
 import io.chronon.ChrononException;
 import io.chronon.db.Datom;
 import io.chronon.db.IndexType;
+import io.chronon.index.SortedIndex;
 
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Objects;
 
@@ -21,16 +23,21 @@ import java.util.Objects;
  *   <li>{@link #merge}: writes only the leaves the novelty changes and the branches above them:
  *       O(k &middot; depth) segments for k datoms of novelty, whatever the size of the tree.
  *   <li>{@link #slice}, {@link #rslice}, {@link #seek}, {@link #ceiling}: O(depth) segment reads
- *       to the start, then one read per leaf walked; {@link #count}: O(depth) reads, by the
- *       counts in the branches.
+ *       to the start, then one read per leaf walked; {@link #floor}, {@link #contains}: O(depth)
+ *       reads; {@link #count}: O(depth) reads, by the counts in the branches.
  * </ul>
+ *
+ * <p>A tree is a {@link SortedIndex} in the order of its type, so a db value can read it as the
+ * base of an index ({@link io.chronon.index.LayeredIndex}) exactly as it reads an index held in
+ * memory. Datoms are matched by that order's comparator, as in
+ * {@link io.chronon.index.PersistentSortedSet}.
  *
  * Reads go through the {@link SegmentCache} of its {@link TreeStorage}. A missing or corrupt
  * segment fails the read (or the iteration that reaches it) with a {@link ChrononException}
  * naming the database and the segment; it is never taken for an empty subtree. A tree is safe
  * to read from many threads at once; its iterators are not.
  */
-public final class IndexTree {
+public final class IndexTree implements SortedIndex<Datom> {
     private final IndexType type;
     private final TreeStorage storage;
     private final IndexRoot root;
@@ -87,19 +94,30 @@ public final class IndexTree {
         return root;
     }
 
+    /** The index order of this tree. */
     public IndexType type() {
         return type;
     }
 
+    /** Where this tree's nodes are read (and a merge writes new ones). */
     public TreeStorage storage() {
         return storage;
     }
 
-    /** The number of datoms. */
+    /** The order of the datoms: the comparator of {@link #type()}. */
+    @Override
+    public Comparator<Datom> comparator() {
+        return type.comparator();
+    }
+
+    /** The number of datoms, from the root's count: no read. */
+    @Override
     public long size() {
         return rootNode == null ? 0 : rootNode.count();
     }
 
+    /** True for the tree with no datoms (which has no segment). */
+    @Override
     public boolean isEmpty() {
         return rootNode == null;
     }
@@ -110,11 +128,13 @@ public final class IndexTree {
     }
 
     /** The datoms {@code from <= d <= to} ascending; a null bound is open. */
+    @Override
     public Iterable<Datom> slice(Datom from, Datom to) {
         return () -> new Cursor(storage, type, rootNode, from, to, true);
     }
 
     /** The datoms {@code to <= d <= from} descending, starting at {@code from}; a null bound is open. */
+    @Override
     public Iterable<Datom> rslice(Datom from, Datom to) {
         return () -> new Cursor(storage, type, rootNode, from, to, false);
     }
@@ -124,13 +144,39 @@ public final class IndexTree {
         return slice(key, null);
     }
 
-    /** The least datom {@code >= key}, or null. */
+    /** The least datom {@code >= key}, or null; reads the path to {@code key}'s place and, if that leaf ends below it, the next leaf. */
+    @Override
     public Datom ceiling(Datom key) {
         Iterator<Datom> it = seek(key).iterator();
         return it.hasNext() ? it.next() : null;
     }
 
+    /**
+     * The greatest datom {@code <= key}, or null. Reads one path: the leaf that holds
+     * {@code key}'s place starts at or below it (branches steer by their children's first
+     * datoms), so it holds the answer whenever there is one.
+     */
+    @Override
+    public Datom floor(Datom key) {
+        Iterator<Datom> it = rslice(key, null).iterator();
+        return it.hasNext() ? it.next() : null;
+    }
+
+    /** True if a datom equal to {@code key} in this tree's order is present; reads one path. */
+    @Override
+    public boolean contains(Datom key) {
+        Datom floor = floor(key);
+        return floor != null && type.comparator().compare(floor, key) == 0;
+    }
+
+    /** Every datom, ascending. */
+    @Override
+    public Iterator<Datom> iterator() {
+        return slice(null, null).iterator();
+    }
+
     /** How many datoms lie in {@code from <= d <= to}; a null bound is open. Reads one path per bound, no leaf walk. */
+    @Override
     public long count(Datom from, Datom to) {
         long upTo = to == null ? size() : rank(to, true);
         long below = from == null ? 0 : rank(from, false);

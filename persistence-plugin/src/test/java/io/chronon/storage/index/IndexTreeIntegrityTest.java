@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A segment missing from the store, or damaged in it, fails every read that reaches it (a range
- * ascending or descending across it, a seek into it, a count through it, opening a tree at it)
- * with an error naming the database and the segment; it is never read as an empty leaf. Reads
- * that do not reach it still answer.
+ * ascending or descending across it, a seek, floor or membership test into it, a count through
+ * it, opening a tree at it) with an error naming the database and the segment; it is never read
+ * as an empty leaf. Reads that do not reach it still answer.
  */
 class IndexTreeIntegrityTest {
     private static final String DB = "db/integrity";
@@ -45,6 +45,8 @@ class IndexTreeIntegrityTest {
             assertFailsNaming(() -> drain(tree.slice(null, null)), damaged.leaf, "missing-segment", MissingSegmentException.class);
             assertFailsNaming(() -> drain(tree.rslice(null, null)), damaged.leaf, "missing-segment", MissingSegmentException.class);
             assertFailsNaming(() -> tree.ceiling(damaged.first), damaged.leaf, "missing-segment", MissingSegmentException.class);
+            assertFailsNaming(() -> tree.floor(damaged.second), damaged.leaf, "missing-segment", MissingSegmentException.class);
+            assertFailsNaming(() -> tree.contains(damaged.first), damaged.leaf, "missing-segment", MissingSegmentException.class);
             assertFailsNaming(() -> tree.count(damaged.second, null), damaged.leaf, "missing-segment", MissingSegmentException.class);
             assertFailsNaming(() -> tree.merge(List.of(damaged.first.withTx(damaged.first.tx() + 1, true)), List.of()),
                     damaged.leaf, "missing-segment", MissingSegmentException.class);
@@ -66,6 +68,8 @@ class IndexTreeIntegrityTest {
             assertFailsNaming(() -> drain(tree.slice(null, null)), damaged.leaf, "corrupt-segment", CorruptSegmentException.class);
             assertFailsNaming(() -> drain(tree.rslice(null, null)), damaged.leaf, "corrupt-segment", CorruptSegmentException.class);
             assertFailsNaming(() -> tree.ceiling(damaged.first), damaged.leaf, "corrupt-segment", CorruptSegmentException.class);
+            assertFailsNaming(() -> tree.floor(damaged.second), damaged.leaf, "corrupt-segment", CorruptSegmentException.class);
+            assertFailsNaming(() -> tree.contains(damaged.first), damaged.leaf, "corrupt-segment", CorruptSegmentException.class);
             assertEquals(damaged.before, drain(tree.slice(null, damaged.beforeLast)));
         }
     }

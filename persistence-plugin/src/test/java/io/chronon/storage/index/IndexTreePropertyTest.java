@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * random datoms of every value type built into both, then rounds of random novelty (adds and
  * removals, of present and absent datoms, small batches and large ones) merged into the tree and
  * applied to the set; after the build and after every round, the same contents, the same random
- * ranges ascending and descending, the same seeks and counts, and a valid tree. Small nodes make
+ * ranges ascending and descending, the same seeks, counts, ceilings, floors and memberships
+ * (of random keys, of present datoms, and of keys just below and above the first datom of a
+ * leaf, where an answer may lie in the leaf before), and a valid tree. Small nodes make
  * trees several levels deep, and a cache of a few nodes evicts all the time. On the real memory
  * and file stores, each index order with its own seed (named in any failure).
  */
@@ -110,6 +112,8 @@ class IndexTreePropertyTest {
         IndexTree emptied = tree.merge(List.of(), toList(set));
         assertTrue(emptied.isEmpty() && emptied.root().isEmpty(), "removing everything leaves the empty tree");
         assertEquals(List.of(), toList(emptied.slice(null, null)));
+        Datom some = gen.datom();
+        assertTrue(emptied.floor(some) == null && emptied.ceiling(some) == null && !emptied.contains(some), "the empty tree holds nothing");
         assertEquals(toList(set), toList(emptied.merge(set, List.of()).slice(null, null)), "the empty tree merges like any");
     }
 
@@ -120,7 +124,7 @@ class IndexTreePropertyTest {
         List<Datom> reversed = new ArrayList<>(all);
         Collections.reverse(reversed);
         assertSameDatoms(reversed, toList(tree.rslice(null, null)), () -> when + ": contents descending");
-        TreeChecks.check(tree, when);
+        List<Datom> leafFirsts = TreeChecks.check(tree, when).leafFirsts();
         Random random = gen.random();
         for (int i = 0; i < 12; i++) {
             Datom lo = random.nextInt(8) == 0 ? null : gen.bound(all);
@@ -133,8 +137,35 @@ class IndexTreePropertyTest {
             if (lo != null) {
                 assertEquals(set.ceiling(lo), tree.ceiling(lo), () -> range.get() + " ceiling");
                 assertSameDatoms(toList(set.slice(lo, null)), toList(tree.seek(lo)), () -> range.get() + " seek");
+                assertPointReads(set, tree, lo, () -> range.get() + ", key " + describe(lo));
+            }
+            if (hi != null) {
+                assertPointReads(set, tree, hi, () -> range.get() + ", key " + describe(hi));
             }
         }
+        for (int i = 0; i < 16 && !leafFirsts.isEmpty(); i++) {
+            Datom first = leafFirsts.get(random.nextInt(leafFirsts.size()));
+            for (Datom key : List.of(first, justBelow(first), justAbove(first))) {
+                assertPointReads(set, tree, key, () -> when + ": near the leaf starting at " + describe(first) + ", key " + describe(key));
+            }
+        }
+    }
+
+    /** The same ceiling, floor and membership of {@code key} in the set and the tree. */
+    private static void assertPointReads(PersistentSortedSet<Datom> set, IndexTree tree, Datom key, Supplier<String> what) {
+        assertEquals(set.ceiling(key), tree.ceiling(key), () -> what.get() + ": ceiling");
+        assertEquals(set.floor(key), tree.floor(key), () -> what.get() + ": floor");
+        assertEquals(set.contains(key), tree.contains(key), () -> what.get() + ": contains");
+    }
+
+    /** A key just below {@code d} in every index order: the same fact a transaction earlier. */
+    private static Datom justBelow(Datom d) {
+        return new Datom(d.e(), d.a(), d.v(), d.tx() - 1, d.added());
+    }
+
+    /** A key just above {@code d} in every index order: the same fact a transaction later. */
+    private static Datom justAbove(Datom d) {
+        return new Datom(d.e(), d.a(), d.v(), d.tx() + 1, d.added());
     }
 
     /** Equal lists, or a failure that says where they part (not the whole lists). */

@@ -2,7 +2,9 @@ package io.chronon.storage.index;
 
 import io.chronon.db.Datom;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +17,7 @@ final class TreeChecks {
     private Datom last;
     private long leaves;
     private long leafBytes;
+    private final List<Datom> leafFirsts = new ArrayList<>();
 
     private TreeChecks(IndexTree tree, String context) {
         this.tree = tree;
@@ -46,6 +49,11 @@ final class TreeChecks {
         return leafBytes;
     }
 
+    /** The first datom of every leaf, ascending: where reads cross from one leaf to the next. */
+    List<Datom> leafFirsts() {
+        return leafFirsts;
+    }
+
     private long visit(Node node, boolean root) {
         double fill = tree.storage().limits().fill(node.bytes(), node.entries(), node.height());
         if (!root) {
@@ -56,6 +64,7 @@ final class TreeChecks {
                 assertTrue(last == null || cmp.compare(last, d) < 0, context + ": " + d + " after " + last);
                 last = d;
             }
+            leafFirsts.add(leaf.datoms()[0]);
             leaves++;
             leafBytes += leaf.bytes();
             return leaf.datoms().length;
