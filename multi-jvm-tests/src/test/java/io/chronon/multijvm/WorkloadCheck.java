@@ -4,6 +4,8 @@ import io.chronon.client.Connection;
 import io.chronon.client.Db;
 import io.chronon.client.LogEntry;
 import io.chronon.db.Datom;
+import io.chronon.db.IndexType;
+import io.chronon.edn.Keyword;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,15 +43,16 @@ record WorkloadCheck(long acked, long unacked, long unackedPresent, long lost, l
         List<String> problems = new ArrayList<>();
         Map<Long, List<Long>> entitiesById = new HashMap<>();
         Map<Long, Long> idOfEntity = new HashMap<>();
-        for (Object row : (Collection<?>) db.q("[:find ?id ?e :where [?e :w/id ?id]]")) {
-            long id = ((Number) ((List<?>) row).get(0)).longValue();
-            long e = ((Number) ((List<?>) row).get(1)).longValue();
-            entitiesById.computeIfAbsent(id, k -> new ArrayList<>()).add(e);
-            idOfEntity.put(e, id);
+        // datoms, not a query: a long run has more rows than one query may answer (chronon.read.max-result-rows);
+        // the client reads datoms in pages
+        for (Datom d : db.datoms(IndexType.AEVT, Keyword.of("w", "id"))) {
+            long id = ((Number) d.v()).longValue();
+            entitiesById.computeIfAbsent(id, k -> new ArrayList<>()).add(d.e());
+            idOfEntity.put(d.e(), id);
         }
         Map<Long, String> checkOfEntity = new HashMap<>();
-        for (Object row : (Collection<?>) db.q("[:find ?e ?c :where [?e :w/check ?c]]")) {
-            checkOfEntity.put(((Number) ((List<?>) row).get(0)).longValue(), (String) ((List<?>) row).get(1));
+        for (Datom d : db.datoms(IndexType.AEVT, Keyword.of("w", "check"))) {
+            checkOfEntity.put(d.e(), (String) d.v());
         }
         for (Map.Entry<Long, Long> e : idOfEntity.entrySet()) {
             String check = checkOfEntity.get(e.getKey());
