@@ -52,10 +52,10 @@ class GapHealingTest {
         kit.shutdownTestKit();
     }
 
-    /** Forwards every topic command to the real topic, except the Committed reports {@code drop} selects. */
-    static Behavior<Topic.Command<TxFeed>> lossy(ActorRef<Topic.Command<TxFeed>> real, Predicate<TxFeed.Committed> drop) {
+    /** Forwards every topic command to the real topic, except the publications {@code drop} selects. */
+    static Behavior<Topic.Command<TxFeed>> lossy(ActorRef<Topic.Command<TxFeed>> real, Predicate<TxFeed> drop) {
         return Behaviors.receive((ctx, msg) -> {
-            if (msg instanceof TopicImpl.Publish<?> p && p.message() instanceof TxFeed.Committed c && drop.test(c)) {
+            if (msg instanceof TopicImpl.Publish<?> p && p.message() instanceof TxFeed f && drop.test(f)) {
                 return Behaviors.same();
             }
             real.tell(msg);
@@ -68,7 +68,8 @@ class GapHealingTest {
         DatabaseInfo info = await(chronon.createDatabase(name)).database();
         ActorRef<Topic.Command<TxFeed>> real = kit.spawn(Topic.create(TxFeed.class, info.topicName()));
         Set<Long> drops = DROP.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet());
-        TxFeedTopics.get(kit.system()).install(info.topicName(), kit.spawn(lossy(real, c -> drops.contains(c.seqNr()))));
+        TxFeedTopics.get(kit.system()).install(info.topicName(), kit.spawn(lossy(real,
+                f -> f instanceof TxFeed.Committed c && drops.contains(c.seqNr()))));
         await(chronon.transact(name, ChrononProtocolTest.SCHEMA));
     }
 

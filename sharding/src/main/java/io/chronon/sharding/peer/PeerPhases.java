@@ -23,6 +23,7 @@ import io.chronon.sharding.peer.QueryPeer.RetryFill;
 import io.chronon.sharding.peer.QueryPeer.Stop;
 import io.chronon.sharding.peer.QueryPeer.Sync;
 import io.chronon.sharding.peer.QueryPeer.SyncLatest;
+import io.chronon.sharding.peer.QueryPeer.Verified;
 import io.chronon.sharding.peer.QueryPeer.Synced;
 import io.chronon.sharding.peer.QueryPeer.WaitTimeout;
 import io.chronon.sharding.wire.ChrononError;
@@ -196,7 +197,9 @@ final class PeerPhases {
 
         @Override
         void handlers(ReceiveBuilder<Command> b) {
-            b.onMessage(Sync.class, this::onSync)
+            b.onMessage(Request.class, c -> !replica.holds(c), this::verify)
+                    .onMessage(Verified.class, this::onVerified)
+                    .onMessage(Sync.class, this::onSync)
                     .onMessage(SyncLatest.class, this::onSyncLatest)
                     .onMessage(LatestKnown.class, this::onLatestKnown)
                     .onMessage(GetDb.class, this::onGetDb)
@@ -214,6 +217,46 @@ final class PeerPhases {
                         replica.waitTimedOut(m);
                         return this;
                     });
+        }
+
+        /**
+         * A request about another incarnation than this peer's: which one is current is for
+         * the catalog to say, asked now (the request's may be the older one, if the name was
+         * deleted and created again while the request was on its way).
+         */
+        private Behavior<Command> verify(Request c) {
+            replica.ctx.askWithStatus(DatabaseInfo.class, replica.catalog, replica.settings.defaultTimeout(),
+                    replyTo -> new Catalog.GetDatabase(replica.name, replyTo), (info, failure) -> new Verified(c, info, failure));
+            return this;
+        }
+
+        /**
+         * Serves the request if this peer's incarnation is still the current one; otherwise
+         * this incarnation is deleted: the peer leaves, and the request is answered as in
+         * {@link Gone} (sent on to the next incarnation of the peer, or "not found").
+         */
+        private Behavior<Command> onVerified(Verified m) {
+            Request c = m.request();
+            if (m.failure() != null && DatabaseLookup.lookupFailure(replica.name, m.failure()).category() != ErrorCategory.NOT_FOUND) {
+                c.fail(DatabaseLookup.lookupFailure(replica.name, m.failure()));
+                return this;
+            }
+            if (m.current() != null && m.current().id().equals(replica.info.id())) {
+                return serve(c);
+            }
+            replica.stash.stash(c);
+            return gone(replica, replica.deletedError());
+        }
+
+        private Behavior<Command> serve(Request c) {
+            if (c instanceof Read r) {
+                return onRead(r);
+            } else if (c instanceof Sync s) {
+                return onSync(s);
+            } else if (c instanceof SyncLatest s) {
+                return onSyncLatest(s);
+            }
+            return onGetDb((GetDb) c);
         }
 
         private Behavior<Command> onFeed(Feed m) {
@@ -310,6 +353,10 @@ final class PeerPhases {
         void handlers(ReceiveBuilder<Command> b) {
             b.onMessage(Request.class, c -> {
                 replica.missing.answer(c, replica.info == null ? null : replica.info.id(), error);
+                return this;
+            }).onMessage(Verified.class, m -> {
+                // asked while running, answered after this peer found its incarnation deleted
+                replica.missing.answer(m.request(), replica.info.id(), error);
                 return this;
             }).onMessage(AskedAgain.class, m -> {
                 replica.missing.asked(m.request(), m.error());

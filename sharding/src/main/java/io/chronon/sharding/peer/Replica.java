@@ -114,6 +114,11 @@ final class Replica {
 
     // ------------------------------------------------------------------ following the log
 
+    /** True when {@code c} is about the incarnation of the database this peer serves, or about whichever it serves. */
+    boolean holds(Request c) {
+        return c.databaseId() == null || c.databaseId().equals(info.id());
+    }
+
     /** True when {@code r} retires the incarnation of the database this peer serves. */
     boolean retires(TxFeed.Retired r) {
         return info != null && info.id().equals(r.databaseId());
