@@ -130,7 +130,7 @@ class GapHealingTest {
         Transactor.TxResult a = add("dups", 1);
         await(chronon.sync("dups", a.t()));
         DatabaseInfo info = await(chronon.listDatabases()).stream().filter(d -> d.name().equals("dups")).findFirst().orElseThrow();
-        ActorRef<Topic.Command<TxFeed>> topic = TxFeedTopics.get(kit.system()).topic(info);
+        ActorRef<Topic.Command<TxFeed>> topic = TxFeedTopics.get(kit.system()).acquire(info);
         // replay an old report again, twice
         QueryPeer.CurrentDb before = await(chronon.peer("dups").<QueryPeer.CurrentDb>askWithStatus(
                 r -> new QueryPeer.GetDb(0, 1000, r), Duration.ofSeconds(5)));

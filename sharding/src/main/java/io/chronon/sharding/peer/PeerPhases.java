@@ -31,6 +31,7 @@ import io.chronon.sharding.writer.Transactor;
 import io.chronon.sharding.writer.TxLog;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -77,6 +78,10 @@ final class PeerPhases {
             handlers(b);
             return b.onMessage(Stop.class, m -> onStop())
                     .onMessage(Command.class, m -> this)
+                    .onSignal(PostStop.class, s -> {
+                        replica.releaseTopic();
+                        return this;
+                    })
                     .build();
         }
 
@@ -131,7 +136,7 @@ final class PeerPhases {
             }
             // subscribe first, so nothing published while loading is missed
             replica.feedAdapter = ctx.messageAdapter(TxFeed.class, Feed::new);
-            replica.topic = TxFeedTopics.get(ctx.getSystem()).topic(replica.info);
+            replica.topic = TxFeedTopics.get(ctx.getSystem()).acquire(replica.info);
             replica.topic.tell(Topic.subscribe(replica.feedAdapter));
             ActorRef<TxLog.Command> loader = ctx.spawn(TxLog.reader(replica.info, replica.storage,
                     ctx.messageAdapter(TxLog.Reply.class, FromLoader::new)), "loader");

@@ -5,6 +5,7 @@ import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.catalog.MissingDatabase;
 import io.chronon.sharding.feed.TxFeed;
+import io.chronon.sharding.feed.TxFeedTopics;
 import io.chronon.sharding.peer.QueryPeer.AskedAgain;
 import io.chronon.sharding.peer.QueryPeer.Basis;
 import io.chronon.sharding.peer.QueryPeer.Command;
@@ -375,6 +376,14 @@ final class Replica {
         }
         waitersById.clear();
         waitersByT.clear();
+    }
+
+    /** Gives back the node's topic of this database (once), when this peer stops. */
+    void releaseTopic() {
+        if (topic != null) {
+            TxFeedTopics.get(ctx.getSystem()).release(info);
+            topic = null;
+        }
     }
 
     /** Sends {@code c} again to this entity: the shard keeps it until this incarnation has stopped (it asked to be passivated). */
