@@ -287,6 +287,6 @@ public final class QueryPeer {
                                     ActorRef<Catalog.Command> catalog, ChrononSettings settings, PeerRouting routing) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000,
                 stash -> new PeerPhases.LookingUp(new Replica(ctx, timers, stash, name, group, shard, settings, routing,
-                        new ReadRunner(ctx.getSystem()), catalog)))));
+                        new ReadRunner(ctx.getSystem(), name), catalog)))));
     }
 }
