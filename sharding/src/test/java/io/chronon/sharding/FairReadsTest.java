@@ -3,10 +3,8 @@ package io.chronon.sharding;
 import io.chronon.ErrorCategory;
 import io.chronon.sharding.peer.QueryPeer;
 import io.chronon.sharding.writer.Transactor;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,29 +31,18 @@ class FairReadsTest {
             + " [?d :person/age ?w] [?f :person/age ?v] [(+ ?x ?y ?z ?w ?v) ?s] [(> ?s 1000)]]";
     static final long SLOW_MS = 6000;
 
-    static ActorTestKit kit;
-    static ChrononCluster chronon;
-
-    @BeforeAll
-    static void start() {
-        kit = TestCluster.start(TestCluster.config("memory", null, ""));
-        chronon = ChrononCluster.get(kit.system());
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
+    @RegisterExtension
+    static final OneNode NODE = new OneNode("");
 
     static long people(String db, int n) {
-        assertTrue(await(chronon.createDatabase(db)).created());
-        await(chronon.transact(db, ChrononProtocolTest.SCHEMA));
+        assertTrue(await(NODE.chronon().createDatabase(db)).created());
+        await(NODE.chronon().transact(db, ChrononProtocolTest.SCHEMA));
         List<Object> people = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             people.add(person(i, "P" + i, i % 7));
         }
-        Transactor.TxResult r = await(chronon.transact(db, people));
-        await(chronon.sync(db, r.t()));
+        Transactor.TxResult r = await(NODE.chronon().transact(db, people));
+        await(NODE.chronon().sync(db, r.t()));
         return r.t();
     }
 
@@ -77,12 +64,12 @@ class FairReadsTest {
         long hogT = people("hog", 300);
         people("quick", 10);
         String count = "[:find (count ?e) . :where [?e :person/id]]";
-        assertEquals(10L, ((Number) await(chronon.q("quick", count))).longValue());
+        assertEquals(10L, ((Number) await(NODE.chronon().q("quick", count))).longValue());
 
         List<CompletionStage<QueryPeer.ReadResult>> slow = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             // asked with a long ask timeout: on a loaded machine their answer at 6 s may come a little late
-            slow.add(chronon.peer("hog").askWithStatus(replyTo -> new QueryPeer.Read(QueryPeer.Basis.atLeast(hogT),
+            slow.add(NODE.chronon().peer("hog").askWithStatus(replyTo -> new QueryPeer.Read(QueryPeer.Basis.atLeast(hogT),
                     new QueryPeer.QueryOp(CROSS, List.of(), -1, 0, null), SLOW_MS, replyTo), Duration.ofSeconds(30)));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -91,13 +78,13 @@ class FairReadsTest {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         long start = System.nanoTime();
-        Object n = await(chronon.q("quick", count));
+        Object n = await(NODE.chronon().q("quick", count));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(10L, ((Number) n).longValue());
         assertTrue(ms < 1500, "the count on another database answered after " + ms + " ms, behind the slow reads");
 
         for (CompletionStage<QueryPeer.ReadResult> s : slow) {
-            assertEquals(ErrorCategory.INTERRUPTED, IncarnationTest.failure(s).category());
+            assertEquals(ErrorCategory.INTERRUPTED, ChrononProtocolTest.failure(s).category());
         }
     }
 }
