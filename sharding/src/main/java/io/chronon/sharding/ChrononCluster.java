@@ -1,10 +1,7 @@
 package io.chronon.sharding;
 
-import io.chronon.ErrorCategory;
 import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
-import io.chronon.sharding.catalog.DatabaseLookup;
-import io.chronon.sharding.catalog.DatabaseResolver;
 import io.chronon.sharding.peer.PeerRouting;
 import io.chronon.sharding.peer.QueryPeer;
 import io.chronon.sharding.support.ChrononSettings;
@@ -60,8 +57,6 @@ public final class ChrononCluster implements Extension {
     private final LocalWriters localWriters = new LocalWriters();
     private final PeerRouting routing;
     private final Duration attemptTimeout;
-    /** Which incarnation of a database each read is about. */
-    private final DatabaseResolver incarnations;
 
     private ChrononCluster(ActorSystem<?> system) {
         this.system = system;
@@ -82,8 +77,6 @@ public final class ChrononCluster implements Extension {
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
         this.routing = new PeerRouting(system, sharding, catalog, settings);
         this.attemptTimeout = system.settings().config().getDuration("chronon.transact-attempt-timeout");
-        this.incarnations = new DatabaseResolver(catalog, system.scheduler(), system.executionContext(),
-                system.settings().config().getDuration("chronon.query.incarnation-timeout"));
     }
 
     public static final ExtensionId<ChrononCluster> ID = new ExtensionId<>() {
@@ -289,17 +282,7 @@ public final class ChrononCluster implements Extension {
         } catch (ChrononError e) {
             return CompletableFuture.failedFuture(e);
         }
-        return incarnations.current(database).handle((info, failure) -> {
-            if (failure == null) {
-                return plain(ask.apply(peer, info.id()));
-            }
-            ChrononError error = DatabaseLookup.lookupFailure(database, failure);
-            if (error.category() == ErrorCategory.NOT_FOUND) {
-                return CompletableFuture.<T>failedFuture(error);
-            }
-            system.log().debug("Asking the peer of {} without knowing its incarnation: {}", database, error.getMessage());
-            return plain(ask.apply(peer, null));
-        }).thenCompose(answer -> answer);
+        return routing.incarnations().idFor(database).thenCompose(id -> plain(ask.apply(peer, id)));
     }
 
     /**

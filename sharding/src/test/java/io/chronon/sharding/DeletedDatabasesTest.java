@@ -1,6 +1,9 @@
 package io.chronon.sharding;
 
 import io.chronon.ErrorCategory;
+import io.chronon.edn.Keyword;
+import io.chronon.edn.Symbol;
+import io.chronon.edn.Tagged;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.feed.TxFeed;
 import io.chronon.sharding.feed.TxFeedTopics;
@@ -25,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +95,24 @@ class DeletedDatabasesTest {
             }
         }
         assertEquals(List.of(), stale);
+    }
+
+    /**
+     * A query of one database that reads another ({@code #chronon/db {:name "..."}}) reads the
+     * other's current incarnation too. Before, it read the deleted one its peer still held.
+     */
+    @Test
+    void aQueryReadingAnotherDatabaseReadsItsNewIncarnation() {
+        String across = "[:find ?n :in $ $o :where [$o ?e :person/name ?n]]";
+        Object other = new Tagged(Symbol.of("chronon/db"), Map.of(Keyword.of("name"), "reborn-other"));
+        deafDb("asking", "Me");
+        deafDb("reborn-other", "Old");
+        assertEquals(Set.of(List.of("Old")), new HashSet<>((java.util.Collection<?>) await(NODE.chronon().q("asking", across, other))));
+        assertTrue(await(NODE.chronon().deleteDatabase("reborn-other")).deleted());
+        assertTrue(await(NODE.chronon().createDatabase("reborn-other")).created());
+        await(NODE.chronon().transact("reborn-other", ChrononProtocolTest.SCHEMA));
+        await(NODE.chronon().transact("reborn-other", List.of(person(2, "New", 1))));
+        assertEquals(Set.of(List.of("New")), new HashSet<>((java.util.Collection<?>) await(NODE.chronon().q("asking", across, other))));
     }
 
     /** A read of a deleted database is "not found", even on a peer that has not heard of the deletion. */

@@ -1,6 +1,8 @@
 package io.chronon.sharding.catalog;
 
+import io.chronon.ErrorCategory;
 import io.chronon.sharding.support.Futures;
+import io.chronon.sharding.wire.ChrononError;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -55,6 +57,23 @@ public final class DatabaseResolver {
         CompletableFuture<DatabaseInfo> answer = Futures.incomplete(executor);
         send(name, answer);
         return answer;
+    }
+
+    /**
+     * The id to send with a request about database {@code name}: its current incarnation's
+     * ({@link #current}); null if the catalog did not answer within the timeout (the request then
+     * names no incarnation, rather than wait: the catalog may be moving to another node); fails
+     * {@code not-found} if the catalog has no such database.
+     */
+    public CompletionStage<String> idFor(String name) {
+        return current(name).handle((info, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(info.id());
+            }
+            ChrononError error = DatabaseLookup.lookupFailure(name, failure);
+            return error.category() == ErrorCategory.NOT_FOUND ? CompletableFuture.<String>failedFuture(error)
+                    : CompletableFuture.<String>completedFuture(null);
+        }).thenCompose(id -> id);
     }
 
     private void send(String name, CompletableFuture<DatabaseInfo> answer) {

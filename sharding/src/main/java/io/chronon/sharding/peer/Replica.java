@@ -328,17 +328,12 @@ final class Replica {
     /** The values of other databases a read names, from their peers in this peer's query group. */
     private CompletableFuture<Map<String, DbValue>> otherValues(Map<String, Long> others, long timeoutMillis) {
         Map<String, DbValue> values = new ConcurrentHashMap<>();
-        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> {
-            try {
-                // this node serves the group, so this is the replica on this node: the value is shared, not copied
-                return Futures.plain(routing.peer(e.getKey(), group)
-                                .<CurrentDb>askWithStatus(replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo),
-                                        Duration.ofMillis(timeoutMillis + 1000)), ctx.getSystem().executionContext())
-                        .thenAccept(r -> values.put(e.getKey(), r.db()));
-            } catch (ChrononError error) {
-                return CompletableFuture.failedFuture(error);
-            }
-        }).toArray(CompletableFuture[]::new);
+        // this node serves the group, so each is the replica on this node: the value is shared, not copied
+        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> routing.incarnations().idFor(e.getKey())
+                .thenCompose(id -> Futures.plain(routing.peer(e.getKey(), group).<CurrentDb>askWithStatus(
+                        replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo, id), Duration.ofMillis(timeoutMillis + 1000)),
+                        ctx.getSystem().executionContext()))
+                .thenAccept(r -> values.put(e.getKey(), r.db())).toCompletableFuture()).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(asks).thenApply(v -> values);
     }
 
