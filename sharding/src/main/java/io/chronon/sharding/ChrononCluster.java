@@ -26,11 +26,11 @@ import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
 import java.time.Duration;
-import java.util.function.BiFunction;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 /**
  * Chronon's actors in one actor system: starts Cluster Sharding for the {@link Transactor}s

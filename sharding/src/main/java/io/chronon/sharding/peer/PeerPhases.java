@@ -23,8 +23,8 @@ import io.chronon.sharding.peer.QueryPeer.RetryFill;
 import io.chronon.sharding.peer.QueryPeer.Stop;
 import io.chronon.sharding.peer.QueryPeer.Sync;
 import io.chronon.sharding.peer.QueryPeer.SyncLatest;
-import io.chronon.sharding.peer.QueryPeer.Verified;
 import io.chronon.sharding.peer.QueryPeer.Synced;
+import io.chronon.sharding.peer.QueryPeer.Verified;
 import io.chronon.sharding.peer.QueryPeer.WaitTimeout;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.writer.Transactor;
@@ -95,6 +95,8 @@ final class PeerPhases {
                 }
             });
             replica.stash.clear();
+            replica.verifying.forEach(r -> r.fail(stopping));
+            replica.verifying.clear();
             replica.missing.handOn();
             return Behaviors.stopped();
         }
@@ -194,6 +196,8 @@ final class PeerPhases {
      * Serving: answers syncs, reads and requests for the value once its basis is far enough
      * (each waits at most its timeout), applies the feed's reports in log order, and reads the
      * log to fill a gap (a lost report, or a heartbeat or the transactor ahead of the value).
+     * A request that names another incarnation of the database waits for the catalog's word
+     * on which one is current first.
      */
     static final class Running extends Phase {
         Running(Replica replica) {
@@ -230,6 +234,7 @@ final class PeerPhases {
          * deleted and created again while the request was on its way).
          */
         private Behavior<Command> verify(Request c) {
+            replica.verifying.add(c);
             replica.ctx.askWithStatus(DatabaseInfo.class, replica.catalog, replica.settings.defaultTimeout(),
                     replyTo -> new Catalog.GetDatabase(replica.name, replyTo), (info, failure) -> new Verified(c, info, failure));
             return this;
@@ -242,8 +247,10 @@ final class PeerPhases {
          */
         private Behavior<Command> onVerified(Verified m) {
             Request c = m.request();
-            if (m.failure() != null && DatabaseLookup.lookupFailure(replica.name, m.failure()).category() != ErrorCategory.NOT_FOUND) {
-                c.fail(DatabaseLookup.lookupFailure(replica.name, m.failure()));
+            replica.verifying.remove(c);
+            ChrononError failure = m.failure() == null ? null : DatabaseLookup.lookupFailure(replica.name, m.failure());
+            if (failure != null && failure.category() != ErrorCategory.NOT_FOUND) {
+                c.fail(failure);
                 return this;
             }
             if (m.current() != null && m.current().id().equals(replica.info.id())) {
@@ -360,6 +367,7 @@ final class PeerPhases {
                 replica.missing.answer(c, replica.info == null ? null : replica.info.id(), error);
                 return this;
             }).onMessage(Verified.class, m -> {
+                replica.verifying.remove(m.request());
                 // asked while running, answered after this peer found its incarnation deleted
                 replica.missing.answer(m.request(), replica.info.id(), error);
                 return this;

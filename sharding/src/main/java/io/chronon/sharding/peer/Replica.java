@@ -37,10 +37,13 @@ import org.apache.pekko.stream.javadsl.Sink;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +72,11 @@ final class Replica {
     final ActorRef<Catalog.Command> catalog;
     /** How requests are answered once the database is missing. */
     final MissingDatabase<Command, Request> missing;
+    /**
+     * Requests about another incarnation than this peer's, waiting for the catalog to say which
+     * is current ({@code Verified}); answered {@code unavailable} if the peer stops meanwhile.
+     */
+    final Set<Request> verifying = Collections.newSetFromMap(new IdentityHashMap<>());
     /** This node's {@code host:port}, reported with each read. */
     final String nodeKey;
 
