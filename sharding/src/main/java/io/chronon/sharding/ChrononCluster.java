@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 /**
  * Chronon's actors in one actor system: starts Cluster Sharding for the {@link Transactor}s
@@ -184,8 +185,8 @@ public final class ChrononCluster implements Extension {
      * {@code atLeastT} (free in the same JVM; see {@link QueryPeer.GetDb}).
      */
     public CompletionStage<QueryPeer.CurrentDb> db(String database, long atLeastT, Duration timeout) {
-        return routed(database, settings.defaultQueryGroup(), peer -> peer.askWithStatus(
-                replyTo -> new QueryPeer.GetDb(atLeastT, timeout.toMillis(), replyTo), timeout.plusSeconds(1)));
+        return routed(database, settings.defaultQueryGroup(), (peer, id) -> peer.askWithStatus(
+                replyTo -> new QueryPeer.GetDb(atLeastT, timeout.toMillis(), replyTo, id), timeout.plusSeconds(1)));
     }
 
     /** Transacts {@code txData} (forms as data, or EDN text); fails with a {@link ChrononError}. */
@@ -254,25 +255,34 @@ public final class ChrononCluster implements Extension {
     /** Completes once the peer of {@code group} that this node's reads go to has basis t or later. */
     public CompletionStage<QueryPeer.Synced> sync(String database, String group, long t) {
         long ms = timeout().toMillis();
-        return routed(database, group, peer -> peer.askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo), timeout().plusSeconds(1)));
+        return routed(database, group, (peer, id) -> peer.askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo, id),
+                timeout().plusSeconds(1)));
     }
 
     /** Completes once the peer of {@code group} that this node's reads go to has the writer's latest t. */
     public CompletionStage<QueryPeer.Synced> sync(String database, String group) {
         long ms = timeout().toMillis();
-        return routed(database, group, peer -> peer.askWithStatus(replyTo -> new QueryPeer.SyncLatest(ms, replyTo), timeout().plusSeconds(1)));
+        return routed(database, group, (peer, id) -> peer.askWithStatus(replyTo -> new QueryPeer.SyncLatest(ms, replyTo, id),
+                timeout().plusSeconds(1)));
     }
 
-    /** {@code ask} on the peer of {@code database} in {@code group}, as a plain future; a routing failure fails it. */
+    /**
+     * {@code ask} on the peer of {@code database} in {@code group}, as a plain future; a routing
+     * failure fails it. The ask is given the id of the incarnation of the database that the
+     * catalog has now (see {@link QueryPeer.Request#databaseId}); a database the catalog does
+     * not have fails it {@code not-found}. A catalog that does not answer within
+     * {@code chronon.query.incarnation-timeout} (it is moving to another node) does not stop
+     * reads: the ask then names no incarnation and the peer answers from the one it holds.
+     */
     private <T> CompletionStage<T> routed(String database, String group,
-                                          java.util.function.Function<EntityRef<QueryPeer.Command>, CompletionStage<T>> ask) {
+                                          BiFunction<EntityRef<QueryPeer.Command>, String, CompletionStage<T>> ask) {
         EntityRef<QueryPeer.Command> peer;
         try {
             peer = peer(database, group);
         } catch (ChrononError e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return plain(ask.apply(peer));
+        return routing.incarnations().idFor(database).thenCompose(id -> plain(ask.apply(peer, id)));
     }
 
     /**
@@ -297,6 +307,7 @@ public final class ChrononCluster implements Extension {
     public CompletionStage<QueryPeer.ReadResult> read(String database, String group, QueryPeer.Basis basis,
                                                       QueryPeer.ReadOp op, Duration timeout) {
         long ms = timeout.toMillis();
-        return routed(database, group, peer -> peer.askWithStatus(replyTo -> new QueryPeer.Read(basis, op, ms, replyTo), timeout.plusSeconds(1)));
+        return routed(database, group, (peer, id) -> peer.askWithStatus(replyTo -> new QueryPeer.Read(basis, op, ms, replyTo, id),
+                timeout.plusSeconds(1)));
     }
 }

@@ -52,10 +52,10 @@ class GapHealingTest {
         kit.shutdownTestKit();
     }
 
-    /** Forwards every topic command to the real topic, except the Committed reports {@code drop} selects. */
-    static Behavior<Topic.Command<TxFeed>> lossy(ActorRef<Topic.Command<TxFeed>> real, Predicate<TxFeed.Committed> drop) {
+    /** Forwards every topic command to the real topic, except the publications {@code drop} selects. */
+    static Behavior<Topic.Command<TxFeed>> lossy(ActorRef<Topic.Command<TxFeed>> real, Predicate<TxFeed> drop) {
         return Behaviors.receive((ctx, msg) -> {
-            if (msg instanceof TopicImpl.Publish<?> p && p.message() instanceof TxFeed.Committed c && drop.test(c)) {
+            if (msg instanceof TopicImpl.Publish<?> p && p.message() instanceof TxFeed f && drop.test(f)) {
                 return Behaviors.same();
             }
             real.tell(msg);
@@ -68,7 +68,8 @@ class GapHealingTest {
         DatabaseInfo info = await(chronon.createDatabase(name)).database();
         ActorRef<Topic.Command<TxFeed>> real = kit.spawn(Topic.create(TxFeed.class, info.topicName()));
         Set<Long> drops = DROP.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet());
-        TxFeedTopics.get(kit.system()).install(info.topicName(), kit.spawn(lossy(real, c -> drops.contains(c.seqNr()))));
+        TxFeedTopics.get(kit.system()).install(info.topicName(), kit.spawn(lossy(real,
+                f -> f instanceof TxFeed.Committed c && drops.contains(c.seqNr()))));
         await(chronon.transact(name, ChrononProtocolTest.SCHEMA));
     }
 
@@ -129,7 +130,7 @@ class GapHealingTest {
         Transactor.TxResult a = add("dups", 1);
         await(chronon.sync("dups", a.t()));
         DatabaseInfo info = await(chronon.listDatabases()).stream().filter(d -> d.name().equals("dups")).findFirst().orElseThrow();
-        ActorRef<Topic.Command<TxFeed>> topic = TxFeedTopics.get(kit.system()).topic(info);
+        ActorRef<Topic.Command<TxFeed>> topic = TxFeedTopics.get(kit.system()).acquire(info);
         // replay an old report again, twice
         QueryPeer.CurrentDb before = await(chronon.peer("dups").<QueryPeer.CurrentDb>askWithStatus(
                 r -> new QueryPeer.GetDb(0, 1000, r), Duration.ofSeconds(5)));

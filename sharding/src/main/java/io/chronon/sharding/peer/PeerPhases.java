@@ -24,12 +24,14 @@ import io.chronon.sharding.peer.QueryPeer.Stop;
 import io.chronon.sharding.peer.QueryPeer.Sync;
 import io.chronon.sharding.peer.QueryPeer.SyncLatest;
 import io.chronon.sharding.peer.QueryPeer.Synced;
+import io.chronon.sharding.peer.QueryPeer.Verified;
 import io.chronon.sharding.peer.QueryPeer.WaitTimeout;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.writer.Transactor;
 import io.chronon.sharding.writer.TxLog;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -76,6 +78,10 @@ final class PeerPhases {
             handlers(b);
             return b.onMessage(Stop.class, m -> onStop())
                     .onMessage(Command.class, m -> this)
+                    .onSignal(PostStop.class, s -> {
+                        replica.releaseTopic();
+                        return this;
+                    })
                     .build();
         }
 
@@ -89,6 +95,8 @@ final class PeerPhases {
                 }
             });
             replica.stash.clear();
+            replica.verifying.forEach(r -> r.fail(stopping));
+            replica.verifying.clear();
             replica.missing.handOn();
             return Behaviors.stopped();
         }
@@ -130,7 +138,7 @@ final class PeerPhases {
             }
             // subscribe first, so nothing published while loading is missed
             replica.feedAdapter = ctx.messageAdapter(TxFeed.class, Feed::new);
-            replica.topic = TxFeedTopics.get(ctx.getSystem()).topic(replica.info);
+            replica.topic = TxFeedTopics.get(ctx.getSystem()).acquire(replica.info);
             replica.topic.tell(Topic.subscribe(replica.feedAdapter));
             ActorRef<TxLog.Command> loader = ctx.spawn(TxLog.reader(replica.info, replica.storage,
                     ctx.messageAdapter(TxLog.Reply.class, FromLoader::new)), "loader");
@@ -188,6 +196,8 @@ final class PeerPhases {
      * Serving: answers syncs, reads and requests for the value once its basis is far enough
      * (each waits at most its timeout), applies the feed's reports in log order, and reads the
      * log to fill a gap (a lost report, or a heartbeat or the transactor ahead of the value).
+     * A request that names another incarnation of the database waits for the catalog's word
+     * on which one is current first.
      */
     static final class Running extends Phase {
         Running(Replica replica) {
@@ -196,7 +206,9 @@ final class PeerPhases {
 
         @Override
         void handlers(ReceiveBuilder<Command> b) {
-            b.onMessage(Sync.class, this::onSync)
+            b.onMessage(Request.class, c -> !replica.holds(c), this::verify)
+                    .onMessage(Verified.class, this::onVerified)
+                    .onMessage(Sync.class, this::onSync)
                     .onMessage(SyncLatest.class, this::onSyncLatest)
                     .onMessage(LatestKnown.class, this::onLatestKnown)
                     .onMessage(GetDb.class, this::onGetDb)
@@ -214,6 +226,49 @@ final class PeerPhases {
                         replica.waitTimedOut(m);
                         return this;
                     });
+        }
+
+        /**
+         * A request about another incarnation than this peer's: which one is current is for
+         * the catalog to say, asked now (the request's may be the older one, if the name was
+         * deleted and created again while the request was on its way).
+         */
+        private Behavior<Command> verify(Request c) {
+            replica.verifying.add(c);
+            replica.ctx.askWithStatus(DatabaseInfo.class, replica.catalog, replica.settings.defaultTimeout(),
+                    replyTo -> new Catalog.GetDatabase(replica.name, replyTo), (info, failure) -> new Verified(c, info, failure));
+            return this;
+        }
+
+        /**
+         * Serves the request if this peer's incarnation is still the current one; otherwise
+         * this incarnation is deleted: the peer leaves, and the request is answered as in
+         * {@link Gone} (sent on to the next incarnation of the peer, or "not found").
+         */
+        private Behavior<Command> onVerified(Verified m) {
+            Request c = m.request();
+            replica.verifying.remove(c);
+            ChrononError failure = m.failure() == null ? null : DatabaseLookup.lookupFailure(replica.name, m.failure());
+            if (failure != null && failure.category() != ErrorCategory.NOT_FOUND) {
+                c.fail(failure);
+                return this;
+            }
+            if (m.current() != null && m.current().id().equals(replica.info.id())) {
+                return serve(c);
+            }
+            replica.stash.stash(c);
+            return gone(replica, replica.deletedError());
+        }
+
+        private Behavior<Command> serve(Request c) {
+            if (c instanceof Read r) {
+                return onRead(r);
+            } else if (c instanceof Sync s) {
+                return onSync(s);
+            } else if (c instanceof SyncLatest s) {
+                return onSyncLatest(s);
+            }
+            return onGetDb((GetDb) c);
         }
 
         private Behavior<Command> onFeed(Feed m) {
@@ -310,6 +365,11 @@ final class PeerPhases {
         void handlers(ReceiveBuilder<Command> b) {
             b.onMessage(Request.class, c -> {
                 replica.missing.answer(c, replica.info == null ? null : replica.info.id(), error);
+                return this;
+            }).onMessage(Verified.class, m -> {
+                replica.verifying.remove(m.request());
+                // asked while running, answered after this peer found its incarnation deleted
+                replica.missing.answer(m.request(), replica.info.id(), error);
                 return this;
             }).onMessage(AskedAgain.class, m -> {
                 replica.missing.asked(m.request(), m.error());

@@ -1,6 +1,7 @@
 package io.chronon.sharding.peer;
 
 import io.chronon.sharding.catalog.Catalog;
+import io.chronon.sharding.catalog.DatabaseResolver;
 import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.sharding.support.QueryGroups;
 import io.chronon.sharding.wire.ChrononError;
@@ -47,6 +48,7 @@ public final class PeerRouting {
     private final ActorRef<Catalog.Command> catalog;
     private final ChrononSettings settings;
     private final String selfKey;
+    private final DatabaseResolver incarnations;
     /** The groups whose entity types are started on this node (as regions or proxies). */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
 
@@ -57,6 +59,8 @@ public final class PeerRouting {
         this.catalog = catalog;
         this.settings = settings;
         this.selfKey = key(cluster.selfMember().address());
+        this.incarnations = new DatabaseResolver(catalog, system.scheduler(), system.executionContext(),
+                system.settings().config().getDuration("chronon.query.incarnation-timeout"));
         for (String group : settings.queryGroups()) {
             start(group);
         }
@@ -71,6 +75,14 @@ public final class PeerRouting {
     static String databaseOf(String entityId) {
         int at = entityId.lastIndexOf('@');
         return at < 0 ? entityId : entityId.substring(0, at);
+    }
+
+    /**
+     * Which incarnation of a database a request to its peer is about
+     * ({@link QueryPeer.Request#databaseId}), looked up in the catalog for each request.
+     */
+    public DatabaseResolver incarnations() {
+        return incarnations;
     }
 
     /** This node's key ({@code host:port}). */

@@ -64,29 +64,53 @@ public final class QueryPeer {
     /**
      * The messages callers send: each carries the address of its answer, so the peer refuses
      * any of them (loading with too many waiting, its database gone) with {@link #fail}.
+     *
+     * <p>Each also names the incarnation of the database it is about ({@link #databaseId}):
+     * a peer holding another incarnation never answers it from that one. It asks the catalog
+     * which incarnation is current: if its own, it answers; if not (its database was deleted,
+     * and it has not heard yet), it leaves and the request goes to the peer's next incarnation,
+     * which loads the current database, or is answered "not found".
      */
     public sealed interface Request extends Command, Replies {
+        /**
+         * The id ({@link DatabaseInfo#id()}) of the incarnation of the database the caller
+         * resolved its name to in the catalog, after the request was made; null for whichever
+         * incarnation the peer holds (the caller takes the risk of a deleted one).
+         */
+        String databaseId();
     }
 
     /**
      * Answers {@link Synced} once this peer's basis is at least {@code t} (at once if it
      * already is); {@code unavailable} if that does not happen within the timeout.
      */
-    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo)
+    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo, String databaseId)
             implements Request, Replies.WithStatus<Synced>, CborSerializable {
+        /** A sync of whichever incarnation the peer holds. */
+        public Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) {
+            this(t, timeoutMillis, replyTo, null);
+        }
     }
 
     /** Asks the transactor for its latest durable t, then is {@link Sync} for that t. */
-    public record SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo)
+    public record SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo, String databaseId)
             implements Request, Replies.WithStatus<Synced>, CborSerializable {
+        /** A sync of whichever incarnation the peer holds. */
+        public SyncLatest(long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) {
+            this(timeoutMillis, replyTo, null);
+        }
     }
 
     /**
      * Answers the db value itself (once its basis is at least {@code atLeastT}). Free in the
      * same JVM; across the network the whole value travels in its snapshot form.
      */
-    public record GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo)
+    public record GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo, String databaseId)
             implements Request, Replies.WithStatus<CurrentDb>, CborSerializable {
+        /** The value of whichever incarnation the peer holds. */
+        public GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo) {
+            this(atLeastT, timeoutMillis, replyTo, null);
+        }
     }
 
     /**
@@ -184,8 +208,12 @@ public final class QueryPeer {
      * thread, stopped after {@code timeoutMillis} (which also bounds the wait for the basis).
      * Every read goes through it: HTTP, the remote client and {@code ChrononCluster}.
      */
-    public record Read(Basis basis, ReadOp op, long timeoutMillis, ActorRef<StatusReply<ReadResult>> replyTo)
-            implements Request, Replies.WithStatus<ReadResult>, CborSerializable {
+    public record Read(Basis basis, ReadOp op, long timeoutMillis, ActorRef<StatusReply<ReadResult>> replyTo,
+                       String databaseId) implements Request, Replies.WithStatus<ReadResult>, CborSerializable {
+        /** A read of whichever incarnation the peer holds. */
+        public Read(Basis basis, ReadOp op, long timeoutMillis, ActorRef<StatusReply<ReadResult>> replyTo) {
+            this(basis, op, timeoutMillis, replyTo, null);
+        }
     }
 
     /**
@@ -225,6 +253,13 @@ public final class QueryPeer {
     record LoaderStopped() implements Command, NoSerializationVerificationNeeded {
     }
 
+    /**
+     * The catalog's answer about the incarnation of a request that names another one than
+     * this peer's: {@code current} is the catalog's entry (null with a failure).
+     */
+    record Verified(Request request, DatabaseInfo current, Throwable failure) implements Command, NoSerializationVerificationNeeded {
+    }
+
     /** A message of the database's feed: a report, a heartbeat or the database's retirement. */
     record Feed(TxFeed message) implements Command, NoSerializationVerificationNeeded {
     }
@@ -252,6 +287,6 @@ public final class QueryPeer {
                                     ActorRef<Catalog.Command> catalog, ChrononSettings settings, PeerRouting routing) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000,
                 stash -> new PeerPhases.LookingUp(new Replica(ctx, timers, stash, name, group, shard, settings, routing,
-                        new ReadRunner(ctx.getSystem()), catalog)))));
+                        new ReadRunner(ctx.getSystem(), name), catalog)))));
     }
 }

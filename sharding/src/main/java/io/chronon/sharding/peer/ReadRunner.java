@@ -4,36 +4,38 @@ import io.chronon.sharding.wire.ChrononError;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.pattern.StatusReply;
-import scala.concurrent.ExecutionContextExecutor;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
- * Runs reads (queries, pulls) against immutable db values on the dedicated query dispatcher
- * ({@code chronon.query-dispatcher}), never on an actor's thread, and enforces their
+ * Runs the reads (queries, pulls) of one database against immutable db values on the
+ * dedicated query dispatcher ({@code chronon.query-dispatcher}), never on an actor's thread,
+ * within the database's share of its threads ({@link ReadLanes}), and enforces their
  * timeout: when it passes, the caller is answered {@code interrupted} at once and the
  * thread running the read is interrupted, which stops a Datalog query at its next check
- * (the query engine also has the same deadline of its own).
+ * (the query engine also has the same deadline of its own). The timeouts fire on the actor
+ * system's own dispatcher, so they answer on time however busy the query dispatcher is.
  */
 final class ReadRunner {
     private final ActorSystem<?> system;
-    private final ExecutionContextExecutor executor;
+    private final String database;
+    private final ReadLanes lanes;
 
-    ReadRunner(ActorSystem<?> system) {
+    ReadRunner(ActorSystem<?> system, String database) {
         this.system = system;
-        this.executor = system.dispatchers().lookup(DispatcherSelector.fromConfig("chronon.query-dispatcher"));
+        this.database = database;
+        this.lanes = ReadLanes.get(system);
     }
 
     /** Computes {@code read} off the caller's thread and answers {@code replyTo} with its result or error. */
     <T> void run(Supplier<T> read, Duration timeout, ActorRef<StatusReply<T>> replyTo) {
         Run<T> run = new Run<>(replyTo);
-        run.timer = system.scheduler().scheduleOnce(timeout, run::timeout, executor);
+        run.timer = system.scheduler().scheduleOnce(timeout, run::timeout, system.executionContext());
         try {
-            executor.execute(() -> run.execute(read));
+            lanes.execute(database, () -> run.execute(read));
         } catch (RejectedExecutionException e) {
             run.finish(StatusReply.error(ChrononError.busy("chronon.error/busy", "The query dispatcher is not accepting work")));
         }

@@ -5,6 +5,7 @@ import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.catalog.MissingDatabase;
 import io.chronon.sharding.feed.TxFeed;
+import io.chronon.sharding.feed.TxFeedTopics;
 import io.chronon.sharding.peer.QueryPeer.AskedAgain;
 import io.chronon.sharding.peer.QueryPeer.Basis;
 import io.chronon.sharding.peer.QueryPeer.Command;
@@ -36,10 +37,13 @@ import org.apache.pekko.stream.javadsl.Sink;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +72,11 @@ final class Replica {
     final ActorRef<Catalog.Command> catalog;
     /** How requests are answered once the database is missing. */
     final MissingDatabase<Command, Request> missing;
+    /**
+     * Requests about another incarnation than this peer's, waiting for the catalog to say which
+     * is current ({@code Verified}); answered {@code unavailable} if the peer stops meanwhile.
+     */
+    final Set<Request> verifying = Collections.newSetFromMap(new IdentityHashMap<>());
     /** This node's {@code host:port}, reported with each read. */
     final String nodeKey;
 
@@ -113,6 +122,11 @@ final class Replica {
     }
 
     // ------------------------------------------------------------------ following the log
+
+    /** True when {@code c} is about the incarnation of the database this peer serves, or about whichever it serves. */
+    boolean holds(Request c) {
+        return c.databaseId() == null || c.databaseId().equals(info.id());
+    }
 
     /** True when {@code r} retires the incarnation of the database this peer serves. */
     boolean retires(TxFeed.Retired r) {
@@ -322,17 +336,12 @@ final class Replica {
     /** The values of other databases a read names, from their peers in this peer's query group. */
     private CompletableFuture<Map<String, DbValue>> otherValues(Map<String, Long> others, long timeoutMillis) {
         Map<String, DbValue> values = new ConcurrentHashMap<>();
-        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> {
-            try {
-                // this node serves the group, so this is the replica on this node: the value is shared, not copied
-                return Futures.plain(routing.peer(e.getKey(), group)
-                                .<CurrentDb>askWithStatus(replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo),
-                                        Duration.ofMillis(timeoutMillis + 1000)), ctx.getSystem().executionContext())
-                        .thenAccept(r -> values.put(e.getKey(), r.db()));
-            } catch (ChrononError error) {
-                return CompletableFuture.failedFuture(error);
-            }
-        }).toArray(CompletableFuture[]::new);
+        // this node serves the group, so each is the replica on this node: the value is shared, not copied
+        CompletableFuture<?>[] asks = others.entrySet().stream().map(e -> routing.incarnations().idFor(e.getKey())
+                .thenCompose(id -> Futures.plain(routing.peer(e.getKey(), group).<CurrentDb>askWithStatus(
+                        replyTo -> new GetDb(e.getValue(), timeoutMillis, replyTo, id), Duration.ofMillis(timeoutMillis + 1000)),
+                        ctx.getSystem().executionContext()))
+                .thenAccept(r -> values.put(e.getKey(), r.db())).toCompletableFuture()).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(asks).thenApply(v -> values);
     }
 
@@ -370,6 +379,14 @@ final class Replica {
         }
         waitersById.clear();
         waitersByT.clear();
+    }
+
+    /** Gives back the node's topic of this database (once), when this peer stops. */
+    void releaseTopic() {
+        if (topic != null) {
+            TxFeedTopics.get(ctx.getSystem()).release(info);
+            topic = null;
+        }
     }
 
     /** Sends {@code c} again to this entity: the shard keeps it until this incarnation has stopped (it asked to be passivated). */

@@ -43,6 +43,11 @@ public final class Futures {
         return out;
     }
 
+    /** A future to complete later, whose async stages (and those of the stages made from it) run on {@code executor}. */
+    public static <T> CompletableFuture<T> incomplete(Executor executor) {
+        return new OnExecutor<>(executor);
+    }
+
     /** A CompletableFuture whose default executor is the one given, for itself and the stages made from it. */
     private static final class OnExecutor<T> extends CompletableFuture<T> {
         private final Executor executor;

@@ -9,6 +9,7 @@ import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.catalog.MissingDatabase;
 import io.chronon.sharding.feed.TxFeed;
+import io.chronon.sharding.feed.TxFeedTopics;
 import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.writer.Transactor.AskedAgain;
@@ -118,6 +119,14 @@ final class Writer {
         this.logReplies = reply -> self.tell(shared.writeIsSlow() ? new FromSlowLog(reply) : new FromLog(reply));
         ctx.askWithStatus(DatabaseInfo.class, catalog, settings.defaultTimeout(),
                 replyTo -> new Catalog.GetDatabase(name, replyTo), Looked::new);
+    }
+
+    /** Gives back the node's topic of this database (once), when this writer stops: after its publisher, which published to it. */
+    void releaseTopic() {
+        if (topic != null) {
+            TxFeedTopics.get(ctx.getSystem()).release(info);
+            topic = null;
+        }
     }
 
     /** From now on transactions reach this writer through Cluster Sharding only. */

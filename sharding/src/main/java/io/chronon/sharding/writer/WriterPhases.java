@@ -92,6 +92,7 @@ final class WriterPhases {
                     .onMessage(Command.class, m -> this)
                     .onSignal(PostStop.class, s -> {
                         w.unregister();
+                        w.releaseTopic();
                         return this;
                     })
                     .build();
@@ -143,7 +144,7 @@ final class WriterPhases {
             } catch (ChrononError e) {
                 return neverServed(w, e);
             }
-            w.topic = TxFeedTopics.get(w.ctx.getSystem()).topic(w.info);
+            w.topic = TxFeedTopics.get(w.ctx.getSystem()).acquire(w.info);
             w.publisher = w.ctx.spawn(TxPublisher.create(w.topic), "publisher");
             w.ctx.watchWith(w.publisher, PublisherStopped.INSTANCE);
             w.startLog();
@@ -163,8 +164,10 @@ final class WriterPhases {
                 .onMessage(Retire.class, c -> {
                     // this writer never served the database, but peers may be following its
                     // topic: tell them it is gone
-                    TxFeedTopics.get(w.ctx.getSystem()).topic(new DatabaseInfo(w.name, c.databaseId(), "", 0))
-                            .tell(Topic.publish(new TxFeed.Retired(w.name, c.databaseId())));
+                    DatabaseInfo retired = new DatabaseInfo(w.name, c.databaseId(), "", 0);
+                    TxFeedTopics topics = TxFeedTopics.get(w.ctx.getSystem());
+                    topics.acquire(retired).tell(Topic.publish(new TxFeed.Retired(w.name, c.databaseId())));
+                    topics.release(retired);
                     c.replyTo().tell(Done.getInstance());
                     return Behaviors.same();
                 })
