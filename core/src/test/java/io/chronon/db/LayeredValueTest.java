@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 
+import static io.chronon.db.SameReads.all;
+import static io.chronon.db.SameReads.components;
+import static io.chronon.db.SameReads.first;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -147,41 +150,7 @@ class LayeredValueTest {
         }
     }
 
-    /** Leading components of {@code d} in {@code type}'s order, 0 to 4 of them, now and then one of them changed. */
-    private static Object[] components(IndexType type, Datom d, Random r) {
-        Object[] out = new Object[r.nextInt(5)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (IndexRange.component(type, i)) {
-                case IndexRange.E -> d.e();
-                case IndexRange.A -> d.a();
-                case IndexRange.V -> d.v();
-                default -> d.tx();
-            };
-        }
-        if (out.length > 0 && r.nextInt(6) == 0 && IndexRange.component(type, out.length - 1) == IndexRange.E) {
-            out[out.length - 1] = d.e() + 1;
-        }
-        return out;
-    }
-
     private static long randomT(List<Datom> log, Random r) {
         return Ids.txToT(log.get(r.nextInt(log.size())).tx()) + r.nextInt(3) - 1;
-    }
-
-    private static List<Datom> first(Iterable<Datom> it, int n) {
-        List<Datom> out = new ArrayList<>();
-        for (Datom d : it) {
-            if (out.size() == n) {
-                break;
-            }
-            out.add(d);
-        }
-        return out;
-    }
-
-    private static List<Datom> all(Iterable<Datom> it) {
-        List<Datom> out = new ArrayList<>();
-        it.forEach(out::add);
-        return out;
     }
 }

@@ -159,6 +159,27 @@ public final class TxLogEntry {
         return before.applyTransaction(t, txData, nextT, nextDbCounter, txInstant);
     }
 
+    /**
+     * {@code db} with the entries of {@code tail} after its basis applied in t order, each as
+     * stored (without its db value hint, so a value layered over durable index trees stays
+     * layered and only its novelty grows). Entries at or before {@code db}'s basis are skipped,
+     * so a tail may start early (e.g. the log tail after index roots); fails on an entry that
+     * goes back in t after the first one applied.
+     */
+    public static DbValue applyAll(DbValue db, List<TxLogEntry> tail) {
+        long start = db.basisT();
+        for (TxLogEntry entry : tail) {
+            if (entry.t <= db.basisT()) {
+                if (entry.t > start) {
+                    throw new IllegalArgumentException("log entries not in t order: " + entry.t + " after " + db.basisT());
+                }
+                continue;
+            }
+            db = entry.withoutHint().applyTo(db);
+        }
+        return db;
+    }
+
     /** This entry without its db value hint, as it reads back from storage. */
     public TxLogEntry withoutHint() {
         return dbAfterHint == null ? this : new TxLogEntry(t, txInstant, nextT, nextDbCounter, txData, requestId, tempids, null, 0);

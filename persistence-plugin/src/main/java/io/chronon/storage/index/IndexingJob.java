@@ -1,0 +1,108 @@
+package io.chronon.storage.index;
+
+import io.chronon.db.Datom;
+import io.chronon.db.DbValue;
+import io.chronon.db.IndexType;
+import io.chronon.db.IndexedValue;
+import io.chronon.index.LayeredIndex;
+import io.chronon.index.SortedIndex;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One indexing job of one database, as a pure function: the roots of the previous job and a
+ * later db value give the roots of the trees as of that value's basis, by merging into the
+ * previous trees only the novelty between the two t's. Untouched subtrees are shared, so a
+ * job writes O(novelty &middot; depth) segments whatever the size of the database
+ * ({@link IndexTree#merge}); no actor, no schedule (that is the indexing actor's job).
+ *
+ * <p>Where the novelty comes from: if the value is already layered over exactly the previous
+ * trees (a peer or writer restored from those roots, {@link IndexRestore}), its novelty is
+ * merged as it is. Otherwise the transactions after the previous t are read from the value's
+ * log ({@link DbValue#txRange}, standing in for the durable log) and applied to a value
+ * opened on the previous trees, whose novelty is then merged. Both give the novelty by the
+ * same {@link io.chronon.db.Indexer} that builds every value, so the job can never index
+ * differently from how the database reads; diffing whole indexes would cost the database.
+ */
+public final class IndexingJob {
+    private IndexingJob() {
+    }
+
+    /** The roots of a new database: trees of the bootstrap value ({@link DbValue#empty()}), written now. */
+    public static IndexRoots bootstrap(TreeStorage storage) {
+        DbValue db = DbValue.empty();
+        List<IndexRoot> current = new ArrayList<>();
+        List<IndexRoot> history = new ArrayList<>();
+        for (IndexType type : IndexType.values()) {
+            current.add(IndexTree.build(type, storage, IndexedValue.index(db, type, true).iterator()).root());
+            history.add(IndexTree.build(type, storage, IndexedValue.index(db, type, false).iterator()).root());
+        }
+        return new IndexRoots(db.basisT(), db.nextT(), db.nextDbCounter(), db.lastTxInstant(), current, history);
+    }
+
+    /**
+     * The roots of {@code db} (views ignored), written into {@code storage} by merging into the
+     * trees of {@code previous} (null: a new database, {@link #bootstrap}) the datoms added
+     * and removed since {@code previous.t()}. Returns {@code previous} itself when {@code db}
+     * is at that t; fails if {@code db} is older.
+     */
+    public static IndexRoots run(TreeStorage storage, IndexRoots previous, DbValue db) {
+        IndexRoots from = previous == null ? bootstrap(storage) : previous;
+        DbValue target = db.unfiltered();
+        if (target.basisT() < from.t()) {
+            throw new IllegalArgumentException("a db value at t " + target.basisT() + " is older than the index at t " + from.t());
+        }
+        if (target.basisT() == from.t()) {
+            return from;
+        }
+        DbValue layered = layeredOver(target, from, storage) ? target : replayed(storage, from, target);
+        List<IndexRoot> current = new ArrayList<>();
+        List<IndexRoot> history = new ArrayList<>();
+        for (IndexType type : IndexType.values()) {
+            current.add(merged(IndexedValue.index(layered, type, true)));
+            history.add(merged(IndexedValue.index(layered, type, false)));
+        }
+        return new IndexRoots(target.basisT(), target.nextT(), target.nextDbCounter(), target.lastTxInstant(), current, history);
+    }
+
+    /** True if every index of {@code db} is novelty over the very tree {@code roots} names in {@code storage}. */
+    private static boolean layeredOver(DbValue db, IndexRoots roots, TreeStorage storage) {
+        for (IndexType type : IndexType.values()) {
+            for (boolean current : new boolean[] {true, false}) {
+                if (!(IndexedValue.index(db, type, current) instanceof LayeredIndex<Datom> l)
+                        || !(l.base() instanceof IndexTree tree)
+                        || !tree.root().equals(roots.root(type, current))
+                        || !tree.storage().equals(storage)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The value opened on the trees of {@code from} with the transactions of {@code db}'s log after {@code from.t()} applied. */
+    private static DbValue replayed(TreeStorage storage, IndexRoots from, DbValue db) {
+        DbValue value = IndexRestore.at(storage, from, List.of());
+        List<Datom> tx = new ArrayList<>();
+        for (Datom d : db.txRange(from.t() + 1, db.basisT() + 1)) {
+            if (!tx.isEmpty() && tx.get(0).tx() != d.tx()) {
+                value = apply(value, tx, db);
+                tx.clear();
+            }
+            tx.add(d);
+        }
+        return tx.isEmpty() ? value : apply(value, tx, db);
+    }
+
+    /** Only the indexes matter here, so the counters are {@code db}'s (the roots take them from {@code db} anyway). */
+    private static DbValue apply(DbValue value, List<Datom> tx, DbValue db) {
+        long t = tx.get(0).t();
+        return value.applyTransaction(t, List.copyOf(tx), t + 1, db.nextDbCounter(), db.lastTxInstant());
+    }
+
+    private static IndexRoot merged(SortedIndex<Datom> index) {
+        LayeredIndex<Datom> layered = (LayeredIndex<Datom>) index;
+        return ((IndexTree) layered.base()).merge(layered.added(), layered.removed()).root();
+    }
+}
