@@ -252,6 +252,19 @@ class SeedGuardTest {
         assertFalse(Files.exists(dir.resolve(ClusterMembership.FILE_NAME)));
     }
 
+    /** Two nodes that were members of one cluster, both stopped: A (the first seed) and B. */
+    private record Former(Path dirA, int portA, Path dirB, int portB) {
+    }
+
+    /** Forms a cluster of two nodes in {@code tmp}/a and {@code tmp}/b ({@link #formClusterOfTwo}) and stops both. */
+    private Former formerMembers(Path tmp) throws Exception {
+        Former f = new Former(tmp.resolve("a"), ChrononNodeIT.freePort(), tmp.resolve("b"), ChrononNodeIT.freePort());
+        List<ChrononNode> ab = formClusterOfTwo(f.dirA(), f.portA(), f.dirB(), f.portB());
+        ab.get(1).close();
+        ab.get(0).close();
+        return f;
+    }
+
     /**
      * Forms a cluster of two nodes, A (first seed) and B, both listing both as seeds (the
      * recommended configuration), and waits until both record it.
@@ -276,13 +289,10 @@ class SeedGuardTest {
      */
     @Test
     void aFormerMemberThatIsTheFirstSeedRefusesWhenNoOtherSeedAcceptsWithinTheWait(@TempDir Path tmp) throws Exception {
-        Path dirA = tmp.resolve("a");
-        Path dirB = tmp.resolve("b");
-        int portA = ChrononNodeIT.freePort();
-        int portB = ChrononNodeIT.freePort();
-        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
-        ab.get(1).close();
-        ab.get(0).close();
+        Former f = formerMembers(tmp);
+        Path dirA = f.dirA();
+        int portA = f.portA();
+        int portB = f.portB();
         List<String> both = List.of(address(portA), address(portB)).stream().sorted().toList();
 
         long t0 = System.nanoTime();
@@ -383,13 +393,10 @@ class SeedGuardTest {
      */
     @Test
     void aFirstSeedStillAloneAfterTheWaitIsReportedAsAClusterOfItsOwn(@TempDir Path tmp) throws Exception {
-        Path dirA = tmp.resolve("a");
-        Path dirB = tmp.resolve("b");
-        int portA = ChrononNodeIT.freePort();
-        int portB = ChrononNodeIT.freePort();
-        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
-        ab.get(1).close();
-        ab.get(0).close();
+        Former f = formerMembers(tmp);
+        Path dirA = f.dirA();
+        int portA = f.portA();
+        int portB = f.portB();
         ChrononNode a;
         try (java.net.ServerSocket listening = new java.net.ServerSocket(portB, 50, java.net.InetAddress.getLoopbackAddress())) {
             a = start(config(dirA, portA, seeds(portA, portB), "chronon.node.rejoin-seed-wait = 2s"));
@@ -405,14 +412,11 @@ class SeedGuardTest {
     /** --new-cluster: the first seed starts at once, without the wait, and forgets the old members once up alone. */
     @Test
     void aFormerMemberThatIsTheFirstSeedStartsAtOnceWithNewCluster(@TempDir Path tmp) throws Exception {
-        Path dirA = tmp.resolve("a");
-        Path dirB = tmp.resolve("b");
-        int portA = ChrononNodeIT.freePort();
-        int portB = ChrononNodeIT.freePort();
+        Former f = formerMembers(tmp);
+        Path dirA = f.dirA();
+        int portA = f.portA();
+        int portB = f.portB();
         String seeds = seeds(portA, portB);
-        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
-        ab.get(1).close();
-        ab.get(0).close();
 
         long t0 = System.nanoTime();
         ChrononNode a = start(config(dirA, portA, seeds, "chronon.node.rejoin-seed-wait = 60s\nchronon.node.allow-new-cluster = on"));
@@ -441,14 +445,12 @@ class SeedGuardTest {
      */
     @Test
     void aFullRestartStillFormsOneCluster(@TempDir Path tmp) throws Exception {
-        Path dirA = tmp.resolve("a");
-        Path dirB = tmp.resolve("b");
-        int portA = ChrononNodeIT.freePort();
-        int portB = ChrononNodeIT.freePort();
+        Former f = formerMembers(tmp);
+        Path dirA = f.dirA();
+        Path dirB = f.dirB();
+        int portA = f.portA();
+        int portB = f.portB();
         String seeds = seeds(portA, portB);
-        List<ChrononNode> ab = formClusterOfTwo(dirA, portA, dirB, portB);
-        ab.get(1).close();
-        ab.get(0).close();
 
         // the first seed first: it waits until B runs
         clearLog();
