@@ -438,20 +438,19 @@ final class NetworkFaults {
                     Duration.ofSeconds(15));
             return r.statusCode() == 200 ? Optional.of(true) : Optional.empty();
         });
-        Collection<?> ids = query(node, "\"[:find ?id ?e :where [?e :w/id ?id]]\"", t);
-        Collection<?> checks = query(node, "\"[:find ?e ?c :where [?e :w/check ?c]]\"", t);
+        // datoms [e a v tx added] in pages, not one query: a long run has more rows than one read may answer
         Map<Long, Integer> copies = new HashMap<>();
         Map<Long, Long> idOfEntity = new HashMap<>();
-        for (Object row : ids) {
-            long id = ((Number) ((List<?>) row).get(0)).longValue();
-            long e = ((Number) ((List<?>) row).get(1)).longValue();
+        for (List<?> datom : datoms(node, ":w/id", t)) {
+            long id = ((Number) datom.get(2)).longValue();
+            long e = ((Number) datom.get(0)).longValue();
             copies.merge(id, 1, Integer::sum);
             idOfEntity.put(e, id);
         }
         List<String> problems = new ArrayList<>();
         Map<Long, String> checkOfEntity = new HashMap<>();
-        for (Object row : checks) {
-            checkOfEntity.put(((Number) ((List<?>) row).get(0)).longValue(), (String) ((List<?>) row).get(1));
+        for (List<?> datom : datoms(node, ":w/check", t)) {
+            checkOfEntity.put(((Number) datom.get(0)).longValue(), (String) datom.get(2));
         }
         idOfEntity.forEach((e, id) -> {
             if (!("c" + id).equals(checkOfEntity.get(e))) {
@@ -463,15 +462,27 @@ final class NetworkFaults {
         return new NodeRead(node.name(), t, copies, problems);
     }
 
-    private Collection<?> query(NetnsCluster.Node node, String query, long t) {
-        return Poll.until(node.name() + " answers " + query, Duration.ofSeconds(90), () -> {
-            HttpResponse<String> r = cluster.post(node, "/dbs/" + DB + "/q",
-                    "{:query " + query + " :basis-t " + t + " :timeout-ms 50000}", Duration.ofSeconds(60));
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + r.statusCode() + " " + r.body());
+    /** Rows per page of {@link #datoms}: well under any node's chronon.read.max-result-rows. */
+    private static final int PAGE = 10_000;
+
+    /** The AEVT datoms of {@code attr} at basis {@code t} on {@code node}, read in pages of {@link #PAGE}. */
+    private List<List<?>> datoms(NetnsCluster.Node node, String attr, long t) {
+        List<List<?>> all = new ArrayList<>();
+        for (int offset = 0; ; offset += PAGE) {
+            String body = "{:index :aevt :components [" + attr + "] :limit " + PAGE + " :offset " + offset
+                    + " :basis-t " + t + " :timeout-ms 50000}";
+            Collection<?> page = Poll.until(node.name() + " answers datoms " + body, Duration.ofSeconds(90), () -> {
+                HttpResponse<String> r = cluster.post(node, "/dbs/" + DB + "/datoms", body, Duration.ofSeconds(60));
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("HTTP " + r.statusCode() + " " + r.body());
+                }
+                return Optional.of((Collection<?>) ((Map<?, ?>) EdnReader.read(r.body())).get(Keyword.of("result")));
+            });
+            page.forEach(row -> all.add((List<?>) row));
+            if (page.size() < PAGE) {
+                return all;
             }
-            return Optional.of((Collection<?>) ((Map<?, ?>) EdnReader.read(r.body())).get(Keyword.of("result")));
-        });
+        }
     }
 
     private static void sleep(Duration d) {
