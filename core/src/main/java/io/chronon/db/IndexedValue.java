@@ -24,6 +24,9 @@ import java.util.Set;
  * made of (as it is rebuilt by {@link DbValue#restore} from a snapshot's datoms).
  */
 public final class IndexedValue {
+    /** The order of the log: by transaction, then entity, attribute, value, added ({@link DbValue#txRange} reads in it). */
+    public static final Comparator<Datom> LOG_ORDER = Indexer.LOG_ORDER;
+
     private IndexedValue() {
     }
 
@@ -39,27 +42,49 @@ public final class IndexedValue {
     }
 
     /**
-     * The unfiltered value at {@code basisT} whose eight indexes are {@code bases} with no
-     * novelty yet ({@link LayeredIndex}), so that transactions applied to it
-     * ({@link DbValue#applyTransaction}) edit only novelty. {@code log} is the log up to
-     * {@code basisT} (any order; held in memory until the log API reads the durable log);
-     * the counters are those of the value the bases were indexed from.
+     * The unfiltered value at {@code basisT} whose eight indexes and log are {@code bases} and
+     * {@code log} with no novelty yet ({@link LayeredIndex}), so that transactions applied to it
+     * ({@link DbValue#applyTransaction}) edit only novelty. {@code log} holds every datom
+     * transacted up to {@code basisT} in {@link #LOG_ORDER}; the counters are those of the value
+     * the bases were indexed from.
      */
     @SuppressWarnings("unchecked")
-    public static DbValue over(Bases bases, Iterable<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant) {
+    public static DbValue over(Bases bases, SortedIndex<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant) {
         SortedIndex<Datom>[] current = new SortedIndex[4];
         SortedIndex<Datom>[] retracted = new SortedIndex[4];
         for (IndexType type : IndexType.values()) {
             current[type.ordinal()] = LayeredIndex.over(checked(bases.base(type, true), type));
             retracted[type.ordinal()] = LayeredIndex.over(checked(bases.base(type, false), type));
         }
+        if (Objects.requireNonNull(log, "log").comparator() != LOG_ORDER) {
+            throw new IllegalArgumentException("the base of the log is in another order: " + log);
+        }
         Schema schema = schema(current[IndexType.AEVT.ordinal()], current[IndexType.EAVT.ordinal()],
                 retracted[IndexType.AEVT.ordinal()]);
+        return new DbValue(schema, current, retracted, LayeredIndex.over(log),
+                basisT, nextT, nextDbCounter, lastTxInstant, DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
+    }
+
+    /** {@link #over(Bases, SortedIndex, long, long, long, long)} with the log up to {@code basisT} given in any order and held in memory. */
+    public static DbValue over(Bases bases, Iterable<Datom> log, long basisT, long nextT, long nextDbCounter, long lastTxInstant) {
         List<Datom> logDatoms = new ArrayList<>();
         log.forEach(logDatoms::add);
         logDatoms.sort(Indexer.LOG_ORDER);
-        return new DbValue(schema, current, retracted, PersistentSortedSet.fromSorted(Indexer.LOG_ORDER, logDatoms),
-                basisT, nextT, nextDbCounter, lastTxInstant, DbValue.NO_AS_OF, DbValue.NO_SINCE, false);
+        return over(bases, PersistentSortedSet.fromSorted(Indexer.LOG_ORDER, logDatoms), basisT, nextT, nextDbCounter, lastTxInstant);
+    }
+
+    /** The log of {@code db} (every datom transacted up to its basis, in {@link #LOG_ORDER}), whatever its views. */
+    public static SortedIndex<Datom> log(DbValue db) {
+        return db.log;
+    }
+
+    /**
+     * The datoms {@code db} holds in memory beyond durable bases: its log's novelty if the log
+     * is layered over a base ({@link LayeredIndex}), else its whole log. What an indexing job
+     * would merge, and so what decides when one is due.
+     */
+    public static long noveltyDatoms(DbValue db) {
+        return db.log instanceof LayeredIndex<Datom> layered ? layered.added().size() + layered.removed().size() : db.log.size();
     }
 
     /**

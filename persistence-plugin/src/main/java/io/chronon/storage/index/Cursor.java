@@ -1,7 +1,6 @@
 package io.chronon.storage.index;
 
 import io.chronon.db.Datom;
-import io.chronon.db.IndexType;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;
@@ -17,7 +16,7 @@ import java.util.function.IntFunction;
  */
 final class Cursor implements Iterator<Datom> {
     private final TreeStorage storage;
-    private final IndexType type;
+    private final TreeOrder type;
     private final Comparator<Datom> cmp;
     private final boolean ascending;
     /** The bound where the walk stops (inclusive), or null. */
@@ -39,7 +38,7 @@ final class Cursor implements Iterator<Datom> {
     }
 
     /** From {@code start} (the first datom {@code >= start} ascending, {@code <= start} descending; null: the end of the tree) to {@code end}. */
-    Cursor(TreeStorage storage, IndexType type, Node root, Datom start, Datom end, boolean ascending) {
+    Cursor(TreeStorage storage, TreeOrder type, Node root, Datom start, Datom end, boolean ascending) {
         this.storage = storage;
         this.type = type;
         this.cmp = type.comparator();

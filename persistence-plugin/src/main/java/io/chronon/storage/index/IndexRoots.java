@@ -15,8 +15,8 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * The durable index of one database as of a t: the roots of its four current trees and four
- * history (retracted) trees, and the counters a db value at that t carries besides its
+ * The durable index of one database as of a t: the roots of its four current trees, four
+ * history (retracted) trees and its log tree (every datom in transaction order), and the counters a db value at that t carries besides its
  * indexes. With the log after {@link #t} it is all a peer or a moved writer needs to build the
  * value ({@link IndexRestore}), whatever the size of the database.
  *
@@ -31,10 +31,10 @@ import java.util.zip.CRC32C;
  * <p>{@link #encode()} is compact and checked:
  * <pre>
  *   4 bytes  "CIXR"
- *   byte     format version (1)
+ *   byte     format version (2; 1 had no log root and was never written outside tests)
  *   long x4  t, nextT, nextDbCounter, lastTxInstant
- *   8 roots  current EAVT, AEVT, AVET, VAET, then history in the same order; each a byte
- *            (0 = the empty tree, 1 = a segment) and, for a segment, its 20-byte id
+ *   9 roots  current EAVT, AEVT, AVET, VAET, then history in the same order, then the log; each
+ *            a byte (0 = the empty tree, 1 = a segment) and, for a segment, its 20-byte id
  *   int      CRC-32C of everything above
  * </pre>
  *
@@ -44,11 +44,12 @@ import java.util.zip.CRC32C;
  * @param lastTxInstant the {@code :db/txInstant} of the transaction at {@code t}, in epoch ms
  * @param current       the roots of the current trees, one per {@link IndexType} in declaration order
  * @param history       the roots of the retracted (history) trees, in the same order
+ * @param log           the root of the log tree ({@link TreeOrder#LOG})
  */
 public record IndexRoots(long t, long nextT, long nextDbCounter, long lastTxInstant,
-                         List<IndexRoot> current, List<IndexRoot> history) {
+                         List<IndexRoot> current, List<IndexRoot> history, IndexRoot log) {
     /** The format version {@link #encode()} writes. */
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
     private static final byte[] MAGIC = {'C', 'I', 'X', 'R'};
     private static final int FIXED = MAGIC.length + 1 + 4 * Long.BYTES;
     private static final HexFormat HEX = HexFormat.of();
@@ -57,6 +58,7 @@ public record IndexRoots(long t, long nextT, long nextDbCounter, long lastTxInst
     public IndexRoots {
         current = List.copyOf(current);
         history = List.copyOf(history);
+        Objects.requireNonNull(log, "log");
         int n = IndexType.values().length;
         if (current.size() != n || history.size() != n) {
             throw new IllegalArgumentException("index roots need " + n + " current and " + n + " history roots, not "
@@ -120,7 +122,7 @@ public record IndexRoots(long t, long nextT, long nextDbCounter, long lastTxInst
             long nextT = in.getLong();
             long nextDbCounter = in.getLong();
             long lastTxInstant = in.getLong();
-            IndexRoot[] roots = new IndexRoot[2 * IndexType.values().length];
+            IndexRoot[] roots = new IndexRoot[2 * IndexType.values().length + 1];
             for (int i = 0; i < roots.length; i++) {
                 byte kind = in.get();
                 if (kind == 0) {
@@ -137,14 +139,18 @@ public record IndexRoots(long t, long nextT, long nextDbCounter, long lastTxInst
                 throw corrupt(database, in.remaining() - Integer.BYTES + " bytes after the last root");
             }
             int n = IndexType.values().length;
-            return new IndexRoots(t, nextT, nextDbCounter, lastTxInstant, List.of(roots).subList(0, n), List.of(roots).subList(n, 2 * n));
+            return new IndexRoots(t, nextT, nextDbCounter, lastTxInstant, List.of(roots).subList(0, n), List.of(roots).subList(n, 2 * n),
+                    roots[2 * n]);
         } catch (BufferUnderflowException e) {
             throw corrupt(database, "truncated");
         }
     }
 
     private List<IndexRoot> roots() {
-        return java.util.stream.Stream.concat(current.stream(), history.stream()).toList();
+        List<IndexRoot> all = new java.util.ArrayList<>(current);
+        all.addAll(history);
+        all.add(log);
+        return all;
     }
 
     private static ChrononException corrupt(String database, String reason) {

@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.Objects;
 
 /**
- * An immutable B+tree of datoms in the order of one {@link IndexType}, whose nodes are segments
+ * An immutable B+tree of datoms in the order of one {@link IndexType} or of the log ({@link TreeOrder}), whose nodes are segments
  * of a database in a segment store: a durable index. A leaf holds a sorted run of datoms; a
  * branch holds, per child, the child's segment, its first datom and its datom count. Every leaf
  * is at the same depth. A tree is named by its {@link IndexRoot}; the same datoms built the same
@@ -38,13 +38,13 @@ import java.util.Objects;
  * to read from many threads at once; its iterators are not.
  */
 public final class IndexTree implements SortedIndex<Datom> {
-    private final IndexType type;
+    private final TreeOrder type;
     private final TreeStorage storage;
     private final IndexRoot root;
     /** Null for the empty tree. */
     private final Node rootNode;
 
-    private IndexTree(IndexType type, TreeStorage storage, IndexRoot root, Node rootNode) {
+    private IndexTree(TreeOrder type, TreeStorage storage, IndexRoot root, Node rootNode) {
         this.type = Objects.requireNonNull(type, "type");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.root = root;
@@ -52,12 +52,22 @@ public final class IndexTree implements SortedIndex<Datom> {
     }
 
     /** The tree with no datoms. */
-    public static IndexTree empty(IndexType type, TreeStorage storage) {
+    public static IndexTree empty(TreeOrder type, TreeStorage storage) {
         return new IndexTree(type, storage, IndexRoot.EMPTY, null);
     }
 
-    /** The tree named by {@code root}; reads its root segment (and fails if it cannot). */
+    /** The tree with no datoms in the order of {@code type}. */
+    public static IndexTree empty(IndexType type, TreeStorage storage) {
+        return empty(TreeOrder.of(type), storage);
+    }
+
+    /** The tree named by {@code root} in the order of {@code type}; reads its root segment (and fails if it cannot). */
     public static IndexTree open(IndexType type, TreeStorage storage, IndexRoot root) {
+        return open(TreeOrder.of(type), storage, root);
+    }
+
+    /** The tree named by {@code root}; reads its root segment (and fails if it cannot). */
+    public static IndexTree open(TreeOrder type, TreeStorage storage, IndexRoot root) {
         if (root.isEmpty()) {
             return empty(type, storage);
         }
@@ -66,6 +76,11 @@ public final class IndexTree implements SortedIndex<Datom> {
 
     /** A tree of {@code sorted}, which must be strictly ascending in the order of {@code type}; writes every node. */
     public static IndexTree build(IndexType type, TreeStorage storage, Iterator<Datom> sorted) {
+        return build(TreeOrder.of(type), storage, sorted);
+    }
+
+    /** A tree of {@code sorted}, which must be strictly ascending in {@code order}; writes every node. */
+    public static IndexTree build(TreeOrder type, TreeStorage storage, Iterator<Datom> sorted) {
         TreeBuilder builder = new TreeBuilder(storage, type);
         while (sorted.hasNext()) {
             builder.add(sorted.next());
@@ -73,7 +88,7 @@ public final class IndexTree implements SortedIndex<Datom> {
         return at(type, storage, builder.finish());
     }
 
-    private static IndexTree at(IndexType type, TreeStorage storage, TreeStorage.Written root) {
+    private static IndexTree at(TreeOrder type, TreeStorage storage, TreeStorage.Written root) {
         return root == null ? empty(type, storage) : new IndexTree(type, storage, IndexRoot.of(root.id()), root.node());
     }
 
@@ -94,8 +109,8 @@ public final class IndexTree implements SortedIndex<Datom> {
         return root;
     }
 
-    /** The index order of this tree. */
-    public IndexType type() {
+    /** The order of this tree. */
+    public TreeOrder order() {
         return type;
     }
 

@@ -38,7 +38,8 @@ public final class IndexingJob {
             current.add(IndexTree.build(type, storage, IndexedValue.index(db, type, true).iterator()).root());
             history.add(IndexTree.build(type, storage, IndexedValue.index(db, type, false).iterator()).root());
         }
-        return new IndexRoots(db.basisT(), db.nextT(), db.nextDbCounter(), db.lastTxInstant(), current, history);
+        IndexRoot log = IndexTree.build(TreeOrder.LOG, storage, IndexedValue.log(db).iterator()).root();
+        return new IndexRoots(db.basisT(), db.nextT(), db.nextDbCounter(), db.lastTxInstant(), current, history, log);
     }
 
     /**
@@ -63,42 +64,30 @@ public final class IndexingJob {
             current.add(merged(IndexedValue.index(layered, type, true)));
             history.add(merged(IndexedValue.index(layered, type, false)));
         }
-        return new IndexRoots(target.basisT(), target.nextT(), target.nextDbCounter(), target.lastTxInstant(), current, history);
+        IndexRoot log = merged(IndexedValue.log(layered));
+        return new IndexRoots(target.basisT(), target.nextT(), target.nextDbCounter(), target.lastTxInstant(), current, history, log);
     }
 
-    /** True if every index of {@code db} is novelty over the very tree {@code roots} names in {@code storage}. */
-    private static boolean layeredOver(DbValue db, IndexRoots roots, TreeStorage storage) {
+    /** True if every index and the log of {@code db} are novelty over the very trees {@code roots} names in {@code storage}. */
+    public static boolean layeredOver(DbValue db, IndexRoots roots, TreeStorage storage) {
         for (IndexType type : IndexType.values()) {
             for (boolean current : new boolean[] {true, false}) {
-                if (!(IndexedValue.index(db, type, current) instanceof LayeredIndex<Datom> l)
-                        || !(l.base() instanceof IndexTree tree)
-                        || !tree.root().equals(roots.root(type, current))
-                        || !tree.storage().equals(storage)) {
+                if (!over(IndexedValue.index(db, type, current), roots.root(type, current), storage)) {
                     return false;
                 }
             }
         }
-        return true;
+        return over(IndexedValue.log(db), roots.log(), storage);
+    }
+
+    private static boolean over(SortedIndex<Datom> index, IndexRoot root, TreeStorage storage) {
+        return index instanceof LayeredIndex<Datom> l && l.base() instanceof IndexTree tree
+                && tree.root().equals(root) && tree.storage().equals(storage);
     }
 
     /** The value opened on the trees of {@code from} with the transactions of {@code db}'s log after {@code from.t()} applied. */
     private static DbValue replayed(TreeStorage storage, IndexRoots from, DbValue db) {
-        DbValue value = IndexRestore.at(storage, from, List.of());
-        List<Datom> tx = new ArrayList<>();
-        for (Datom d : db.txRange(from.t() + 1, db.basisT() + 1)) {
-            if (!tx.isEmpty() && tx.get(0).tx() != d.tx()) {
-                value = apply(value, tx, db);
-                tx.clear();
-            }
-            tx.add(d);
-        }
-        return tx.isEmpty() ? value : apply(value, tx, db);
-    }
-
-    /** Only the indexes matter here, so the counters are {@code db}'s (the roots take them from {@code db} anyway). */
-    private static DbValue apply(DbValue value, List<Datom> tx, DbValue db) {
-        long t = tx.get(0).t();
-        return value.applyTransaction(t, List.copyOf(tx), t + 1, db.nextDbCounter(), db.lastTxInstant());
+        return IndexRestore.rebased(storage, from, db);
     }
 
     private static IndexRoot merged(SortedIndex<Datom> index) {

@@ -1,7 +1,6 @@
 package io.chronon.storage.index;
 
 import io.chronon.db.Datom;
-import io.chronon.db.IndexType;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.List;
  */
 sealed interface Node permits Node.Leaf, Node.Branch {
     /** The index order of the tree the node belongs to. */
-    IndexType type();
+    TreeOrder type();
 
     /** 0 for a leaf; for a branch, one more than its children's. */
     int height();
@@ -30,7 +29,7 @@ sealed interface Node permits Node.Leaf, Node.Branch {
     int bytes();
 
     /** A sorted run of datoms. */
-    record Leaf(IndexType type, Datom[] datoms, int bytes) implements Node {
+    record Leaf(TreeOrder type, Datom[] datoms, int bytes) implements Node {
         @Override
         public int height() {
             return 0;
@@ -57,7 +56,7 @@ sealed interface Node permits Node.Leaf, Node.Branch {
     }
 
     /** Children in order, each with its first datom (the separator) and its datom count. */
-    record Branch(IndexType type, int height, ChildRef[] children, long count, int bytes) implements Node {
+    record Branch(TreeOrder type, int height, ChildRef[] children, long count, int bytes) implements Node {
         @Override
         public Datom first() {
             return children[0].first();

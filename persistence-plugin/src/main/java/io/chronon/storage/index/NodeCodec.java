@@ -1,7 +1,6 @@
 package io.chronon.storage.index;
 
 import io.chronon.db.Datom;
-import io.chronon.db.IndexType;
 import io.chronon.storage.codec.ByteReader;
 import io.chronon.storage.codec.ByteWriter;
 import io.chronon.storage.codec.ValueCodec;
@@ -17,7 +16,7 @@ import java.util.List;
  *
  * <pre>
  *   byte    format version (1)
- *   byte    index: the ordinal of its IndexType (a tree read in the wrong order fails)
+ *   byte    index: the ordinal of its TreeOrder (a tree read in the wrong order fails)
  *   varint  height: 0 for a leaf, 1 for a branch of leaves, ...
  *   then entries up to the end, at least one:
  *     leaf:   datom
@@ -41,7 +40,7 @@ final class NodeCodec {
     private static final int SAME_E = 2;
     private static final int SAME_A = 4;
     private static final int SAME_TX = 8;
-    private static final IndexType[] TYPES = IndexType.values();
+    private static final TreeOrder[] TYPES = TreeOrder.values();
     private static final HexFormat HEX = HexFormat.of();
 
     private NodeCodec() {
@@ -54,7 +53,7 @@ final class NodeCodec {
         private long prevA;
         private long prevTx;
 
-        Encoder(IndexType type, int height) {
+        Encoder(TreeOrder type, int height) {
             out = new ByteWriter(4096);
             out.writeByte(VERSION);
             out.writeByte(type.ordinal());
@@ -108,7 +107,7 @@ final class NodeCodec {
     }
 
     /** The encoded size of each entry of {@code entries} (datoms for height 0, else children), each after the one before. */
-    static int[] entrySizes(IndexType type, int height, List<?> entries) {
+    static int[] entrySizes(TreeOrder type, int height, List<?> entries) {
         Encoder sizer = new Encoder(type, height);
         int[] sizes = new int[entries.size()];
         for (int i = 0; i < sizes.length; i++) {
@@ -124,7 +123,7 @@ final class NodeCodec {
      * The node in {@code bytes}, read as segment {@code id} of {@code database} in the order of
      * {@code type}; fails as corrupt, naming both, if the bytes are not such a node.
      */
-    static Node decode(String database, SegmentId id, IndexType type, byte[] bytes) throws CorruptSegmentException {
+    static Node decode(String database, SegmentId id, TreeOrder type, byte[] bytes) throws CorruptSegmentException {
         try {
             ByteReader in = new ByteReader(bytes);
             int version = in.readByte();

@@ -1,6 +1,5 @@
 package io.chronon.storage.index;
 
-import io.chronon.db.IndexType;
 import io.chronon.storage.segment.SegmentId;
 
 import java.util.ArrayList;
@@ -16,12 +15,12 @@ import java.util.Map;
  */
 final class NodeWriter {
     private final TreeStorage storage;
-    private final IndexType type;
+    private final TreeOrder type;
     private final NodeLimits limits;
     /** The nodes written, or null if they are not kept. */
     private final Map<SegmentId, Node> written;
 
-    NodeWriter(TreeStorage storage, IndexType type, boolean keepWritten) {
+    NodeWriter(TreeStorage storage, TreeOrder type, boolean keepWritten) {
         this.storage = storage;
         this.type = type;
         this.limits = storage.limits();

@@ -1,7 +1,6 @@
 package io.chronon.storage.index;
 
 import io.chronon.db.Datom;
-import io.chronon.db.IndexType;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,13 +14,13 @@ import java.util.List;
  */
 final class TreeBuilder {
     private final NodeWriter writer;
-    private final IndexType type;
+    private final TreeOrder type;
     private final Comparator<Datom> cmp;
     private final NodeLimits limits;
     private final List<Level> levels = new ArrayList<>();
     private Datom last;
 
-    TreeBuilder(TreeStorage storage, IndexType type) {
+    TreeBuilder(TreeStorage storage, TreeOrder type) {
         this.writer = new NodeWriter(storage, type, false);
         this.type = type;
         this.cmp = type.comparator();

@@ -1,7 +1,6 @@
 package io.chronon.storage.index;
 
 import io.chronon.db.Datom;
-import io.chronon.db.IndexType;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,7 +29,7 @@ final class TreeMerge {
     private final Datom[] keys;
     private final boolean[] adds;
 
-    private TreeMerge(TreeStorage storage, IndexType type, List<Datom> keys, List<Boolean> adds) {
+    private TreeMerge(TreeStorage storage, TreeOrder type, List<Datom> keys, List<Boolean> adds) {
         this.cmp = type.comparator();
         this.writer = new NodeWriter(storage, type, true);
         this.limits = storage.limits();
@@ -42,7 +41,7 @@ final class TreeMerge {
     }
 
     /** The tree after merging {@code added} and {@code removed} into the tree of {@code root} (null: the empty tree). */
-    static Result merge(TreeStorage storage, IndexType type, Node root, Iterable<Datom> added, Iterable<Datom> removed) {
+    static Result merge(TreeStorage storage, TreeOrder type, Node root, Iterable<Datom> added, Iterable<Datom> removed) {
         List<Datom> keys = new ArrayList<>();
         List<Boolean> adds = new ArrayList<>();
         Comparator<Datom> cmp = type.comparator();

@@ -3,7 +3,6 @@ package io.chronon.storage.index;
 import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
 import io.chronon.db.Datom;
-import io.chronon.db.IndexType;
 import io.chronon.edn.Keyword;
 import io.chronon.storage.segment.CorruptSegmentException;
 import io.chronon.storage.segment.MissingSegmentException;
@@ -43,7 +42,7 @@ public record TreeStorage(SegmentStore store, String database, SegmentCache cach
     }
 
     /** Node {@code id} of a tree in the order of {@code type}. */
-    Node read(IndexType type, SegmentId id) {
+    Node read(TreeOrder type, SegmentId id) {
         Node node = cache.get(database, id, () -> load(type, id));
         if (node.type() != type) {
             throw failure(id, new CorruptSegmentException(database, id, "a node of the " + node.type() + " index read as one of " + type));
@@ -51,7 +50,7 @@ public record TreeStorage(SegmentStore store, String database, SegmentCache cach
         return node;
     }
 
-    private Node load(IndexType type, SegmentId id) {
+    private Node load(TreeOrder type, SegmentId id) {
         try {
             return NodeCodec.decode(database, id, type, store.get(database, id));
         } catch (IOException e) {
@@ -67,7 +66,7 @@ public record TreeStorage(SegmentStore store, String database, SegmentCache cach
     }
 
     /** Encodes and stores one node of {@code entries} (datoms for height 0, else children); it is cached as written. */
-    Written write(IndexType type, int height, List<?> entries) {
+    Written write(TreeOrder type, int height, List<?> entries) {
         NodeCodec.Encoder encoder = new NodeCodec.Encoder(type, height);
         Node node;
         if (height == 0) {

@@ -72,7 +72,7 @@ final class History {
     /** The value of {@link IndexRestore#at} on {@code roots} (indexed at value {@code from}) with the entries up to value {@code to} applied. */
     DbValue restored(TreeStorage storage, IndexRoots roots, int from, int to) {
         DbValue indexed = values.get(from);
-        return TxLogEntry.applyAll(IndexRestore.at(storage, roots, indexed.txRange(null, roots.t() + 1)), tail(from, to));
+        return TxLogEntry.applyAll(IndexRestore.at(storage, roots), tail(from, to));
     }
 
     /** The entries after value {@code from} up to value {@code to}. */

@@ -45,12 +45,12 @@ class IndexRestoreTest {
         int last = history.values.size() - 1;
         DbValue indexed = history.values.get(point);
         IndexRoots roots = IndexingJob.run(storage, null, indexed);
-        DbValue restored = TxLogEntry.applyAll(IndexRestore.at(storage, roots, indexed.txRange(null, null)), history.tail(0, last));
+        DbValue restored = TxLogEntry.applyAll(IndexRestore.at(storage, roots), history.tail(0, last));
         SameReads.assertSameReads(history.values.get(last), restored, new Random(1), "a tail from the first transaction");
 
         List<TxLogEntry> backwards = new ArrayList<>(history.tail(point, last));
         backwards.add(backwards.get(0));
-        assertThrows(IllegalArgumentException.class, () -> TxLogEntry.applyAll(IndexRestore.at(storage, roots, List.of()), backwards));
+        assertThrows(IllegalArgumentException.class, () -> TxLogEntry.applyAll(IndexRestore.at(storage, roots), backwards));
     }
 
     @Test

@@ -31,9 +31,9 @@ class IndexRootsTest {
     }
 
     @Test
-    void eightRootsAndTheCountersTakeAFewHundredBytes() {
+    void nineRootsAndTheCountersTakeAFewHundredBytes() {
         IndexRoots full = random(new Random(1), false);
-        assertEquals(4 + 1 + 32 + 8 * 21 + 4, full.encode().length);
+        assertEquals(4 + 1 + 32 + 9 * 21 + 4, full.encode().length);
     }
 
     @Test
@@ -62,8 +62,8 @@ class IndexRootsTest {
     }
 
     @Test
-    void aRecordNeedsEightRoots() {
-        assertThrows(IllegalArgumentException.class, () -> new IndexRoots(1, 2, 3, 4, List.of(), List.of()));
+    void aRecordNeedsEightIndexRootsAndALogRoot() {
+        assertThrows(IllegalArgumentException.class, () -> new IndexRoots(1, 2, 3, 4, List.of(), List.of(), IndexRoot.EMPTY));
     }
 
     private static void assertCorrupt(byte[] bytes, String reason) {
@@ -85,11 +85,11 @@ class IndexRootsTest {
 
     private static IndexRoots random(Random r, boolean someEmpty) {
         List<IndexRoot> roots = new ArrayList<>();
-        for (int i = 0; i < 2 * IndexType.values().length; i++) {
+        for (int i = 0; i < 2 * IndexType.values().length + 1; i++) {
             byte[] content = new byte[8];
             r.nextBytes(content);
             roots.add(someEmpty && r.nextInt(3) == 0 ? IndexRoot.EMPTY : IndexRoot.of(SegmentId.of(content)));
         }
-        return new IndexRoots(r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), roots.subList(0, 4), roots.subList(4, 8));
+        return new IndexRoots(r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), roots.subList(0, 4), roots.subList(4, 8), roots.get(8));
     }
 }

@@ -94,11 +94,11 @@ class IndexTreeIntegrityTest {
         List<Datom> data = new RandomDatoms(11, 300).sorted(IndexType.EAVT, 2_000);
         IndexTree tree = IndexTree.build(IndexType.EAVT, storage, data.iterator());
         assertTrue(tree.depth() >= 3, tree.toString());
-        Node node = storage.read(IndexType.EAVT, tree.root().id());
+        Node node = storage.read(TreeOrder.EAVT, tree.root().id());
         ChildRef leaf = null;
         while (node instanceof Node.Branch b) {
             leaf = b.children()[b.children().length / 2];
-            node = storage.read(IndexType.EAVT, leaf.id());
+            node = storage.read(TreeOrder.EAVT, leaf.id());
         }
         int at = data.indexOf(leaf.first());
         List<Datom> before = new ArrayList<>(data.subList(0, at));

@@ -69,8 +69,8 @@ class NodeCodecTest {
         try (SegmentStore store = TreeStores.MEMORY.open(null)) {
             TreeStorage storage = new TreeStorage(store, DB, SegmentCache.ofMaxBytes(0));
             // every order: the datoms in any sequence encode and decode
-            TreeStorage.Written leaf = storage.write(IndexType.VAET, 0, datoms);
-            Node read = NodeCodec.decode(DB, leaf.id(), IndexType.VAET, store.get(DB, leaf.id()));
+            TreeStorage.Written leaf = storage.write(TreeOrder.VAET, 0, datoms);
+            Node read = NodeCodec.decode(DB, leaf.id(), TreeOrder.VAET, store.get(DB, leaf.id()));
             Datom[] back = ((Node.Leaf) read).datoms();
             assertEquals(datoms, Arrays.asList(back));
             for (int k = 0; k < back.length; k++) {
@@ -87,8 +87,8 @@ class NodeCodecTest {
 
             List<ChildRef> children = List.of(new ChildRef(leaf.id(), datoms.get(0), datoms.size()),
                     new ChildRef(SegmentId.of(new byte[] {1}), datoms.get(5), Long.MAX_VALUE / 4));
-            TreeStorage.Written branch = storage.write(IndexType.VAET, 7, children);
-            Node.Branch readBranch = (Node.Branch) NodeCodec.decode(DB, branch.id(), IndexType.VAET, store.get(DB, branch.id()));
+            TreeStorage.Written branch = storage.write(TreeOrder.VAET, 7, children);
+            Node.Branch readBranch = (Node.Branch) NodeCodec.decode(DB, branch.id(), TreeOrder.VAET, store.get(DB, branch.id()));
             assertEquals(7, readBranch.height());
             assertEquals(children, Arrays.asList(readBranch.children()));
             assertEquals(datoms.size() + Long.MAX_VALUE / 4, readBranch.count());
@@ -99,18 +99,18 @@ class NodeCodecTest {
     void bytesThatAreNotANodeFailAsCorruptNamingTheDatabaseAndSegment() {
         SegmentId id = SegmentId.of(new byte[] {9});
         Datom d = new Datom(1, 72, "x", Ids.tToTx(1000), true);
-        NodeCodec.Encoder encoder = new NodeCodec.Encoder(IndexType.EAVT, 0);
+        NodeCodec.Encoder encoder = new NodeCodec.Encoder(TreeOrder.EAVT, 0);
         encoder.datom(d);
         byte[] good = encoder.bytes();
         List<byte[]> bad = List.of(new byte[0], new byte[] {2, 0, 0}, Arrays.copyOf(good, 3), Arrays.copyOf(good, good.length - 1),
                 withByte(good, 0, 9), withByte(good, 3, 0x7F), withByte(good, 1, 17));
         for (byte[] bytes : bad) {
-            CorruptSegmentException e = assertThrows(CorruptSegmentException.class, () -> NodeCodec.decode(DB, id, IndexType.EAVT, bytes));
+            CorruptSegmentException e = assertThrows(CorruptSegmentException.class, () -> NodeCodec.decode(DB, id, TreeOrder.EAVT, bytes));
             assertTrue(e.getMessage().contains(DB) && e.getMessage().contains(id.hex()), e.getMessage());
         }
-        CorruptSegmentException wrongOrder = assertThrows(CorruptSegmentException.class, () -> NodeCodec.decode(DB, id, IndexType.AEVT, good));
+        CorruptSegmentException wrongOrder = assertThrows(CorruptSegmentException.class, () -> NodeCodec.decode(DB, id, TreeOrder.AEVT, good));
         assertTrue(wrongOrder.getMessage().contains("EAVT"), wrongOrder.getMessage());
-        assertInstanceOf(Node.Leaf.class, assertDoesNotThrow(() -> NodeCodec.decode(DB, id, IndexType.EAVT, good)));
+        assertInstanceOf(Node.Leaf.class, assertDoesNotThrow(() -> NodeCodec.decode(DB, id, TreeOrder.EAVT, good)));
     }
 
     private static byte[] withByte(byte[] bytes, int at, int value) {

@@ -21,7 +21,7 @@ final class TreeChecks {
 
     private TreeChecks(IndexTree tree, String context) {
         this.tree = tree;
-        this.cmp = tree.type().comparator();
+        this.cmp = tree.order().comparator();
         this.context = context;
     }
 
@@ -34,7 +34,7 @@ final class TreeChecks {
     static TreeChecks check(IndexTree tree, String context) {
         TreeChecks checks = new TreeChecks(tree, context);
         if (!tree.isEmpty()) {
-            Node root = tree.storage().read(tree.type(), tree.root().id());
+            Node root = tree.storage().read(tree.order(), tree.root().id());
             assertEquals(tree.size(), checks.visit(root, true), context + ": size");
             assertEquals(tree.depth(), root.height() + 1, context + ": depth");
         }
@@ -73,7 +73,7 @@ final class TreeChecks {
         assertTrue(!root || branch.children().length >= 2, context + ": a root branch of one child");
         long count = 0;
         for (ChildRef child : branch.children()) {
-            Node n = tree.storage().read(tree.type(), child.id());
+            Node n = tree.storage().read(tree.order(), child.id());
             assertEquals(branch.height() - 1, n.height(), context + ": height of a child");
             assertEquals(n.first(), child.first(), context + ": separator");
             long c = visit(n, false);
