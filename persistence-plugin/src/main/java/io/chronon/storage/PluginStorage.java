@@ -63,4 +63,13 @@ public abstract class PluginStorage implements DatabaseStorage {
         }
         return SegmentStores.get(Adapter.toClassic(system)).store(segments);
     }
+
+    /** Removes the index segments of a deleted database ({@link DurableIndexes#deleteSegments}), after its log and records. */
+    protected final void deleteSegments(String persistenceId) {
+        try {
+            DurableIndexes.deleteSegments(this, persistenceId);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

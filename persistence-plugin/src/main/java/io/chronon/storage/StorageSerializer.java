@@ -6,6 +6,7 @@ import io.chronon.db.Ids;
 import io.chronon.storage.codec.ByteReader;
 import io.chronon.storage.codec.ByteWriter;
 import io.chronon.storage.codec.DbValueCodec;
+import io.chronon.storage.index.IndexRoots;
 import io.chronon.storage.codec.ValueCodec;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
@@ -15,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Pekko serializer of what Chronon stores: {@link TxLogEntry} events and {@link DbValue}
- * snapshots, in the compact binary form of {@link ValueCodec}. Bound in this module's
+ * The Pekko serializer of what Chronon stores: {@link TxLogEntry} events, {@link IndexRoots}
+ * records (where snapshots were) and {@link DbValue} snapshots (written before the durable
+ * indexes; still read, so a database stored by an older version opens), in the compact binary form of {@link ValueCodec}. Bound in this module's
  * {@code reference.conf}. The manifests carry a format version.
  *
  * <p>Log entries: {@code T1} is an entry without a request id; {@code T2} (since request
@@ -31,6 +33,8 @@ public final class StorageSerializer extends SerializerWithStringManifest {
     static final String TX_LOG_ENTRY = "T1";
     static final String TX_LOG_ENTRY_WITH_REQUEST = "T2";
     static final String DB_VALUE = "D1";
+    /** The roots of a database's durable index ({@link IndexRoots}, format 2), stored where whole-value snapshots were. */
+    public static final String INDEX_ROOTS = "R2";
 
     @Override
     public int identifier() {
@@ -45,6 +49,9 @@ public final class StorageSerializer extends SerializerWithStringManifest {
         if (o instanceof DbValue) {
             return DB_VALUE;
         }
+        if (o instanceof IndexRoots) {
+            return INDEX_ROOTS;
+        }
         throw new IllegalArgumentException("Cannot serialize " + o.getClass().getName());
     }
 
@@ -55,6 +62,9 @@ public final class StorageSerializer extends SerializerWithStringManifest {
         }
         if (o instanceof DbValue db) {
             return DbValueCodec.encode(db);
+        }
+        if (o instanceof IndexRoots roots) {
+            return roots.encode();
         }
         throw new IllegalArgumentException("Cannot serialize " + o.getClass().getName());
     }
@@ -67,6 +77,9 @@ public final class StorageSerializer extends SerializerWithStringManifest {
                 return decodeEntry(bytes);
             case DB_VALUE:
                 return DbValueCodec.decode(bytes);
+            case INDEX_ROOTS:
+                // the database is not known here; the snapshot store names it when it skips a corrupt record
+                return IndexRoots.decode("(index roots record)", bytes);
             default:
                 throw new NotSerializableException("Unknown Chronon storage manifest " + manifest);
         }

@@ -34,8 +34,8 @@ class DurableRecoveryTest {
 
     @Test
     void everythingComesBackAfterARestartWithSnapshotsTaken() throws Exception {
-        // small snapshot thresholds so that recovery starts from a snapshot
-        String extra = "chronon.transactor.snapshot-min-datoms = 100\nchronon.transactor.snapshot-growth = 0.1";
+        // a small indexing threshold, so that recovery starts from index roots (in the snapshot store)
+        String extra = "chronon.indexing.memory-index-threshold = 100";
         List<Transactor.TxResult> acked = new ArrayList<>();
         DbValue before;
         ActorTestKit kit = TestCluster.start(TestCluster.config("file", dir, extra));

@@ -165,9 +165,9 @@ class RequestIdTest {
 
     @Test
     void theWindowSurvivesARestartFromASnapshot() throws Exception {
-        // a window of 30 entries; snapshots every few transactions
+        // a window of 30 entries; index roots every few transactions
         String extra = "chronon.transactor.request-id-window = 30\n"
-                + "chronon.transactor.snapshot-min-datoms = 8\nchronon.transactor.snapshot-growth = 0.01";
+                + "chronon.indexing.memory-index-threshold = 8";
         Transactor.TxResult outside;
         Transactor.TxResult inside;
         Transactor.TxResult last;

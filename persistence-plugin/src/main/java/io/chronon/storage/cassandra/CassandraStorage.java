@@ -44,6 +44,7 @@ public final class CassandraStorage extends PluginStorage {
      */
     @Override
     public CompletionStage<Void> deleteData(String persistenceId) {
-        return PluginStores.get(Adapter.toClassic(system)).purge(journalPluginId(), snapshotPluginId(), persistenceId);
+        return PluginStores.get(Adapter.toClassic(system)).purge(journalPluginId(), snapshotPluginId(), persistenceId)
+                .thenRun(() -> deleteSegments(persistenceId));
     }
 }

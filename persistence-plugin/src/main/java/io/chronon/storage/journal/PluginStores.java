@@ -79,8 +79,8 @@ public final class PluginStores implements Extension {
                 path -> create(path, system.settings().config().getConfig(path), LogStore.class, NAMED_LOG_STORES));
     }
 
-    /** The snapshot storage configured at {@code snapshotPluginPath}. */
-    SnapshotStorage snapshotStorage(String snapshotPluginPath) {
+    /** The snapshot storage configured at {@code snapshotPluginPath} (where the indexer also records index roots). */
+    public SnapshotStorage snapshotStorage(String snapshotPluginPath) {
         checkOpen();
         return snapshotStores.computeIfAbsent(snapshotPluginPath,
                 path -> create(path, system.settings().config().getConfig(path), SnapshotStorage.class, NAMED_SNAPSHOT_STORES));

@@ -42,6 +42,15 @@ public sealed interface TxFeed extends CborSerializable {
     record Heartbeat(String database, long seqNr, long t) implements TxFeed {
     }
 
+    /**
+     * An indexing job recorded new durable index roots ({@code roots}, the stored form of an
+     * {@link io.chronon.storage.index.IndexRoots}) covering the log up to entry {@code seqNr}
+     * (at {@code t}): a subscriber holding a value at or past that entry may move it onto them
+     * and drop the novelty they cover. Missing one only keeps novelty in memory longer.
+     */
+    record Indexed(String database, long seqNr, long t, byte[] roots) implements TxFeed {
+    }
+
     /** The database was deleted: nothing more will be published. */
     record Retired(String database, String databaseId) implements TxFeed {
     }

@@ -278,6 +278,8 @@ final class PeerPhases {
             } else if (f instanceof TxFeed.Heartbeat h) {
                 replica.writerHas(h.seqNr());
                 replica.requestFill(); // if the heartbeat is ahead of the value
+            } else if (f instanceof TxFeed.Indexed i) {
+                replica.indexed(i);
             } else if (f instanceof TxFeed.Retired r && replica.retires(r)) {
                 return gone(replica, replica.deletedError());
             }

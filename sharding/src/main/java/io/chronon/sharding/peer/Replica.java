@@ -21,7 +21,12 @@ import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.sharding.support.Futures;
 import io.chronon.sharding.wire.ChrononError;
 import io.chronon.storage.DatabaseStorage;
+import io.chronon.storage.DurableIndexes;
 import io.chronon.storage.TxLogEntry;
+import io.chronon.storage.index.IndexRestore;
+import io.chronon.storage.index.IndexRoots;
+import io.chronon.storage.index.IndexingJob;
+import io.chronon.storage.index.TreeStorage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
@@ -92,6 +97,9 @@ final class Replica {
     private final TreeMap<Long, TxLogEntry> early = new TreeMap<>();
     /** The highest sequence number the writer is known to have. */
     private long knownSeqNr;
+    /** Index roots heard before the value reached the entry they cover, and that entry; null: none. */
+    private IndexRoots pendingRoots;
+    private long pendingRootsSeqNr;
     /** True while a chunk of the log is being read to fill a gap ({@link Filled}). */
     private boolean filling;
 
@@ -181,6 +189,46 @@ final class Replica {
         // beyond the buffer the report is dropped: the gap fill reads it from the log
     }
 
+    /**
+     * An indexing job recorded new roots: the value moves onto them (dropping the novelty they
+     * cover) once it includes the entry they cover, unless the writer's value (a hint) already
+     * has. A value that cannot move (storage failing) keeps its novelty until the next roots.
+     */
+    void indexed(TxFeed.Indexed m) {
+        if (storage == null || info == null || !DurableIndexes.supports(storage)) {
+            return;
+        }
+        IndexRoots roots;
+        try {
+            roots = IndexRoots.decode(name, m.roots());
+        } catch (RuntimeException e) {
+            ctx.getLog().warn("Ignoring the index roots of {} at t {} heard from the writer: {}", name, m.t(), e.toString());
+            return;
+        }
+        if (pendingRoots == null || roots.t() > pendingRoots.t()) {
+            pendingRoots = roots;
+            pendingRootsSeqNr = m.seqNr();
+        }
+        moveOntoRoots();
+    }
+
+    private void moveOntoRoots() {
+        if (pendingRoots == null || db == null || seqNr < pendingRootsSeqNr || db.basisT() < pendingRoots.t()) {
+            return;
+        }
+        IndexRoots roots = pendingRoots;
+        pendingRoots = null;
+        TreeStorage trees = DurableIndexes.get(ctx.getSystem()).treeStorage(storage, info.persistenceId());
+        if (IndexingJob.layeredOver(db, roots, trees)) {
+            return;
+        }
+        try {
+            db = IndexRestore.rebased(trees, roots, db);
+        } catch (RuntimeException e) {
+            ctx.getLog().warn("The peer of {} could not move onto the index at t {}: {}", name, roots.t(), e.toString());
+        }
+    }
+
     private void apply(TxLogEntry entry) {
         DbValue hint = entry.dbAfterHint();
         if (hint != null && entry.hintAhead() > 0 && hint.basisT() > db.basisT()) {
@@ -193,6 +241,7 @@ final class Replica {
             db = entry.applyTo(db);
             seqNr++;
         }
+        moveOntoRoots();
         completeWaiters();
     }
 

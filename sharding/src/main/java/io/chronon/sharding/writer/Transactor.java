@@ -202,6 +202,10 @@ public final class Transactor {
     record LogStopped(long generation) implements Command, NoSerializationVerificationNeeded {
     }
 
+    /** The indexer recorded new roots: the writer moves its value onto them and tells the peers. */
+    record Reindexed(io.chronon.sharding.indexer.DatabaseIndexer.Indexed indexed) implements Command, NoSerializationVerificationNeeded {
+    }
+
     record RestartLog(long generation) implements Command, NoSerializationVerificationNeeded {
     }
 

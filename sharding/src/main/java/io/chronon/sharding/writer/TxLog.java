@@ -4,7 +4,10 @@ import io.chronon.db.DbValue;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.support.ChrononSettings;
 import io.chronon.storage.DatabaseStorage;
+import io.chronon.storage.DurableIndexes;
 import io.chronon.storage.TxLogEntry;
+import io.chronon.storage.index.IndexRestore;
+import io.chronon.storage.index.IndexRoots;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,11 +35,17 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The event-sourced log of one database: its journal holds {@link TxLogEntry}s (one per
- * committed transaction, sequence numbers 1, 2, 3, ...), its state is the db value after
- * them with the counters below ({@link LogState}), and its snapshots are that db value. The
- * {@link Transactor} owns one as its child and decides what to append; this actor only
- * writes and applies. Query peers run one in read-only mode to load a database (the latest
- * snapshot plus the log after it) and stop it once loaded.
+ * committed transaction, sequence numbers 1, 2, 3, ...) and its state is the db value after
+ * them ({@link LogState}). The {@link Transactor} owns one as its child and decides what to
+ * append; this actor only writes and applies. Query peers run one in read-only mode to load a
+ * database and stop it once loaded.
+ *
+ * <p>What a recovery starts from: the latest roots record of the database's durable indexes
+ * (stored in the snapshot store by the indexer, {@link io.chronon.sharding.indexer.DatabaseIndexer}),
+ * opened as a value over its trees ({@link IndexRestore#at}), or, for a database stored by a
+ * version before the durable indexes, its last whole-value snapshot; then the entries after it.
+ * This actor never snapshots ({@link #shouldSnapshot}): the indexer records roots instead, off
+ * the writer's thread, at a cost in proportion to the novelty rather than to the database.
  *
  * <p>The event handler is pure: the next {@link LogState} is a function of the state and the
  * event alone ({@link Rules#next}), a new immutable value each time; the fields of this actor
@@ -44,22 +53,11 @@ import java.util.concurrent.CompletionStage;
  * takes the value the writer already computed for it, see {@link TxLogEntry#dbAfterHint()}).
  * The writer keeps only the value at the end of each write, so an entry whose hint lies ahead
  * ({@link TxLogEntry#hintAhead()} > 0) leaves the value as it is and the write's last entry
- * brings it up to date; Pekko snapshots only after a whole write, with that final state.
- *
- * <p>The counters live in the state too. What decides snapshots: the datoms since Pekko last
- * decided to snapshot ({@link LogState#datomsSinceSnapshot}, replayed entries included),
- * whether its next question is answered yes ({@link LogState#snapshotDue}, all that
- * {@link #shouldSnapshot} reads) and whether it already said yes in the write being applied
- * ({@link LogState#snapshotInWrite}). Pekko asks before each entry of a journal write, with the
- * state before that entry, until the first yes, and never during a replay; the handler knows
- * which case it is in from its events: {@link Appended} (appended now, the first of each write
- * marked) or {@link Replayed} (read back from the journal). So snapshots are taken exactly
- * where they were when the counter was a field that {@code shouldSnapshot} reset. An event is
- * stored as the bare entry ({@link #eventAdapter}) and a snapshot as the bare db value
- * ({@link #snapshotAdapter}): the stored forms are unchanged.
+ * brings it up to date. The handler knows whether an entry was {@link Appended} now or
+ * {@link Replayed} from the journal; an event is stored as the bare entry ({@link #eventAdapter}).
  *
  * <p>While a writer's log recovers its state also notes the request ids of the last
- * {@code request-id-window} entries it replays (those after the snapshot; {@link Replay},
+ * {@code request-id-window} entries it replays (those after the roots; {@link Replay},
  * persistent, O(1) per entry), which the writer gets with {@link Recovered}; the first entry
  * appended drops them. {@link #requestIds} reads those of earlier entries.
  */
@@ -84,10 +82,12 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
     /**
      * Recovery finished: the db value and the sequence number of its last entry.
      * {@code replayedFrom} is the sequence number of the first entry replayed from the log
-     * (after the snapshot; {@code seqNr + 1} when none was), and {@code requestIds} the
-     * request ids of the replayed entries within the writer's window, in log order.
+     * (after the roots; {@code seqNr + 1} when none was), {@code requestIds} the request ids of
+     * the replayed entries within the writer's window, in log order, and {@code roots} the
+     * durable index the recovery started from (null: none, the value is all in memory).
      */
-    public record Recovered(DbValue db, long seqNr, long replayedFrom, List<RequestIdAt> requestIds) implements Reply {
+    public record Recovered(DbValue db, long seqNr, long replayedFrom, List<RequestIdAt> requestIds, IndexRoots roots)
+            implements Reply {
     }
 
     /** The request id of the entry at sequence number {@code seqNr}. */
@@ -106,11 +106,8 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
         TxLogEntry entry();
     }
 
-    /**
-     * An entry this actor appends; {@code firstOfWrite} for the first of its journal write
-     * (from which Pekko asks {@link #shouldSnapshot} again).
-     */
-    record Appended(TxLogEntry entry, boolean firstOfWrite) implements Event {
+    /** An entry this actor appends. */
+    record Appended(TxLogEntry entry) implements Event {
     }
 
     /** An entry read back from the journal by the recovery. */
@@ -120,16 +117,11 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
     /**
      * The state of the log, immutable.
      *
-     * @param db                  the db value after the entries so far
-     * @param datomsSinceSnapshot the datoms of the entries since Pekko last decided to snapshot
-     *                            (or since the snapshot or empty value recovered from), replayed ones included
-     * @param snapshotDue         whether the answer to Pekko's next {@link #shouldSnapshot} is yes:
-     *                            {@code datomsSinceSnapshot} has reached the threshold of {@code db}
-     * @param snapshotInWrite     whether Pekko already decided to snapshot after the journal write
-     *                            being applied (it then asks no more until the next one)
-     * @param replay              what the recovery replayed ({@link Replay#NONE} once an entry is appended)
+     * @param db     the db value after the entries so far
+     * @param roots  the durable index the recovery started from (null: none)
+     * @param replay what the recovery replayed ({@link Replay#NONE} once an entry is appended)
      */
-    record LogState(DbValue db, long datomsSinceSnapshot, boolean snapshotDue, boolean snapshotInWrite, Replay replay) {
+    record LogState(DbValue db, IndexRoots roots, Replay replay) {
     }
 
     /**
@@ -206,53 +198,24 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
     }
 
     /**
-     * What the log's state follows: the snapshot rule and the request id window.
+     * What the log's state follows: the request id window.
      *
-     * @param snapshotMinDatoms see {@link #snapshotDue}
-     * @param snapshotGrowth    see {@link #snapshotDue}
-     * @param requestIdWindow   how many of the last replayed entries' request ids to note (0: none)
+     * @param requestIdWindow how many of the last replayed entries' request ids to note (0: none)
      */
-    record Rules(long snapshotMinDatoms, double snapshotGrowth, int requestIdWindow) {
+    record Rules(int requestIdWindow) {
 
-        /** The state of {@code db} as loaded (a snapshot, or the empty value): nothing counted yet. */
-        LogState initial(DbValue db) {
-            return new LogState(db, 0, snapshotDue(0, db), false, Replay.NONE);
+        /** The state of {@code db} as loaded (from {@code roots}, or null: a snapshot or the empty value): nothing replayed yet. */
+        LogState initial(DbValue db, IndexRoots roots) {
+            return new LogState(db, roots, Replay.NONE);
         }
 
-        /**
-         * Snapshot once the datoms written since the last snapshot reach a fraction of the
-         * database ({@code snapshot-growth}), and at least {@code snapshot-min-datoms}: writing
-         * a snapshot costs the whole value, so it is amortized over growth, and recovery never
-         * replays more than that fraction.
-         */
-        boolean snapshotDue(long datomsSinceSnapshot, DbValue db) {
-            return datomsSinceSnapshot >= Math.max(snapshotMinDatoms, snapshotGrowth * db.size());
-        }
-
-        /**
-         * The event handler: the state after {@code event}. An appended entry first settles
-         * the question Pekko asked before it, with {@code state} (unless it already said yes
-         * in this write): a yes restarts the count. A replayed entry is counted (nobody asks
-         * during a replay) and its request id noted.
-         */
+        /** The event handler: the state after {@code event}; a replayed entry's request id is noted. */
         LogState next(LogState state, Event event) {
             TxLogEntry entry = event.entry();
             DbValue db = entry.hintAhead() > 0 ? state.db() : entry.applyTo(state.db());
-            long datoms;
-            boolean inWrite;
-            Replay replay;
-            if (event instanceof Appended a) {
-                boolean earlierYes = !a.firstOfWrite() && state.snapshotInWrite();
-                boolean yes = !earlierYes && state.snapshotDue();
-                datoms = (yes ? 0 : state.datomsSinceSnapshot()) + entry.txData().size();
-                inWrite = earlierYes || yes;
-                replay = Replay.NONE;
-            } else {
-                datoms = state.datomsSinceSnapshot() + entry.txData().size();
-                inWrite = false;
-                replay = requestIdWindow > 0 ? state.replay().add(entry, requestIdWindow) : state.replay();
-            }
-            return new LogState(db, datoms, snapshotDue(datoms, db), inWrite, replay);
+            Replay replay = event instanceof Replayed && requestIdWindow > 0 ? state.replay().add(entry, requestIdWindow)
+                    : event instanceof Replayed ? state.replay() : Replay.NONE;
+            return new LogState(db, state.roots(), replay);
         }
 
         /**
@@ -261,7 +224,7 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
          */
         Recovered recovered(LogState state, long lastSeqNr) {
             long offset = lastSeqNr - state.replay().count();
-            return new Recovered(state.db(), lastSeqNr, offset + 1, state.replay().ids(requestIdWindow, offset));
+            return new Recovered(state.db(), lastSeqNr, offset + 1, state.replay().ids(requestIdWindow, offset), state.roots());
         }
     }
 
@@ -302,20 +265,28 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
         this.storage = storage;
         this.owner = owner;
         this.rules = rules;
-        this.snapshotForm = snapshotForm(rules);
+        this.snapshotForm = snapshotForm(rules, roots -> IndexRestore.at(
+                DurableIndexes.get(ctx.getSystem()).treeStorage(storage, db.persistenceId()), roots));
     }
 
-    /** The stored form of a snapshot: the bare db value; one loaded starts a state with nothing counted. */
-    static SnapshotAdapter<LogState> snapshotForm(Rules rules) {
+    /**
+     * What a recovery starts from, as the snapshot store holds it: an {@link IndexRoots} record,
+     * opened by {@code open}, or a whole db value (stored before the durable indexes). This actor
+     * never saves a snapshot, so the other direction is never used.
+     */
+    static SnapshotAdapter<LogState> snapshotForm(Rules rules, java.util.function.Function<IndexRoots, DbValue> open) {
         return new SnapshotAdapter<>() {
             @Override
             public Object toJournal(LogState state) {
-                return state.db();
+                throw new IllegalStateException("the log of a database never snapshots its value; the indexer records roots");
             }
 
             @Override
             public LogState fromJournal(Object stored) {
-                return rules.initial((DbValue) stored);
+                if (stored instanceof IndexRoots roots) {
+                    return rules.initial(open.apply(roots), roots);
+                }
+                return rules.initial((DbValue) stored, null);
             }
         };
     }
@@ -323,13 +294,12 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
     /** The writer's log of {@code db}; {@code owner} is told its replies (from this actor's thread). */
     static Behavior<Command> writer(DatabaseInfo db, DatabaseStorage storage, java.util.function.Consumer<Reply> owner,
                                     ChrononSettings settings) {
-        return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner,
-                new Rules(settings.snapshotMinDatoms(), settings.snapshotGrowth(), settings.requestIdWindow())));
+        return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner, new Rules(settings.requestIdWindow())));
     }
 
     /** A loader of {@code db}: recovers, tells {@link Recovered}, and must never be sent {@link Append}. */
     public static Behavior<Command> reader(DatabaseInfo db, DatabaseStorage storage, ActorRef<Reply> owner) {
-        return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner::tell, new Rules(Long.MAX_VALUE, Double.MAX_VALUE, 0)));
+        return Behaviors.setup(ctx -> new TxLog(ctx, db, storage, owner::tell, new Rules(0)));
     }
 
     /** The entries of {@code db} with sequence numbers {@code from} to {@code to} (inclusive) that are in the log. */
@@ -340,7 +310,7 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
 
     /**
      * The request ids of the entries of {@code db} with sequence numbers {@code from} to
-     * {@code to}, in log order: what a writer recovered from a snapshot reads to fill its
+     * {@code to}, in log order: what a writer recovered from index roots reads to fill its
      * window. Only the ids are kept, not the entries.
      */
     static CompletionStage<List<RequestIdAt>> requestIds(ActorSystem<?> system, DatabaseInfo db, DatabaseStorage storage,
@@ -367,7 +337,7 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
 
     @Override
     public LogState emptyState() {
-        return rules.initial(DbValue.empty());
+        return rules.initial(DbValue.empty(), null);
     }
 
     @Override
@@ -394,11 +364,11 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
                 .build();
     }
 
-    /** The events of one journal write (always a list: Pekko asks {@link #shouldSnapshot} as {@link Rules#next} expects). */
+    /** The events of one journal write. */
     private static List<Event> appended(List<TxLogEntry> entries) {
         List<Event> events = new ArrayList<>(entries.size());
         for (TxLogEntry entry : entries) {
-            events.add(new Appended(entry, events.isEmpty()));
+            events.add(new Appended(entry));
         }
         return events;
     }
@@ -417,12 +387,9 @@ public final class TxLog extends EventSourcedBehavior<TxLog.Command, TxLog.Event
                 .build();
     }
 
-    /**
-     * Pekko asks before each entry of a journal write, with the state before it, until the
-     * first yes (never during a replay): the state knows the answer ({@link Rules#next}).
-     */
+    /** Never: the indexer records index roots where snapshots were (see the class comment). */
     @Override
     public boolean shouldSnapshot(LogState state, Event event, long sequenceNr) {
-        return state.snapshotDue();
+        return false;
     }
 }

@@ -120,6 +120,26 @@ final class WriteQueue<P extends WriteQueue.Queued<P>> {
         }
     }
 
+    /** The value after everything accepted so far (sealed or not): what the novelty of the writer is measured on. */
+    DbValue newest() {
+        return speculative;
+    }
+
+    /**
+     * Moves the newest value onto new durable index roots ({@code onto}: the same datoms, less
+     * novelty), sealing the editing run first; the durable value too when nothing is queued or
+     * in flight. Values already attached to queued or in-flight transactions stay as they are
+     * (the same data); the transactions processed from now on build on the moved value.
+     */
+    void rebase(java.util.function.UnaryOperator<DbValue> onto) {
+        sealRun();
+        DbValue moved = onto.apply(speculative);
+        if (inFlight.isEmpty() && queued.isEmpty()) {
+            committed = moved;
+        }
+        speculative = moved;
+    }
+
     /** How many transactions wait: in flight and queued. */
     int size() {
         return inFlight.size() + queued.size();

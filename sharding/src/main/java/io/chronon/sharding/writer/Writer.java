@@ -3,6 +3,11 @@ package io.chronon.sharding.writer;
 import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
+import io.chronon.db.IndexedValue;
+import io.chronon.sharding.indexer.DatabaseIndexer;
+import io.chronon.storage.DurableIndexes;
+import io.chronon.storage.index.IndexRestore;
+import io.chronon.storage.index.TreeStorage;
 import io.chronon.edn.EdnReader;
 import io.chronon.edn.Keyword;
 import io.chronon.sharding.catalog.Catalog;
@@ -15,6 +20,7 @@ import io.chronon.sharding.wire.ChrononError;
 import io.chronon.sharding.writer.Transactor.AskedAgain;
 import io.chronon.sharding.writer.Transactor.Command;
 import io.chronon.sharding.writer.Transactor.FromLog;
+import io.chronon.sharding.writer.Transactor.Reindexed;
 import io.chronon.sharding.writer.Transactor.FromSlowLog;
 import io.chronon.sharding.writer.Transactor.LogStopped;
 import io.chronon.sharding.writer.Transactor.Looked;
@@ -78,6 +84,10 @@ final class Writer {
     ActorRef<TxPublisher.Command> publisher;
     DatabaseStorage storage;
     ActorRef<TxLog.Command> log;
+    /** The indexing job of this database (null until the log first recovered, or if its storage has no segments). */
+    ActorRef<DatabaseIndexer.Command> indexer;
+    /** Where this database's index trees are (with {@link #indexer}). */
+    TreeStorage trees;
     long logGeneration;
     int logFailures;
 
@@ -138,6 +148,62 @@ final class Writer {
         logGeneration++;
         log = ctx.spawn(TxLog.writer(info, storage, logReplies, settings), "log-" + logGeneration);
         ctx.watchWith(log, new LogStopped(logGeneration));
+    }
+
+    /**
+     * After a recovery: the indexer (started with the first) learns the roots the log recovered
+     * from and the durable value; the first job of a database without roots indexes it whole.
+     */
+    void indexRecovered(TxLog.Recovered r) {
+        if (indexer == null) {
+            if (settings.memoryIndexThreshold() <= 0 || !DurableIndexes.supports(storage)) {
+                return;
+            }
+            ActorRef<Command> self = ctx.getSelf();
+            trees = DurableIndexes.get(ctx.getSystem()).treeStorage(storage, info.persistenceId());
+            indexer = ctx.spawn(DatabaseIndexer.create(name, info.persistenceId(), storage, r.roots(),
+                    settings.memoryIndexThreshold(), settings.indexRetryBackoff(), indexed -> self.tell(new Reindexed(indexed))), "indexer");
+        } else {
+            indexer.tell(new DatabaseIndexer.Recovered(r.roots()));
+        }
+        indexCommitted();
+    }
+
+    /** Tells the indexer the durable value (after each write). */
+    void indexCommitted() {
+        if (indexer != null) {
+            indexer.tell(new DatabaseIndexer.Committed(queue.committed(), queue.committedSeqNr()));
+        }
+    }
+
+    /**
+     * True when the novelty held in memory has passed {@code memory-index-max}: indexing has
+     * fallen behind, and new transactions are answered busy until a job catches up.
+     */
+    boolean indexingBehind() {
+        return indexer != null && IndexedValue.noveltyDatoms(queue.newest()) > settings.memoryIndexMax();
+    }
+
+    /**
+     * The indexer recorded {@code indexed}: the newest value moves onto its roots (dropping the
+     * novelty they cover; the transactions since are replayed from the value's own log) and the
+     * peers are told, after the reports of the entries it covers.
+     */
+    void reindexed(DatabaseIndexer.Indexed indexed) {
+        long start = System.nanoTime();
+        try {
+            queue.rebase(db -> IndexRestore.rebased(trees, indexed.roots(), db));
+        } catch (RuntimeException e) {
+            // the roots cannot be read back (storage failing): keep the novelty; the next job tries again
+            ctx.getLog().warn("The writer of {} could not move onto the index at t {}: {}", name, indexed.roots().t(), e.toString());
+            return;
+        }
+        ctx.getLog().debug("The writer of {} moved onto the index at t {} in {} us", name, indexed.roots().t(),
+                (System.nanoTime() - start) / 1000);
+        if (publisher != null) {
+            publisher.tell(new TxPublisher.Feed(new TxFeed.Indexed(name, indexed.seqNr(), indexed.roots().t(),
+                    indexed.roots().encode())));
+        }
     }
 
     /** True when this node is up and sees every member reachable: a writer fenced here is not on a cut-off node. */

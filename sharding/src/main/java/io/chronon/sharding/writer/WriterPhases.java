@@ -14,6 +14,7 @@ import io.chronon.sharding.writer.Transactor.GetLatestT;
 import io.chronon.sharding.writer.Transactor.LatestT;
 import io.chronon.sharding.writer.Transactor.LogStopped;
 import io.chronon.sharding.writer.Transactor.Looked;
+import io.chronon.sharding.writer.Transactor.Reindexed;
 import io.chronon.sharding.writer.Transactor.Pending;
 import io.chronon.sharding.writer.Transactor.PublisherStopped;
 import io.chronon.sharding.writer.Transactor.Request;
@@ -335,6 +336,7 @@ final class WriterPhases {
                         Math.min(r.seqNr(), committedSeqNr + wasInFlight), taken);
             }
             w.queue.recovered(r.db(), r.seqNr());
+            w.indexRecovered(r);
             w.requestIds.recovered(r.replayedFrom(), r.requestIds(), committedSeqNr, r.seqNr());
             w.readWindow();
             // what was queued was processed against a value that included the failed write: redo it
@@ -465,6 +467,10 @@ final class WriterPhases {
                         return this;
                     })
                     .onMessage(Retire.class, this::onRetire)
+                    .onMessage(Reindexed.class, m -> {
+                        w.reindexed(m.indexed());
+                        return this;
+                    })
                     .onMessage(Tick.class, t -> onTick());
         }
 
@@ -480,6 +486,10 @@ final class WriterPhases {
                 s.answer(StatusReply.error(Writer.unavailable("Another writer of " + w.name + " stored its entries where this "
                         + "transaction's were to go " + Transactor.MAX_ATTEMPTS + " times (two writers overlap while the cluster "
                         + "settles); it was not committed; retry")));
+            } else if (s.attempt() == 0 && w.indexingBehind()) {
+                s.answer(StatusReply.error(ChrononError.busy("chronon.error/indexing-behind",
+                        "Indexing of " + w.name + " has fallen behind (more than " + w.settings.memoryIndexMax()
+                                + " datoms of novelty in memory); retry later")));
             } else if (s.attempt() == 0 && w.queue.size() >= w.settings.maxPending()) {
                 s.answer(StatusReply.error(ChrononError.busy("chronon.error/busy",
                         "The transactor of " + w.name + " has " + w.settings.maxPending() + " transactions waiting; retry later")));
@@ -507,6 +517,7 @@ final class WriterPhases {
                 return this;
             }
             WriteQueue.Write<Pending> write = w.queue.written();
+            w.indexCommitted();
             // the log has handed the write to the publisher already; from now on a retry is answered from the log
             long seq = write.firstSeqNr();
             for (Pending p : write.batch()) {

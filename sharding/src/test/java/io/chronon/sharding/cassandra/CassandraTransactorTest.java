@@ -80,8 +80,8 @@ class CassandraTransactorTest {
 
     @Test
     void commitsOnCassandraAndComesBackAfterARestartOfTheNode() throws Exception {
-        // small thresholds, so that snapshots are written to Cassandra and recovery starts from one
-        String extra = "chronon.transactor.snapshot-min-datoms = 100\nchronon.transactor.snapshot-growth = 0.1";
+        // a small indexing threshold, so that index roots and segments are written to Cassandra and recovery starts from them
+        String extra = "chronon.indexing.memory-index-threshold = 100";
         List<Transactor.TxResult> acked = new ArrayList<>();
         DbValue before;
         DatabaseInfo info;

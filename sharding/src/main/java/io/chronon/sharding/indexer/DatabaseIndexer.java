@@ -1,0 +1,199 @@
+package io.chronon.sharding.indexer;
+
+import io.chronon.db.DbValue;
+import io.chronon.db.IndexedValue;
+import io.chronon.storage.DatabaseStorage;
+import io.chronon.storage.DurableIndexes;
+import io.chronon.storage.index.IndexRoots;
+import io.chronon.storage.index.IndexingJob;
+import io.chronon.storage.index.TreeStorage;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The indexing job of one database, on its writer's node (a child of the writer): told every
+ * durable value of the database ({@link Committed}), it starts a job once the value's novelty
+ * ({@link IndexedValue#noveltyDatoms}) reaches {@code threshold}, or when asked
+ * ({@link RequestIndex}). A job ({@link IndexingJob#run}) merges the novelty since the previous
+ * roots into new trees on the indexing dispatcher, never on the writer's thread, then records
+ * the roots ({@link DurableIndexes#saveRoots}, after every segment they name is stored) and
+ * tells the owner ({@link Indexed}), which switches its value to them and tells the peers.
+ *
+ * <p>One job at a time; a value told while one runs is kept (only the newest) for the next.
+ * A failed job (storage unreachable) is logged and tried again after {@code retryBackoff}; the
+ * novelty stays in memory meanwhile (the writer answers busy past its maximum). A job killed
+ * with its process leaves at worst segments no record names (the record is written last), which
+ * garbage collection removes.
+ */
+public final class DatabaseIndexer {
+    private DatabaseIndexer() {
+    }
+
+    /** What the indexer is told. */
+    public sealed interface Command extends NoSerializationVerificationNeeded {
+    }
+
+    /** {@code db} is durable: the value after log entry {@code seqNr}. */
+    public record Committed(DbValue db, long seqNr) implements Command {
+    }
+
+    /** Index now, whatever the novelty (Datomic's {@code requestIndex}); answered through {@link Indexed} as any job. */
+    public record RequestIndex() implements Command {
+    }
+
+    /** The roots a recovery started from, if newer than those this indexer knows (a log restarted after a failure). */
+    public record Recovered(IndexRoots roots) implements Command {
+    }
+
+    private record JobDone(IndexRoots roots, long seqNr, long novelty, long nanos, Throwable failure) implements Command {
+    }
+
+    private enum Retry implements Command {
+        INSTANCE
+    }
+
+    /** A job's result: the new roots, recorded and covering the log up to entry {@code seqNr}. */
+    public record Indexed(IndexRoots roots, long seqNr) {
+    }
+
+    /**
+     * The indexer of the database with persistence id {@code persistenceId}, stored in
+     * {@code storage}, whose last roots are {@code recovered} (null: none yet); {@code onIndexed}
+     * is called on this actor's thread with each job's result (it must only tell actors).
+     */
+    public static Behavior<Command> create(String database, String persistenceId, DatabaseStorage storage, IndexRoots recovered,
+                                           long threshold, Duration retryBackoff, Consumer<Indexed> onIndexed) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new State(ctx, timers, database, persistenceId, storage,
+                recovered, threshold, retryBackoff, onIndexed).behavior()));
+    }
+
+    private static final class State {
+        private final ActorContext<Command> ctx;
+        private final TimerScheduler<Command> timers;
+        private final String database;
+        private final String persistenceId;
+        private final DatabaseStorage storage;
+        private final TreeStorage trees;
+        private final long threshold;
+        private final Duration retryBackoff;
+        private final Consumer<Indexed> onIndexed;
+        private final Executor executor;
+
+        private IndexRoots roots;
+        private DbValue latest;
+        private long latestSeqNr;
+        private boolean running;
+        private boolean requested;
+        private boolean waitingToRetry;
+        /** The novelty the last job merged: a value told before the owner switched to its roots still counts it. */
+        private long indexedNovelty;
+
+        State(ActorContext<Command> ctx, TimerScheduler<Command> timers, String database, String persistenceId,
+              DatabaseStorage storage, IndexRoots recovered, long threshold, Duration retryBackoff, Consumer<Indexed> onIndexed) {
+            this.ctx = ctx;
+            this.timers = timers;
+            this.database = database;
+            this.persistenceId = persistenceId;
+            this.storage = storage;
+            this.trees = DurableIndexes.get(ctx.getSystem()).treeStorage(storage, persistenceId);
+            this.roots = recovered;
+            this.threshold = threshold;
+            this.retryBackoff = retryBackoff;
+            this.onIndexed = onIndexed;
+            this.executor = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("chronon.indexing-dispatcher"));
+        }
+
+        Behavior<Command> behavior() {
+            return Behaviors.receive(Command.class)
+                    .onMessage(Committed.class, c -> {
+                        if (c.seqNr() >= latestSeqNr) {
+                            latest = c.db();
+                            latestSeqNr = c.seqNr();
+                        }
+                        maybeStart();
+                        return Behaviors.same();
+                    })
+                    .onMessage(RequestIndex.class, r -> {
+                        requested = true;
+                        maybeStart();
+                        return Behaviors.same();
+                    })
+                    .onMessage(Recovered.class, r -> {
+                        if (r.roots() != null && (roots == null || r.roots().t() > roots.t())) {
+                            roots = r.roots();
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(JobDone.class, this::onDone)
+                    .onMessage(Retry.class, r -> {
+                        waitingToRetry = false;
+                        maybeStart();
+                        return Behaviors.same();
+                    })
+                    .build();
+        }
+
+        private void maybeStart() {
+            if (running || waitingToRetry || latest == null || (roots != null && latest.basisT() <= roots.t())) {
+                return;
+            }
+            long novelty = novelty();
+            if (novelty < threshold && !requested) {
+                return;
+            }
+            running = true;
+            requested = false;
+            DbValue db = latest;
+            long seqNr = latestSeqNr;
+            IndexRoots previous = roots;
+            long start = System.nanoTime();
+            CompletableFuture.supplyAsync(() -> {
+                IndexRoots next = IndexingJob.run(trees, previous, db);
+                try {
+                    DurableIndexes.get(ctx.getSystem()).saveRoots(storage, persistenceId, seqNr, next);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return next;
+            }, executor).whenComplete((next, failure) -> ctx.getSelf().tell(
+                    new JobDone(next, seqNr, novelty, System.nanoTime() - start, failure)));
+        }
+
+        /** The novelty of the latest value over the last roots (less what they merged, if it is still over the roots before). */
+        private long novelty() {
+            long novelty = IndexedValue.noveltyDatoms(latest);
+            if (roots != null && !IndexingJob.layeredOver(latest, roots, trees)) {
+                novelty = Math.max(0, novelty - indexedNovelty);
+            }
+            return novelty;
+        }
+
+        private Behavior<Command> onDone(JobDone done) {
+            running = false;
+            if (done.failure() != null) {
+                Throwable cause = done.failure() instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+                        ? ce.getCause() : done.failure();
+                ctx.getLog().warn("Indexing {} failed (tried again in {} ms): {}", database, retryBackoff.toMillis(), cause.toString());
+                waitingToRetry = true;
+                timers.startSingleTimer(Retry.INSTANCE, retryBackoff);
+                return Behaviors.same();
+            }
+            roots = done.roots();
+            indexedNovelty = done.novelty();
+            ctx.getLog().info("Indexed {} to t {} (log entry {}): {} datoms of novelty in {} ms", database, roots.t(), done.seqNr(),
+                    done.novelty(), done.nanos() / 1_000_000);
+            onIndexed.accept(new Indexed(roots, done.seqNr()));
+            maybeStart();
+            return Behaviors.same();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.chronon.sharding;
+
+import io.chronon.db.DbValue;
+import io.chronon.db.IndexedValue;
+import io.chronon.edn.Keyword;
+import io.chronon.sharding.catalog.DatabaseInfo;
+import io.chronon.sharding.writer.Transactor;
+import io.chronon.storage.DatabaseStorage;
+import io.chronon.storage.DurableIndexes;
+import io.chronon.storage.SampleDbAssertions;
+import io.chronon.storage.Storages;
+import io.chronon.storage.TxLogEntry;
+import io.chronon.storage.file.FileSnapshots;
+import io.chronon.storage.index.IndexRestore;
+import io.chronon.storage.index.IndexRoots;
+import io.chronon.storage.journal.SnapshotStorage;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.chronon.sharding.TestCluster.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A database served from durable index roots on the file store: the writer's indexer records
+ * roots (never a whole value) as the novelty passes its threshold; the writer and the peer move
+ * onto them, so the novelty they hold stays bounded while the database grows; the latest
+ * record, opened from its segments, with the log after it, is the database; and after a restart
+ * of the node the writer and the peer start from the roots and go on.
+ */
+class DurableIndexesTest {
+    static final long THRESHOLD = 300;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDatabaseIsServedFromIndexRootsAndItsNoveltyStaysBounded() throws Exception {
+        String extra = "chronon.indexing.memory-index-threshold = " + THRESHOLD;
+        List<Transactor.TxResult> acked = new ArrayList<>();
+        DbValue before;
+        ActorTestKit kit = TestCluster.start(TestCluster.config("file", dir, extra));
+        try {
+            ChrononCluster chronon = ChrononCluster.get(kit.system());
+            assertTrue(await(chronon.createDatabase("grows")).created());
+            await(chronon.transact("grows", ChrononProtocolTest.SCHEMA));
+            long maxNovelty = 0;
+            for (long i = 0; i < 400; i++) {
+                acked.add(await(chronon.transact("grows", people(i))));
+                if (i % 50 == 49) {
+                    DbValue peer = DurableRecoveryTest.db(chronon, "grows", acked.get(acked.size() - 1).t());
+                    maxNovelty = Math.max(maxNovelty, IndexedValue.noveltyDatoms(peer));
+                }
+            }
+            before = DurableRecoveryTest.db(chronon, "grows", acked.get(acked.size() - 1).t());
+            long datoms = IndexedValue.log(before).size();
+            assertTrue(datoms > 10 * THRESHOLD, datoms + " datoms");
+            // the peer moved onto the roots as they came: what it holds in memory stays near the threshold
+            assertTrue(maxNovelty < 4 * THRESHOLD, "novelty up to " + maxNovelty + " of " + datoms + " datoms");
+
+            DatabaseInfo info = await(chronon.listDatabases()).get(0);
+            DatabaseStorage storage = Storages.get(kit.system()).kind("file");
+            List<TxLogEntry> log = log(kit, storage, info);
+            DbValue replayed = TxLogEntry.applyAll(DbValue.empty(), log);
+            SampleDbAssertions.assertSameDb(replayed, before);
+
+            // the snapshot store holds roots records only; the latest, opened from its segments, plus the log after it, is the database
+            FileSnapshots records = new FileSnapshots(dir.resolve("snapshots"), 1000, false);
+            List<SnapshotStorage.Entry> entries = records.list(info.persistenceId());
+            assertFalse(entries.isEmpty(), "roots were recorded");
+            for (SnapshotStorage.Entry e : entries) {
+                assertEquals("R2", records.read(info.persistenceId(), e).manifest(), "a roots record, not a whole value");
+            }
+            SnapshotStorage.Entry latest = entries.get(0);
+            IndexRoots roots = IndexRoots.decode(info.name(), records.read(info.persistenceId(), latest).payload());
+            DbValue restored = IndexRestore.at(DurableIndexes.get(kit.system()).treeStorage(storage, info.persistenceId()), roots);
+            restored = TxLogEntry.applyAll(restored, log.subList((int) latest.seqNr(), log.size()));
+            SampleDbAssertions.assertSameDb(replayed, restored);
+        } finally {
+            kit.shutdownTestKit();
+        }
+
+        ActorTestKit again = TestCluster.start(TestCluster.config("file", dir, extra));
+        try {
+            ChrononCluster chronon = ChrononCluster.get(again.system());
+            long lastT = acked.get(acked.size() - 1).t();
+            DbValue after = DurableRecoveryTest.db(chronon, "grows", lastT);
+            SampleDbAssertions.assertSameDb(before, after);
+            assertTrue(IndexedValue.noveltyDatoms(after) < 4 * THRESHOLD, "loaded from roots: novelty " + IndexedValue.noveltyDatoms(after));
+            // the writer recovered from the roots too, and goes on indexing from them
+            for (long i = 400; i < 500; i++) {
+                acked.add(await(chronon.transact("grows", people(i))));
+            }
+            DbValue later = DurableRecoveryTest.db(chronon, "grows", acked.get(acked.size() - 1).t());
+            assertTrue(IndexedValue.noveltyDatoms(later) < 4 * THRESHOLD, "novelty " + IndexedValue.noveltyDatoms(later));
+            DatabaseInfo info = await(chronon.listDatabases()).get(0);
+            SampleDbAssertions.assertSameDb(TxLogEntry.applyAll(DbValue.empty(), log(again, Storages.get(again.system()).kind("file"), info)),
+                    later);
+        } finally {
+            again.shutdownTestKit();
+        }
+    }
+
+    /** Three people per transaction, one of them updated again later (so that indexes also retract). */
+    static List<Map<Keyword, Object>> people(long i) {
+        List<Map<Keyword, Object>> tx = new ArrayList<>();
+        for (long k = 0; k < 3; k++) {
+            long id = (i * 3 + k) % 900;
+            tx.add(Map.of(Keyword.of("person/id"), id, Keyword.of("person/name"), "P" + i + "-" + k, Keyword.of("person/age"), i + k));
+        }
+        return tx;
+    }
+
+    static List<TxLogEntry> log(ActorTestKit kit, DatabaseStorage storage, DatabaseInfo info) throws Exception {
+        List<EventEnvelope> envelopes = PersistenceQuery.get(kit.system())
+                .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, storage.readJournalPluginId())
+                .currentEventsByPersistenceId(info.persistenceId(), 1, Long.MAX_VALUE).runWith(Sink.seq(), kit.system())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        List<TxLogEntry> entries = new ArrayList<>();
+        for (EventEnvelope env : envelopes) {
+            entries.add((TxLogEntry) env.event());
+        }
+        return entries;
+    }
+}
