@@ -66,6 +66,24 @@ public interface Connection extends AutoCloseable {
     CompletableFuture<Db> sync(long t);
 
     /**
+     * A future of a database value whose basis is at least {@code t}, completed once every
+     * transaction up to {@code t} is in the database's durable index (Datomic's
+     * {@code syncIndex}). It waits for the writer's indexing jobs, which run as the novelty
+     * grows ({@code chronon.indexing.memory-index-threshold}) or when {@link #requestIndex()}
+     * asks; it fails with a timeout after the default timeout. The value's own
+     * {@link Db#indexBasisT()} reaches {@code t} once its peer has moved onto the new index,
+     * a moment later.
+     */
+    CompletableFuture<Db> syncIndex(long t);
+
+    /**
+     * Asks the writer to index now, whatever the novelty (Datomic's {@code requestIndex});
+     * returns the t the job will index up to (the writer's latest t). Follow with
+     * {@link #syncIndex(long)} to wait for it.
+     */
+    long requestIndex();
+
+    /**
      * The transactions with {@code fromT <= t < toT} from the database's log, in order (a
      * null bound is open): Datomic's {@code tx-range}.
      */

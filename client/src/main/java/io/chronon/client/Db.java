@@ -33,6 +33,13 @@ public interface Db {
     long basisT();
 
     /**
+     * The t of the last transaction in the durable index this value reads (Datomic's
+     * {@code indexBasisT}); the transactions after it are the novelty its peer holds in memory.
+     * 0 before the first indexing job. Remote: asked of the server (one round trip).
+     */
+    long indexBasisT();
+
+    /**
      * Runs a Datalog query with this database as its first input ({@code $}) and
      * {@code args} bound to the rest of its {@code :in}, in order. Another {@code Db} may be
      * one of the args. The result has Datomic's shapes (a set of rows, a list, a tuple, a

@@ -138,6 +138,18 @@ final class RemoteConnection extends ConnectionBase {
         return syncAt(t);
     }
 
+    @Override
+    public CompletableFuture<Db> syncIndex(long t) {
+        String q = HttpEdn.query(List.<Object[]>of(new Object[] {"t", t}));
+        return http.callAsync("GET", HttpEdn.dbPath(name(), "/sync-index") + q, null)
+                .thenApply(info -> new RemoteDb(this, saw(Wire.basisT(info))));
+    }
+
+    @Override
+    public long requestIndex() {
+        return Wire.basisT(http.call("POST", HttpEdn.dbPath(name(), "/request-index"), Map.of()));
+    }
+
     private CompletableFuture<Db> syncAt(Long t) {
         String q = t == null ? "" : HttpEdn.query(List.<Object[]>of(new Object[] {"t", t}));
         return http.callAsync("GET", HttpEdn.dbPath(name(), "/sync") + q, null)

@@ -59,6 +59,12 @@ final class RemoteDb implements Db {
         return basisT;
     }
 
+    @Override
+    public long indexBasisT() {
+        Object info = conn.http().call("GET", HttpEdn.dbPath(name(), ""), null);
+        return info instanceof Map<?, ?> m && m.get(Keyword.of("index-basis-t")) instanceof Number n ? n.longValue() : 0;
+    }
+
     /** The basis keys every read sends. */
     private Map<Keyword, Object> basis() {
         Map<Keyword, Object> m = new LinkedHashMap<>();

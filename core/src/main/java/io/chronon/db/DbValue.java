@@ -84,6 +84,19 @@ public final class DbValue {
         return basisT;
     }
 
+    /**
+     * The t of the most recent transaction in this value's durable index (Datomic's
+     * {@code indexBasisT}): the transactions after it are novelty, held in memory. 0 when the
+     * value has no durable index yet (everything in memory). Reads one path of the log's index.
+     */
+    public long indexBasisT() {
+        if (log instanceof io.chronon.index.LayeredIndex<Datom> layered && !layered.base().isEmpty()) {
+            Datom last = layered.base().floor(new Datom(Long.MAX_VALUE, Long.MAX_VALUE, Values.MAX, Long.MAX_VALUE, true));
+            return last == null ? 0 : Ids.txToT(last.tx());
+        }
+        return 0;
+    }
+
     /** The t the next transaction will get; entity ids also count up from here. */
     public long nextT() {
         return nextT;

@@ -242,6 +242,22 @@ public final class ChrononCluster implements Extension {
         return c instanceof java.util.concurrent.TimeoutException;
     }
 
+    /**
+     * Starts an indexing job of {@code database} now (Datomic's {@code requestIndex}); completes
+     * with the t it indexes up to. Fails {@code incorrect} for a database without durable index.
+     */
+    public CompletionStage<Transactor.IndexStatus> requestIndex(String database) {
+        return plain(transactor(database).askWithStatus(Transactor.RequestIndex::new, timeout()));
+    }
+
+    /**
+     * Completes once the durable index of {@code database} includes every transaction up to
+     * {@code t} (Datomic's {@code syncIndex}); fails with a timeout after the default timeout.
+     */
+    public CompletionStage<Transactor.IndexStatus> syncIndex(String database, long t) {
+        return plain(transactor(database).askWithStatus(replyTo -> new Transactor.SyncIndex(t, replyTo), timeout()));
+    }
+
     /** Completes once the default query group's peer has basis t or later. */
     public CompletionStage<QueryPeer.Synced> sync(String database, long t) {
         return sync(database, settings.defaultQueryGroup(), t);

@@ -86,8 +86,10 @@ class DurableIndexesTest {
             SnapshotStorage.Entry latest = entries.get(0);
             IndexRoots roots = IndexRoots.decode(info.name(), records.read(info.persistenceId(), latest).payload());
             DbValue restored = IndexRestore.at(DurableIndexes.get(kit.system()).treeStorage(storage, info.persistenceId()), roots);
+            assertEquals(roots.t(), restored.indexBasisT(), "a value opened on roots reads the index up to their t");
             restored = TxLogEntry.applyAll(restored, log.subList((int) latest.seqNr(), log.size()));
             SampleDbAssertions.assertSameDb(replayed, restored);
+            assertTrue(before.indexBasisT() > 0 && before.indexBasisT() <= before.basisT(), "index t " + before.indexBasisT());
         } finally {
             kit.shutdownTestKit();
         }

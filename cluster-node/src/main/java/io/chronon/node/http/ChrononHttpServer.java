@@ -56,6 +56,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChrononHttpServer implements AutoCloseable {
     private static final Keyword RESULT = Keyword.of("result");
     private static final Keyword BASIS_T = Keyword.of("basis-t");
+    private static final Keyword INDEX_BASIS_T = Keyword.of("index-basis-t");
     private static final Keyword DB_NAME = Keyword.of("db/name");
     /** Request header naming the query group of a read. */
     static final String QUERY_GROUP = "X-Chronon-Query-Group";
@@ -125,6 +126,8 @@ public final class ChrononHttpServer implements AutoCloseable {
                 read(HttpMethods.POST, "index-range", ReadRequest.Kind.INDEX_RANGE),
                 read(HttpMethods.GET, "log", ReadRequest.Kind.LOG), read(HttpMethods.POST, "log", ReadRequest.Kind.LOG),
                 new Route(HttpMethods.GET, "/dbs/{db}/sync", true, this::sync),
+                new Route(HttpMethods.GET, "/dbs/{db}/sync-index", true, this::syncIndex),
+                new Route(HttpMethods.POST, "/dbs/{db}/request-index", true, this::requestIndex),
                 new Route(HttpMethods.GET, "/dbs/{db}/tx-reports", true, this::txReports));
     }
 
@@ -504,6 +507,25 @@ public final class ChrononHttpServer implements AutoCloseable {
         String group = queryGroup(call);
         return (t < 0 ? chronon.sync(call.db(), group) : chronon.sync(call.db(), group, t))
                 .thenApply(s -> response(200, call.format(), Map.of(DB_NAME, call.db(), BASIS_T, s.basisT())));
+    }
+
+    /**
+     * Answers once the transactions up to {@code t} are in the durable index and the peer has
+     * basis t (Datomic's syncIndex); without {@code t}, answers the index's t now.
+     */
+    private CompletionStage<HttpResponse> syncIndex(Call call) {
+        Map<Object, Object> p = ReadRequest.fromQueryParams(call.request().getUri().query().toMultiMap());
+        long t = ReadRequest.nonNegative(p, "t", 0);
+        String group = queryGroup(call);
+        return chronon.syncIndex(call.db(), t).thenCompose(indexed -> chronon.sync(call.db(), group, t)
+                .thenApply(s -> response(200, call.format(), Map.of(DB_NAME, call.db(), BASIS_T, s.basisT(),
+                        INDEX_BASIS_T, indexed.indexBasisT()))));
+    }
+
+    /** Starts an indexing job now (Datomic's requestIndex): answers the t it indexes up to. */
+    private CompletionStage<HttpResponse> requestIndex(Call call) {
+        return chronon.requestIndex(call.db()).thenApply(s -> response(200, call.format(),
+                Map.of(DB_NAME, call.db(), BASIS_T, s.basisT(), INDEX_BASIS_T, s.indexBasisT())));
     }
 
     /**

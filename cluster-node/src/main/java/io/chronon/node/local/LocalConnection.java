@@ -106,6 +106,23 @@ final class LocalConnection extends ConnectionBase {
     }
 
     @Override
+    public CompletableFuture<Db> syncIndex(long t) {
+        return chronon.syncIndex(name, t).toCompletableFuture()
+                .handle((indexed, failure) -> {
+                    if (failure != null) {
+                        throw ChrononError.of(failure);
+                    }
+                    return t;
+                })
+                .thenCompose(this::sync);
+    }
+
+    @Override
+    public long requestIndex() {
+        return InProcessConnector.await(chronon.requestIndex(name).toCompletableFuture()).basisT();
+    }
+
+    @Override
     public List<LogEntry> txRange(Long fromT, Long toT) {
         List<LogEntry> out = new ArrayList<>();
         eachTransaction(InProcessConnector.await(value(knownT(), chronon.settings().defaultTimeout())).txRange(fromT, toT),

@@ -44,6 +44,11 @@ final class LocalDb implements Db {
     }
 
     @Override
+    public long indexBasisT() {
+        return value.indexBasisT();
+    }
+
+    @Override
     public Object query(Object query, List<?> args, QueryOptions options) {
         List<Object> inputs = new ArrayList<>(1 + args.size());
         inputs.add(value);

@@ -297,6 +297,24 @@ abstract class ClientScenarios {
     }
 
     @Test
+    void requestIndexThenSyncIndexGivesAValueOnTheNewIndex(TestInfo info) throws Exception {
+        try (Connection conn = people(info)) {
+            assertEquals(0, conn.db().indexBasisT(), "a small database is all novelty until its first indexing job");
+            TxReport r = conn.transact("[{:person/email \"gus@x\" :person/name \"Gus\"}]");
+            long upTo = conn.requestIndex();
+            assertTrue(upTo >= r.basisT(), "the job indexes up to the latest t: " + upTo);
+            Db indexed = conn.syncIndex(r.basisT()).get(30, TimeUnit.SECONDS);
+            assertTrue(indexed.basisT() >= r.basisT());
+            assertEquals("Gus", indexed.q("[:find ?n . :where [?e :person/email \"gus@x\"] [?e :person/name ?n]]"));
+            // the peer moves onto the index when the writer's notice reaches it, before the next report
+            TxReport r2 = conn.transact("[{:person/email \"hal@x\" :person/name \"Hal\"}]");
+            Db after = conn.sync(r2.basisT()).get(30, TimeUnit.SECONDS);
+            assertEquals(upTo, after.indexBasisT(), "the value reads the durable index up to the job's t");
+            assertEquals(2L, after.q("[:find (count ?e) . :where [?e :person/email ?m] [(contains? #{\"gus@x\" \"hal@x\"} ?m)]]"));
+        }
+    }
+
+    @Test
     void syncAndReadYourWritesAcrossConnections(TestInfo info) throws Exception {
         try (Connection writer = people(info); Connection reader = Chronon.connect(uri(writer.name()))) {
             TxReport r = writer.transact("[{:person/email \"eve@x\" :person/name \"Eve\"}]");

@@ -46,9 +46,24 @@ public final class DatabaseIndexer {
     public record Committed(DbValue db, long seqNr) implements Command {
     }
 
-    /** Index now, whatever the novelty (Datomic's {@code requestIndex}); answered through {@link Indexed} as any job. */
-    public record RequestIndex() implements Command {
+    /** The latest durable t and the t of the index (0: none yet). */
+    public record Status(long basisT, long indexBasisT) {
     }
+
+    /** Index now, whatever the novelty (Datomic's {@code requestIndex}); {@code answer} is told the t the job indexes up to. */
+    public record RequestIndex(Consumer<Status> answer) implements Command {
+    }
+
+    /**
+     * {@code answer} once the index includes {@code t} (Datomic's {@code syncIndex}), or
+     * {@code refuse} if more than {@value #MAX_WAITING} callers wait already.
+     */
+    public record SyncIndex(long t, Consumer<Status> answer, Consumer<io.chronon.sharding.wire.ChrononError> refuse)
+            implements Command {
+    }
+
+    /** At most this many {@link SyncIndex} wait at once per database (each is answered after a job). */
+    public static final int MAX_WAITING = 10_000;
 
     /** The roots a recovery started from, if newer than those this indexer knows (a log restarted after a failure). */
     public record Recovered(IndexRoots roots) implements Command {
@@ -94,6 +109,8 @@ public final class DatabaseIndexer {
         private boolean running;
         private boolean requested;
         private boolean waitingToRetry;
+        /** Callers of {@link SyncIndex} waiting for a job to reach their t. */
+        private final java.util.List<SyncIndex> waiting = new java.util.ArrayList<>();
         /** The novelty the last job merged: a value told before the owner switched to its roots still counts it. */
         private long indexedNovelty;
 
@@ -125,6 +142,18 @@ public final class DatabaseIndexer {
                     .onMessage(RequestIndex.class, r -> {
                         requested = true;
                         maybeStart();
+                        r.answer().accept(status());
+                        return Behaviors.same();
+                    })
+                    .onMessage(SyncIndex.class, s -> {
+                        if ((roots == null ? 0 : roots.t()) >= s.t()) {
+                            s.answer().accept(status());
+                        } else if (waiting.size() >= MAX_WAITING) {
+                            s.refuse().accept(io.chronon.sharding.wire.ChrononError.busy("chronon.error/busy",
+                                    MAX_WAITING + " callers wait for the index of " + database + " already; retry later"));
+                        } else {
+                            waiting.add(s);
+                        }
                         return Behaviors.same();
                     })
                     .onMessage(Recovered.class, r -> {
@@ -168,6 +197,10 @@ public final class DatabaseIndexer {
                     new JobDone(next, seqNr, novelty, System.nanoTime() - start, failure)));
         }
 
+        private Status status() {
+            return new Status(latest == null ? 0 : latest.basisT(), roots == null ? 0 : roots.t());
+        }
+
         /** The novelty of the latest value over the last roots (less what they merged, if it is still over the roots before). */
         private long novelty() {
             long novelty = IndexedValue.noveltyDatoms(latest);
@@ -192,6 +225,14 @@ public final class DatabaseIndexer {
             ctx.getLog().info("Indexed {} to t {} (log entry {}): {} datoms of novelty in {} ms", database, roots.t(), done.seqNr(),
                     done.novelty(), done.nanos() / 1_000_000);
             onIndexed.accept(new Indexed(roots, done.seqNr()));
+            Status status = status();
+            waiting.removeIf(s -> {
+                if (s.t() <= roots.t()) {
+                    s.answer().accept(status);
+                    return true;
+                }
+                return false;
+            });
             maybeStart();
             return Behaviors.same();
         }

@@ -189,6 +189,7 @@ final class PeerReads {
         Map<Object, Object> info = new LinkedHashMap<>();
         info.put(Keyword.of("db/name"), self);
         info.put(BASIS_T, current.basisT());
+        info.put(Keyword.of("index-basis-t"), current.indexBasisT());
         if (view.asOfT() >= 0) {
             info.put(AS_OF, view.asOfT());
         }

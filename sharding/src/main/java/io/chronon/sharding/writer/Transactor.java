@@ -121,6 +121,30 @@ public final class Transactor {
             implements Request, Replies.WithStatus<LatestT>, CborSerializable {
     }
 
+    /** A request about the database's durable index, answered with an {@link IndexStatus}. */
+    public sealed interface IndexRequest extends Request, Replies.WithStatus<IndexStatus> {
+    }
+
+    /**
+     * Starts an indexing job now, whatever the novelty (Datomic's {@code requestIndex});
+     * answered at once with the t the job indexes up to ({@link IndexStatus#basisT}). Fails
+     * {@code incorrect} ({@code chronon.error/indexing-off}) for a storage kind without segments.
+     */
+    public record RequestIndex(ActorRef<StatusReply<IndexStatus>> replyTo) implements IndexRequest, CborSerializable {
+    }
+
+    /**
+     * Answered once the durable index includes every transaction up to {@code t} (Datomic's
+     * {@code syncIndex}): after the indexing job that covers it, which the novelty's threshold
+     * or a {@link RequestIndex} starts. The caller's ask timeout bounds the wait.
+     */
+    public record SyncIndex(long t, ActorRef<StatusReply<IndexStatus>> replyTo) implements IndexRequest, CborSerializable {
+    }
+
+    /** The durable index of {@code database}: its t ({@code indexBasisT}, 0: none yet) and the writer's latest t. */
+    public record IndexStatus(String database, long basisT, long indexBasisT) implements CborSerializable {
+    }
+
     /**
      * Sent by the catalog after a database is deleted: the writer of incarnation
      * {@code databaseId} finishes its in-flight write, refuses everything else, publishes

@@ -176,6 +176,23 @@ final class Writer {
         }
     }
 
+    /** A request about the durable index: handed to the indexer, or refused where there is none. */
+    void index(Transactor.IndexRequest c) {
+        if (indexer == null) {
+            c.fail(ChrononError.incorrect("chronon.error/indexing-off", "Database " + name + " has no durable index (its storage kind "
+                    + storage.kind() + " has no segment store, or chronon.indexing.memory-index-threshold is 0)", null));
+            return;
+        }
+        String database = name;
+        java.util.function.Consumer<DatabaseIndexer.Status> answer = s -> c.replyTo().tell(
+                org.apache.pekko.pattern.StatusReply.success(new Transactor.IndexStatus(database, s.basisT(), s.indexBasisT())));
+        if (c instanceof Transactor.SyncIndex sync) {
+            indexer.tell(new DatabaseIndexer.SyncIndex(sync.t(), answer, c::fail));
+        } else {
+            indexer.tell(new DatabaseIndexer.RequestIndex(answer));
+        }
+    }
+
     /**
      * True when the novelty held in memory has passed {@code memory-index-max}: indexing has
      * fallen behind, and new transactions are answered busy until a job catches up.

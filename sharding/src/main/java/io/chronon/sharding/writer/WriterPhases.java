@@ -11,6 +11,7 @@ import io.chronon.sharding.writer.Transactor.FencedCheck;
 import io.chronon.sharding.writer.Transactor.FromLog;
 import io.chronon.sharding.writer.Transactor.FromSlowLog;
 import io.chronon.sharding.writer.Transactor.GetLatestT;
+import io.chronon.sharding.writer.Transactor.IndexRequest;
 import io.chronon.sharding.writer.Transactor.LatestT;
 import io.chronon.sharding.writer.Transactor.LogStopped;
 import io.chronon.sharding.writer.Transactor.Looked;
@@ -122,6 +123,7 @@ final class WriterPhases {
         void handlers(ReceiveBuilder<Command> b) {
             b.onMessage(Looked.class, this::onLooked)
                     .onMessage(GetLatestT.class, c -> keep(c))
+                    .onMessage(IndexRequest.class, c -> keep(c))
                     .onMessage(Retire.class, c -> keep(c));
         }
 
@@ -212,6 +214,7 @@ final class WriterPhases {
                     .onMessage(LogStopped.class, m -> logStopped(w, m, this))
                     .onMessage(RestartLog.class, this::onRestartLog)
                     .onMessage(GetLatestT.class, c -> keep(c))
+                    .onMessage(IndexRequest.class, c -> keep(c))
                     .onMessage(Retire.class, this::onRetire);
         }
 
@@ -467,6 +470,10 @@ final class WriterPhases {
                         return this;
                     })
                     .onMessage(Retire.class, this::onRetire)
+                    .onMessage(IndexRequest.class, c -> {
+                        w.index(c);
+                        return this;
+                    })
                     .onMessage(Reindexed.class, m -> {
                         w.reindexed(m.indexed());
                         return this;
@@ -585,6 +592,10 @@ final class WriterPhases {
                         return this;
                     })
                     .onMessage(GetLatestT.class, c -> {
+                        w.missing.answer(c, w.info.id(), w.retiredError());
+                        return this;
+                    })
+                    .onMessage(IndexRequest.class, c -> {
                         w.missing.answer(c, w.info.id(), w.retiredError());
                         return this;
                     })
