@@ -84,6 +84,15 @@ public interface Connection extends AutoCloseable {
     long requestIndex();
 
     /**
+     * Garbage collection of the database's storage (Datomic's {@code gcStorage}): deletes the
+     * index segments that only index roots superseded before {@code olderThan} reach. A db value
+     * that moved onto newer roots at or after {@code olderThan} keeps reading its old ones; pick
+     * a cut-off older than your longest-lived db value (an hour is plenty for reads that time out
+     * in seconds). Returns the number of segments deleted.
+     */
+    long gcStorage(java.util.Date olderThan);
+
+    /**
      * The transactions with {@code fromT <= t < toT} from the database's log, in order (a
      * null bound is open): Datomic's {@code tx-range}.
      */

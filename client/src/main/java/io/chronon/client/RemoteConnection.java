@@ -146,6 +146,12 @@ final class RemoteConnection extends ConnectionBase {
     }
 
     @Override
+    public long gcStorage(java.util.Date olderThan) {
+        Object answer = http.call("POST", HttpEdn.dbPath(name(), "/gc-storage"), Map.of(Keyword.of("older-than"), olderThan));
+        return answer instanceof Map<?, ?> m && m.get(Keyword.of("segments-deleted")) instanceof Number n ? n.longValue() : 0;
+    }
+
+    @Override
     public long requestIndex() {
         return Wire.basisT(http.call("POST", HttpEdn.dbPath(name(), "/request-index"), Map.of()));
     }

@@ -21,6 +21,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -61,6 +63,11 @@ class ChrononNodeIT {
     }
 
     Node launch(Path data, String logName, String fsync) throws IOException {
+        return launch(data, logName, fsync, null);
+    }
+
+    /** A node process; {@code indexThreshold} (null: the default) is its indexing threshold in datoms. */
+    Node launch(Path data, String logName, String fsync, String indexThreshold) throws IOException {
         Path dir = Path.of("target", "multi-jvm");
         Files.createDirectories(dir);
         Path argfile = dir.resolve("classpath.args");
@@ -69,6 +76,9 @@ class ChrononNodeIT {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "@" + argfile.toAbsolutePath(), "io.chronon.node.NodeDriver", data.toAbsolutePath().toString(),
                 String.valueOf(freePort()), fsync);
+        if (indexThreshold != null) {
+            pb.command().add(indexThreshold);
+        }
         pb.redirectError(dir.resolve(logName + ".log").toFile());
         Process p = pb.start();
         started.add(p);
@@ -98,12 +108,19 @@ class ChrononNodeIT {
         started.forEach(Process::destroyForcibly);
     }
 
-    /** fsync on: the default, durable against power loss too; off: written to the OS before the acknowledgement. */
+    /**
+     * fsync on: the default, durable against power loss too; off: written to the OS before the
+     * acknowledgement; indexing: fsync on with an indexing job every 100 datoms, so that the kill
+     * lands while one writes segments or records roots (and after restart every roots record is
+     * read and every segment its trees name is in the store).
+     */
     @ParameterizedTest(name = "fsync {0}")
-    @ValueSource(strings = {"on", "off"})
-    void everyAcknowledgedTransactionSurvivesKill9(String fsync) throws Exception {
-        Path data = Path.of("target", "it-data", "kill9-" + fsync + "-" + System.currentTimeMillis());
-        Node first = launch(data, "kill9-" + fsync + "-first", fsync);
+    @ValueSource(strings = {"on", "off", "indexing"})
+    void everyAcknowledgedTransactionSurvivesKill9(String mode) throws Exception {
+        String fsync = mode.equals("off") ? "off" : "on";
+        String threshold = mode.equals("indexing") ? "100" : null;
+        Path data = Path.of("target", "it-data", "kill9-" + mode + "-" + System.currentTimeMillis());
+        Node first = launch(data, "kill9-" + mode + "-first", fsync, threshold);
         first.await("READY", 120);
         // far more than the node can take before the kill: a sender keeps the node's queue
         // full (stdin blocks when it is) until the process dies
@@ -119,7 +136,8 @@ class ChrononNodeIT {
         }, "kill9-sender");
         sender.start();
         Set<Long> acked = new HashSet<>();
-        while (acked.size() < 500) {
+        // with indexing, long enough for several jobs (the first, in a cold JVM, takes a second or more)
+        while (acked.size() < (threshold == null ? 500 : 3000)) {
             String line = first.await("ACK", 60);
             acked.add(Long.parseLong(line.split(" ")[1]));
         }
@@ -135,7 +153,7 @@ class ChrononNodeIT {
         }
         assertTrue(acked.size() < total, "the kill came too late to interrupt anything: " + acked.size());
 
-        Node second = launch(data, "kill9-" + fsync + "-second", fsync);
+        Node second = launch(data, "kill9-" + mode + "-second", fsync, threshold);
         second.await("READY", 120);
         second.send("ids");
         String ids = second.await("IDS", 60);
@@ -148,11 +166,20 @@ class ChrononNodeIT {
         Set<Long> missing = new HashSet<>(acked);
         missing.removeAll(present);
         assertTrue(missing.isEmpty(), "acknowledged but lost after kill -9: " + missing);
+        if (threshold != null) {
+            second.send("roots");
+            String roots = second.await("ROOTS", 60);
+            assertFalse(roots.contains("BROKEN"), roots);
+            String[] f = roots.split(" ");
+            assertTrue(Integer.parseInt(f[1]) >= 1 && Long.parseLong(f[2]) > 0, "roots were recorded before the kill: " + roots);
+            assertEquals("0", f[3], "every segment named by a recorded root is stored: " + roots);
+            System.out.println("kill -9 during indexing: " + roots);
+        }
         // the restarted node takes writes again
         second.send("tx 100000");
         second.await("ACK 100000", 60);
         second.send("quit");
         assertTrue(second.process().waitFor(60, TimeUnit.SECONDS));
-        System.out.println("kill -9 test, fsync " + fsync + ": " + acked.size() + " acknowledged before the kill, " + present.size() + " present after restart");
+ System.out.println("kill -9 test, " + mode + ": " + acked.size() + " acknowledged before the kill, " + present.size() + " present after restart");
     }
 }

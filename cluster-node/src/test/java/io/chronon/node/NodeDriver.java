@@ -27,12 +27,56 @@ import java.util.concurrent.TimeUnit;
 public final class NodeDriver {
     static final String DB = "kill9";
 
+    /**
+     * {@code ROOTS records segments missing}: every index roots record of the database opened,
+     * every segment of its nine trees looked up in the store; {@code ROOTS BROKEN ...} if a record
+     * cannot be read or a tree cannot be walked (a branch segment missing).
+     */
+    static String roots(ChrononNode node, ChrononCluster chronon) throws Exception {
+        io.chronon.sharding.catalog.DatabaseInfo info = chronon.databaseInfo(DB).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        io.chronon.storage.DatabaseStorage storage = io.chronon.storage.Storages.get(node.system()).kind("file");
+        var records = io.chronon.storage.journal.PluginStores.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()))
+                .snapshotStorage(storage.snapshotPluginId());
+        var trees = io.chronon.storage.DurableIndexes.get(node.system()).treeStorage(storage, info.persistenceId());
+        int count = 0;
+        long[] segments = {0, 0};
+        try {
+            for (var entry : records.list(info.persistenceId())) {
+                var stored = records.read(info.persistenceId(), entry);
+                if (!io.chronon.storage.StorageSerializer.INDEX_ROOTS.equals(stored.manifest())) {
+                    continue;
+                }
+                var roots = io.chronon.storage.index.IndexRoots.decode(DB, stored.payload());
+                count++;
+                java.util.function.Consumer<io.chronon.storage.segment.SegmentId> check = id -> {
+                    segments[0]++;
+                    try {
+                        if (!trees.store().contains(info.persistenceId(), id)) {
+                            segments[1]++;
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                };
+                for (io.chronon.db.IndexType type : io.chronon.db.IndexType.values()) {
+                    io.chronon.storage.index.IndexTree.open(type, trees, roots.root(type, true)).segments(check);
+                    io.chronon.storage.index.IndexTree.open(type, trees, roots.root(type, false)).segments(check);
+                }
+                io.chronon.storage.index.IndexTree.open(io.chronon.storage.index.TreeOrder.LOG, trees, roots.log()).segments(check);
+            }
+        } catch (RuntimeException e) {
+            return "ROOTS BROKEN " + e;
+        }
+        return "ROOTS " + count + " " + segments[0] + " " + segments[1];
+    }
+
     public static void main(String[] args) throws Exception {
         ChrononNode node = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString(
                 "chronon.storage.data-dir = \"" + args[0].replace("\\", "/") + "\"\n"
                         + "chronon.node.port = " + args[1] + "\n"
                         + "chronon.embedded.file.journal.fsync = " + (args.length > 2 ? args[2] : "on") + "\n"
                         + "chronon.http.enabled = false\n"
+                        + (args.length > 3 ? "chronon.indexing.memory-index-threshold = " + args[3] + "\n" : "")
                         + "pekko.loglevel = WARNING\n")));
         ChrononCluster chronon = node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
         if (chronon.createDatabase(DB).toCompletableFuture().get(30, TimeUnit.SECONDS).created()) {
@@ -62,6 +106,7 @@ public final class NodeDriver {
                     }
                     System.out.println("IDS " + String.join(",", ids.stream().map(String::valueOf).toList()));
                 }
+                case "roots" -> System.out.println(roots(node, chronon));
                 case "quit" -> {
                     node.close();
                     return;

@@ -1,6 +1,8 @@
 package io.chronon.storage;
 
 import io.chronon.storage.index.IndexRoots;
+import io.chronon.storage.index.NodeLimits;
+import io.chronon.storage.index.SegmentGc;
 import io.chronon.storage.index.SegmentCache;
 import io.chronon.storage.index.TreeStorage;
 import io.chronon.storage.journal.PluginStores;
@@ -30,11 +32,15 @@ import java.util.List;
 public final class DurableIndexes implements Extension {
     private final ExtendedActorSystem system;
     private final SegmentCache cache;
+    private final NodeLimits limits;
 
     private DurableIndexes(ExtendedActorSystem system) {
         this.system = system;
         this.cache = SegmentCache.ofMaxBytes(cacheSize(system.settings().config().getString("chronon.indexing.cache-size"),
                 Runtime.getRuntime().maxMemory()));
+        com.typesafe.config.Config node = system.settings().config().getConfig("chronon.indexing.node");
+        this.limits = new NodeLimits((int) Math.min(Integer.MAX_VALUE, node.getBytes("target-bytes")), node.getInt("leaf-datoms"),
+                node.getInt("children"));
     }
 
     /** The extension of {@code system}. */
@@ -82,7 +88,7 @@ public final class DurableIndexes implements Extension {
      * without a segment store.
      */
     public TreeStorage treeStorage(DatabaseStorage storage, String persistenceId) {
-        return new TreeStorage(storage.segmentStore(), persistenceId, cache);
+        return new TreeStorage(storage.segmentStore(), persistenceId, cache, limits);
     }
 
     /** True if databases of {@code storage}'s kind can have durable indexes (it has a segment store). */
@@ -101,9 +107,51 @@ public final class DurableIndexes implements Extension {
      * is stored.
      */
     public void saveRoots(DatabaseStorage storage, String persistenceId, long seqNr, IndexRoots roots) throws IOException {
+        // every segment the roots name is durable before the record that names them
+        storage.segmentStore().sync(persistenceId);
         SnapshotStorage snapshots = PluginStores.get(system).snapshotStorage(storage.snapshotPluginId());
         snapshots.save(new SnapshotStorage.Stored(persistenceId, seqNr, System.currentTimeMillis(), StorageSerializer.ID,
                 StorageSerializer.INDEX_ROOTS, roots.encode()));
+    }
+
+    /** What {@link #gcStorage} did: the roots records kept and deleted, the segments reachable and deleted. */
+    public record GcResult(int recordsKept, int recordsDeleted, long segmentsReachable, long segmentsDeleted) {
+    }
+
+    /**
+     * Garbage collection of the database {@code persistenceId} (Datomic's {@code gcStorage}):
+     * keeps the newest roots record and every record superseded (by the next newer one) at or
+     * after {@code olderThanMillis}, so a db value that moved onto new roots less than that long
+     * ago can still read its old trees; deletes the other records (and whole-value snapshots of
+     * earlier versions older than the newest roots), then every segment no kept record reaches.
+     * Run only by the database's indexer, between its jobs.
+     */
+    public GcResult gcStorage(DatabaseStorage storage, String persistenceId, long olderThanMillis) throws IOException {
+        SnapshotStorage records = PluginStores.get(system).snapshotStorage(storage.snapshotPluginId());
+        List<SnapshotStorage.Entry> entries = records.list(persistenceId);
+        List<IndexRoots> live = new java.util.ArrayList<>();
+        List<SnapshotStorage.Entry> dropped = new java.util.ArrayList<>();
+        long successorTime = Long.MAX_VALUE;
+        for (SnapshotStorage.Entry e : entries) {
+            SnapshotStorage.Stored stored = records.read(persistenceId, e);
+            boolean roots = StorageSerializer.INDEX_ROOTS.equals(stored.manifest());
+            if (roots && (live.isEmpty() || successorTime >= olderThanMillis)) {
+                live.add(IndexRoots.decode(persistenceId, stored.payload()));
+            } else if (!live.isEmpty()) {
+                dropped.add(e);
+            }
+            if (roots || !live.isEmpty()) {
+                successorTime = e.timestamp();
+            }
+        }
+        if (live.isEmpty()) {
+            return new GcResult(0, 0, 0, 0); // no roots recorded: nothing is known to be garbage
+        }
+        for (SnapshotStorage.Entry e : dropped) {
+            records.delete(persistenceId, e);
+        }
+        SegmentGc.Result result = SegmentGc.collect(treeStorage(storage, persistenceId), live);
+        return new GcResult(live.size(), dropped.size(), result.reachable(), result.deleted());
     }
 
     /** Removes every segment of {@code persistenceId} (a deleted database, whose writer has stopped). */

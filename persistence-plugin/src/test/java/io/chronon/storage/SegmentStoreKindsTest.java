@@ -37,6 +37,7 @@ class SegmentStoreKindsTest {
             assertEquals("io.chronon.storage.file.FileSegmentStore", file.getClass().getName());
             assertSame(file, storages.kind("file").segmentStore(), "one store per kind");
             SegmentId id = file.put("db", bytes);
+            file.sync("db");
             assertTrue(Files.isRegularFile(dir.resolve("segments/db").resolve(id.hex().substring(0, 2)).resolve(id.hex())));
 
             SegmentStore memory = storages.kind("memory").segmentStore();

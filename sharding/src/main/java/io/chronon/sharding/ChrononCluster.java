@@ -258,6 +258,17 @@ public final class ChrononCluster implements Extension {
         return plain(transactor(database).askWithStatus(replyTo -> new Transactor.SyncIndex(t, replyTo), timeout()));
     }
 
+    /**
+     * Garbage collection of {@code database}'s storage (Datomic's {@code gcStorage}): deletes
+     * the segments of index roots superseded before {@code olderThan} (and the records of those
+     * roots); values that moved onto newer roots at or after it still read theirs. Waits up to
+     * ten minutes (a collection lists the database's segments and walks the kept trees).
+     */
+    public CompletionStage<Transactor.GcDone> gcStorage(String database, java.time.Instant olderThan) {
+        return plain(transactor(database).askWithStatus(replyTo -> new Transactor.GcStorage(olderThan.toEpochMilli(), replyTo),
+                Duration.ofMinutes(10)));
+    }
+
     /** Completes once the default query group's peer has basis t or later. */
     public CompletionStage<QueryPeer.Synced> sync(String database, long t) {
         return sync(database, settings.defaultQueryGroup(), t);

@@ -30,7 +30,7 @@ class PackageLayersTest {
             Map.entry("storage.journal", Set.of()),
             Map.entry("storage.segment", Set.of("storage.journal")),
             Map.entry("storage.index", Set.of("storage.codec", "storage.segment")),
-            Map.entry("storage", Set.of("storage.codec", "storage.journal", "storage.segment")),
+            Map.entry("storage", Set.of("storage.codec", "storage.journal", "storage.segment", "storage.index")),
             Map.entry("storage.file", Set.of("storage.codec", "storage.journal", "storage.segment")),
             Map.entry("storage.memory", Set.of("storage.journal", "storage.segment")),
             Map.entry("storage.cassandra", Set.of("storage", "storage.codec", "storage.journal", "storage.segment")),
@@ -38,12 +38,13 @@ class PackageLayersTest {
             Map.entry("sharding.wire", Set.of("storage", "storage.codec")),
             Map.entry("sharding.catalog", Set.of("sharding.support", "sharding.wire", "storage")),
             Map.entry("sharding.feed", Set.of("sharding.catalog", "sharding.wire", "storage")),
+            Map.entry("sharding.indexer", Set.of("sharding.wire", "storage", "storage.index")),
             Map.entry("sharding.writer", Set.of("sharding.support", "sharding.wire", "sharding.catalog", "sharding.feed",
-                    "storage", "storage.codec")),
+                    "sharding.indexer", "storage", "storage.codec", "storage.index")),
             Map.entry("sharding.peer", Set.of("sharding.support", "sharding.wire", "sharding.catalog", "sharding.feed",
-                    "sharding.writer", "storage", "storage.codec")),
+                    "sharding.writer", "storage", "storage.codec", "storage.index")),
             Map.entry("sharding", Set.of("sharding.support", "sharding.wire", "sharding.catalog", "sharding.feed",
-                    "sharding.writer", "sharding.peer", "storage")));
+                    "sharding.indexer", "sharding.writer", "sharding.peer", "storage")));
 
     private static final Set<String> CORE_PACKAGES = Set.of("", "edn", "index", "db", "tx", "query", "pull");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.chronon\\.([\\w.]+);", Pattern.MULTILINE);

@@ -62,7 +62,7 @@ class RepliesTest {
     @Test
     void everyMessageWithAReplyAddressIsARequest() {
         assertEquals(Set.of("GetDb", "Read", "Sync", "SyncLatest"), withReplyTo(QueryPeer.Command.class, QueryPeer.Request.class));
-        assertEquals(Set.of("GetLatestT", "Retire", "Transact"), withReplyTo(Transactor.Command.class, Transactor.Request.class));
+        assertEquals(Set.of("GcStorage", "GetLatestT", "RequestIndex", "Retire", "SyncIndex", "Transact"), withReplyTo(Transactor.Command.class, Transactor.Request.class));
     }
 
     /** Fails the request {@code make} builds and checks that its probe gets the error. */

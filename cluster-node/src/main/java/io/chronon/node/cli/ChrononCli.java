@@ -88,6 +88,7 @@ public final class ChrononCli {
                 .addSubcommand(new QueryCommand())
                 .addSubcommand(new ImportCommand())
                 .addSubcommand(new ExportCommand())
+                .addSubcommand(new GcStorageCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
         UsageErrors.configure(commandLine)
                 .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
@@ -212,6 +213,50 @@ public final class ChrononCli {
             out.println(deleted ? "deleted " + db : "no database " + db);
             return deleted ? 0 : 1;
         }
+    }
+
+    @Command(name = "gc-storage", customSynopsis = "bin/chronon gc-storage [--uri URI] [--older-than DURATION] DB",
+            description = "delete the index segments that only index roots superseded more than DURATION ago reach"
+                    + " (Datomic's gcStorage); db values that moved onto newer roots since keep reading theirs")
+    final class GcStorageCommand implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "1h",
+                description = "how long ago the roots kept were superseded at the latest: 90s, 30m, 1h, 7d (default 1h)")
+        String olderThan;
+
+        @Parameters(paramLabel = "DB", description = "the database")
+        String db;
+
+        @Override
+        public Integer call() {
+            java.time.Duration age = duration(olderThan);
+            if (age == null) {
+                err.println("--older-than is a number and a unit (s, m, h or d), e.g. 30m or 7d, not " + olderThan);
+                return 2;
+            }
+            try (Connection conn = Chronon.connect(dbUri(client, db))) {
+                long deleted = conn.gcStorage(java.util.Date.from(java.time.Instant.now().minus(age)));
+                out.println("deleted " + deleted + " segments of " + db);
+            }
+            return 0;
+        }
+    }
+
+    /** A duration as {@code 90s}, {@code 30m}, {@code 1h} or {@code 7d}; null if it is none of these. */
+    static java.time.Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
     }
 
     @Command(name = "list-dbs", customSynopsis = "bin/chronon list-dbs [--uri URI] [PLACE]",

@@ -128,6 +128,7 @@ public final class ChrononHttpServer implements AutoCloseable {
                 new Route(HttpMethods.GET, "/dbs/{db}/sync", true, this::sync),
                 new Route(HttpMethods.GET, "/dbs/{db}/sync-index", true, this::syncIndex),
                 new Route(HttpMethods.POST, "/dbs/{db}/request-index", true, this::requestIndex),
+                new Route(HttpMethods.POST, "/dbs/{db}/gc-storage", true, this::gcStorage),
                 new Route(HttpMethods.GET, "/dbs/{db}/tx-reports", true, this::txReports));
     }
 
@@ -520,6 +521,30 @@ public final class ChrononHttpServer implements AutoCloseable {
         return chronon.syncIndex(call.db(), t).thenCompose(indexed -> chronon.sync(call.db(), group, t)
                 .thenApply(s -> response(200, call.format(), Map.of(DB_NAME, call.db(), BASIS_T, s.basisT(),
                         INDEX_BASIS_T, indexed.indexBasisT()))));
+    }
+
+    /**
+     * Garbage collection of the database's storage (Datomic's gcStorage): body
+     * {@code {:older-than #inst "..."}} (or epoch milliseconds); without it, an hour ago.
+     */
+    private CompletionStage<HttpResponse> gcStorage(Call call) {
+        return body(call).thenCompose(body -> {
+            Object olderThan = body instanceof Map<?, ?> m ? m.get(Keyword.of("older-than")) : null;
+            java.time.Instant cut;
+            if (olderThan == null) {
+                cut = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+            } else if (olderThan instanceof java.util.Date d) {
+                cut = d.toInstant();
+            } else if (olderThan instanceof Number n) {
+                cut = java.time.Instant.ofEpochMilli(n.longValue());
+            } else {
+                throw ChrononException.incorrect("chronon.error/invalid-body",
+                        ":older-than is an instant (#inst \"...\") or epoch milliseconds", olderThan);
+            }
+            return chronon.gcStorage(call.db(), cut).thenApply(r -> response(200, call.format(), Map.of(DB_NAME, call.db(),
+                    Keyword.of("records-kept"), r.recordsKept(), Keyword.of("records-deleted"), r.recordsDeleted(),
+                    Keyword.of("segments-reachable"), r.segmentsReachable(), Keyword.of("segments-deleted"), r.segmentsDeleted())));
+        });
     }
 
     /** Starts an indexing job now (Datomic's requestIndex): answers the t it indexes up to. */

@@ -118,6 +118,11 @@ final class LocalConnection extends ConnectionBase {
     }
 
     @Override
+    public long gcStorage(java.util.Date olderThan) {
+        return InProcessConnector.await(chronon.gcStorage(name, olderThan.toInstant()).toCompletableFuture()).segmentsDeleted();
+    }
+
+    @Override
     public long requestIndex() {
         return InProcessConnector.await(chronon.requestIndex(name).toCompletableFuture()).basisT();
     }

@@ -64,7 +64,7 @@ class ChrononCliTest {
     @Test
     void helpForEveryCommand() {
         assertTrue(ok("--help").out().contains("create-db"));
-        for (String c : List.of("create-db", "delete-db", "list-dbs", "transact", "q", "import", "export")) {
+        for (String c : List.of("create-db", "delete-db", "list-dbs", "transact", "q", "import", "export", "gc-storage")) {
             assertTrue(ok(c, "--help").out().startsWith("Usage: bin/chronon " + c), c);
         }
         assertEquals(2, cli(null, "frobnicate").status());
@@ -94,6 +94,28 @@ class ChrononCliTest {
         assertEquals(1, bad.status());
         assertTrue(bad.err().startsWith("error (incorrect)"), bad.err());
         assertEquals(1, cli(null, "q", "--uri", server, "nobody", "[:find ?e :where [?e :db/ident]]").status());
+    }
+
+    @Test
+    void gcStorageDeletesTheSegmentsOfSupersededRoots() {
+        ok("create-db", "--uri", server, "collected");
+        ok("transact", "--uri", server, "collected", "[{:db/ident :thing/n :db/valueType :db.type/long :db/cardinality :db.cardinality/one}]");
+        for (int round = 0; round < 3; round++) {
+            ok("transact", "--uri", server, "collected", "[{:thing/n " + round + "}]");
+            // an indexing job per round: each leaves the previous roots superseded
+            try (io.chronon.client.Connection conn = io.chronon.client.Chronon.connect(server + "collected")) {
+                conn.syncIndex(conn.requestIndex()).join();
+            }
+        }
+        // the default cut-off (an hour ago) keeps every recorded roots: it deletes only what no record names
+        assertTrue(ok("gc-storage", "--uri", server, "collected").out().matches("deleted [0-9]+ segments of collected\n"));
+        assertEquals("deleted 0 segments of collected\n", ok("gc-storage", "--uri", server, "collected").out(), "nothing new to delete");
+        Run collected = ok("gc-storage", "--uri", server, "--older-than", "0s", "collected");
+        assertTrue(collected.out().matches("deleted [1-9][0-9]* segments of collected\n"), collected.out());
+        assertEquals(EdnReader.read("#{[0] [1] [2]}"), EdnReader.read(ok("q", "--uri", server, "collected", "[:find ?n :where [_ :thing/n ?n]]").out()));
+        Run bad = cli(null, "gc-storage", "--uri", server, "--older-than", "soon", "collected");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--older-than"), bad.err());
     }
 
     @Test

@@ -190,6 +190,29 @@ public final class IndexTree implements SortedIndex<Datom> {
         return slice(null, null).iterator();
     }
 
+    /**
+     * Calls {@code each} with the id of every segment of this tree: the root, every branch
+     * (read) and every leaf (named by its parent, not read). What garbage collection keeps.
+     */
+    public void segments(java.util.function.Consumer<io.chronon.storage.segment.SegmentId> each) {
+        if (rootNode == null) {
+            return;
+        }
+        each.accept(root.id());
+        java.util.ArrayDeque<Node> branches = new java.util.ArrayDeque<>();
+        branches.push(rootNode);
+        while (!branches.isEmpty()) {
+            if (branches.pop() instanceof Node.Branch b) {
+                for (ChildRef child : b.children()) {
+                    each.accept(child.id());
+                    if (b.height() > 1) {
+                        branches.push(storage.read(type, child.id()));
+                    }
+                }
+            }
+        }
+    }
+
     /** How many datoms lie in {@code from <= d <= to}; a null bound is open. Reads one path per bound, no leaf walk. */
     @Override
     public long count(Datom from, Datom to) {

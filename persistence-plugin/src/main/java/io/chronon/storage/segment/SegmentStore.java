@@ -17,11 +17,20 @@ import java.util.List;
  */
 public interface SegmentStore extends AutoCloseable {
     /**
-     * Stores {@code bytes} durably as a segment of {@code database} and returns its id, the hash
-     * of {@code bytes}. Idempotent: the same bytes give the same id, and storing them again
-     * changes nothing.
+     * Stores {@code bytes} as a segment of {@code database} and returns its id, the hash of
+     * {@code bytes}: readable at once, durable once {@link #sync} returns (a store may defer its
+     * syncs to do many at once). Idempotent: the same bytes give the same id, and storing them
+     * again changes nothing.
      */
     SegmentId put(String database, byte[] bytes) throws IOException;
+
+    /**
+     * Makes every segment put so far durable (for {@code database}, or more). What an indexing
+     * job calls before it records roots naming them. Nothing to do for a store whose puts are
+     * durable when they return.
+     */
+    default void sync(String database) throws IOException {
+    }
 
     /**
      * The bytes of segment {@code id} of {@code database}, checked against their checksum and

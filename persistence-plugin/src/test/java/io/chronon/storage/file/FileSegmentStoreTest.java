@@ -43,6 +43,7 @@ class FileSegmentStoreTest extends SegmentStoreContract {
 
     @Override
     protected void rewriteStored(String database, SegmentId id, UnaryOperator<byte[]> change) throws Exception {
+        store.sync(database);
         Path file = store.file(database, id);
         Files.write(file, change.apply(Files.readAllBytes(file)));
     }
@@ -52,6 +53,9 @@ class FileSegmentStoreTest extends SegmentStoreContract {
         byte[] bytes = nodeLike(5_000, 1);
         SegmentId id = store.put("db/1", bytes);
         Path file = dir.resolve("db%2F1").resolve(id.hex().substring(0, 2)).resolve(id.hex());
+        assertFalse(Files.exists(file), "under its name only once synced");
+        assertArrayEquals(bytes, store.get("db/1", id), "but readable at once");
+        store.sync("db/1");
         assertTrue(Files.isRegularFile(file), file.toString());
         assertArrayEquals(SegmentCodec.encode(bytes), Files.readAllBytes(file));
         try (var files = Files.list(file.getParent())) {
@@ -77,6 +81,9 @@ class FileSegmentStoreTest extends SegmentStoreContract {
         assertEquals(id, reopened.put(db, bytes));
         assertArrayEquals(bytes, reopened.get(db, id));
         assertEquals(List.of(id), reopened.list(db));
+        reopened.sync(db);
+        assertArrayEquals(bytes, reopened.get(db, id));
+        assertEquals(List.of(id), reopened.list(db));
     }
 
     @Test
@@ -85,6 +92,7 @@ class FileSegmentStoreTest extends SegmentStoreContract {
         SegmentId a = store.put(db, nodeLike(70_000, 3));
         SegmentId b = store.put(db, random(70_000, 4));
         SegmentId c = store.put(db, new byte[0]);
+        store.sync(db);
         store.close();
         FileSegmentStore reopened = new FileSegmentStore(dir, false);
         assertEquals(Set.of(a, b, c), Set.copyOf(reopened.list(db)));

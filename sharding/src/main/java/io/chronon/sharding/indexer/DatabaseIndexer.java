@@ -62,6 +62,18 @@ public final class DatabaseIndexer {
             implements Command {
     }
 
+    /**
+     * Garbage collection of the database's storage (Datomic's {@code gcStorage}): run between
+     * jobs on the indexing dispatcher ({@link DurableIndexes#gcStorage}); {@code answer} gets the
+     * result, {@code refuse} the failure.
+     */
+    public record GcStorage(long olderThanMillis, Consumer<DurableIndexes.GcResult> answer,
+                            Consumer<io.chronon.sharding.wire.ChrononError> refuse) implements Command {
+    }
+
+    private record GcDone(GcStorage request, DurableIndexes.GcResult result, Throwable failure) implements Command {
+    }
+
     /** At most this many {@link SyncIndex} wait at once per database (each is answered after a job). */
     public static final int MAX_WAITING = 10_000;
 
@@ -111,6 +123,8 @@ public final class DatabaseIndexer {
         private boolean waitingToRetry;
         /** Callers of {@link SyncIndex} waiting for a job to reach their t. */
         private final java.util.List<SyncIndex> waiting = new java.util.ArrayList<>();
+        /** Garbage collections asked for, run one at a time between jobs. */
+        private final java.util.ArrayDeque<GcStorage> gcs = new java.util.ArrayDeque<>();
         /** The novelty the last job merged: a value told before the owner switched to its roots still counts it. */
         private long indexedNovelty;
 
@@ -163,6 +177,12 @@ public final class DatabaseIndexer {
                         return Behaviors.same();
                     })
                     .onMessage(JobDone.class, this::onDone)
+                    .onMessage(GcStorage.class, g -> {
+                        gcs.add(g);
+                        maybeStart();
+                        return Behaviors.same();
+                    })
+                    .onMessage(GcDone.class, this::onGcDone)
                     .onMessage(Retry.class, r -> {
                         waitingToRetry = false;
                         maybeStart();
@@ -172,6 +192,10 @@ public final class DatabaseIndexer {
         }
 
         private void maybeStart() {
+            if (!running && !gcs.isEmpty()) {
+                startGc(gcs.poll());
+                return;
+            }
             if (running || waitingToRetry || latest == null || (roots != null && latest.basisT() <= roots.t())) {
                 return;
             }
@@ -208,6 +232,38 @@ public final class DatabaseIndexer {
                 novelty = Math.max(0, novelty - indexedNovelty);
             }
             return novelty;
+        }
+
+        /** A collection runs where jobs run, while none does: no segment of a job in progress is ever unrecorded garbage to it. */
+        private void startGc(GcStorage request) {
+            running = true;
+            CompletableFuture.supplyAsync(() -> {
+                try {
+                    return DurableIndexes.get(ctx.getSystem()).gcStorage(storage, persistenceId, request.olderThanMillis());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, executor).whenComplete((result, failure) -> ctx.getSelf().tell(new GcDone(request, result, failure)));
+        }
+
+        private Behavior<Command> onGcDone(GcDone done) {
+            running = false;
+            if (done.failure() != null) {
+                Throwable cause = done.failure() instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+                        ? ce.getCause() : done.failure();
+                ctx.getLog().warn("Garbage collection of {} failed: {}", database, cause.toString());
+                done.request().refuse().accept(cause instanceof io.chronon.ChrononException ce
+                        ? io.chronon.sharding.wire.ChrononError.of(ce)
+                        : io.chronon.sharding.wire.ChrononError.unavailable("chronon.error/storage-unavailable",
+                                "Garbage collection of " + database + " failed: " + cause.getMessage()));
+            } else {
+                DurableIndexes.GcResult r = done.result();
+                ctx.getLog().info("Garbage collection of {}: kept {} roots records ({} deleted), {} segments reachable, {} deleted",
+                        database, r.recordsKept(), r.recordsDeleted(), r.segmentsReachable(), r.segmentsDeleted());
+                done.request().answer().accept(r);
+            }
+            maybeStart();
+            return Behaviors.same();
         }
 
         private Behavior<Command> onDone(JobDone done) {

@@ -141,6 +141,20 @@ public final class Transactor {
     public record SyncIndex(long t, ActorRef<StatusReply<IndexStatus>> replyTo) implements IndexRequest, CborSerializable {
     }
 
+    /**
+     * Garbage collection of the database's storage (Datomic's {@code gcStorage}): deletes the
+     * segments that no index roots superseded at or after {@code olderThanMillis} (epoch ms),
+     * nor the current ones, reach; answered once done with {@link GcDone}.
+     */
+    public record GcStorage(long olderThanMillis, ActorRef<StatusReply<GcDone>> replyTo)
+            implements Request, Replies.WithStatus<GcDone>, CborSerializable {
+    }
+
+    /** What a {@link GcStorage} did. */
+    public record GcDone(String database, int recordsKept, int recordsDeleted, long segmentsReachable, long segmentsDeleted)
+            implements CborSerializable {
+    }
+
     /** The durable index of {@code database}: its t ({@code indexBasisT}, 0: none yet) and the writer's latest t. */
     public record IndexStatus(String database, long basisT, long indexBasisT) implements CborSerializable {
     }

@@ -88,6 +88,10 @@ final class Writer {
     ActorRef<DatabaseIndexer.Command> indexer;
     /** Where this database's index trees are (with {@link #indexer}). */
     TreeStorage trees;
+    /** The last notice of new roots published (repeated every {@link #INDEXED_REPEAT} heartbeats while idle), or null. */
+    TxFeed.Indexed lastIndexed;
+    int heartbeatsSinceIndexed;
+    static final int INDEXED_REPEAT = 10;
     long logGeneration;
     int logFailures;
 
@@ -193,6 +197,18 @@ final class Writer {
         }
     }
 
+    /** Garbage collection of this database's storage: run by the indexer between its jobs. */
+    void gcStorage(Transactor.GcStorage c) {
+        if (indexer == null) {
+            c.fail(ChrononError.incorrect("chronon.error/indexing-off", "Database " + name + " has no durable index to collect", null));
+            return;
+        }
+        String database = name;
+        indexer.tell(new DatabaseIndexer.GcStorage(c.olderThanMillis(), r -> c.replyTo().tell(
+                org.apache.pekko.pattern.StatusReply.success(new Transactor.GcDone(database, r.recordsKept(), r.recordsDeleted(),
+                        r.segmentsReachable(), r.segmentsDeleted()))), c::fail));
+    }
+
     /**
      * True when the novelty held in memory has passed {@code memory-index-max}: indexing has
      * fallen behind, and new transactions are answered busy until a job catches up.
@@ -217,9 +233,10 @@ final class Writer {
         }
         ctx.getLog().debug("The writer of {} moved onto the index at t {} in {} us", name, indexed.roots().t(),
                 (System.nanoTime() - start) / 1000);
+        lastIndexed = new TxFeed.Indexed(name, indexed.seqNr(), indexed.roots().t(), indexed.roots().encode());
+        heartbeatsSinceIndexed = 0;
         if (publisher != null) {
-            publisher.tell(new TxPublisher.Feed(new TxFeed.Indexed(name, indexed.seqNr(), indexed.roots().t(),
-                    indexed.roots().encode())));
+            publisher.tell(new TxPublisher.Feed(lastIndexed));
         }
     }
 
@@ -453,6 +470,10 @@ final class Writer {
 
     void publishHeartbeat() {
         publisher.tell(new TxPublisher.Feed(new TxFeed.Heartbeat(name, queue.committedSeqNr(), queue.committed().basisT())));
+        if (lastIndexed != null && ++heartbeatsSinceIndexed % INDEXED_REPEAT == 0) {
+            // the feed is at most once: a peer that missed the notice moves onto the roots now
+            publisher.tell(new TxPublisher.Feed(lastIndexed));
+        }
         lastPublishNanos = System.nanoTime();
     }
 

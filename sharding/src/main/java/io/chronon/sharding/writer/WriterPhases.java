@@ -10,6 +10,7 @@ import io.chronon.sharding.writer.Transactor.Command;
 import io.chronon.sharding.writer.Transactor.FencedCheck;
 import io.chronon.sharding.writer.Transactor.FromLog;
 import io.chronon.sharding.writer.Transactor.FromSlowLog;
+import io.chronon.sharding.writer.Transactor.GcStorage;
 import io.chronon.sharding.writer.Transactor.GetLatestT;
 import io.chronon.sharding.writer.Transactor.IndexRequest;
 import io.chronon.sharding.writer.Transactor.LatestT;
@@ -124,6 +125,7 @@ final class WriterPhases {
             b.onMessage(Looked.class, this::onLooked)
                     .onMessage(GetLatestT.class, c -> keep(c))
                     .onMessage(IndexRequest.class, c -> keep(c))
+                    .onMessage(GcStorage.class, c -> keep(c))
                     .onMessage(Retire.class, c -> keep(c));
         }
 
@@ -215,6 +217,7 @@ final class WriterPhases {
                     .onMessage(RestartLog.class, this::onRestartLog)
                     .onMessage(GetLatestT.class, c -> keep(c))
                     .onMessage(IndexRequest.class, c -> keep(c))
+                    .onMessage(GcStorage.class, c -> keep(c))
                     .onMessage(Retire.class, this::onRetire);
         }
 
@@ -474,6 +477,10 @@ final class WriterPhases {
                         w.index(c);
                         return this;
                     })
+                    .onMessage(GcStorage.class, c -> {
+                        w.gcStorage(c);
+                        return this;
+                    })
                     .onMessage(Reindexed.class, m -> {
                         w.reindexed(m.indexed());
                         return this;
@@ -596,6 +603,10 @@ final class WriterPhases {
                         return this;
                     })
                     .onMessage(IndexRequest.class, c -> {
+                        w.missing.answer(c, w.info.id(), w.retiredError());
+                        return this;
+                    })
+                    .onMessage(GcStorage.class, c -> {
                         w.missing.answer(c, w.info.id(), w.retiredError());
                         return this;
                     })
