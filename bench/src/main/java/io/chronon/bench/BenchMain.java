@@ -33,7 +33,8 @@ public final class BenchMain {
               --data PATH      the people-20k.edn file (default: found by walking up from the
                                working directory to a folder holding shared/bench/people-20k.edn)
               --out DIR        where results go (default: bench/results of the repository)
-              --systems LIST   datomic,chronon (default: both; Datomic is the reference)
+              --systems LIST   datomic,chronon,chronon-segments (default: datomic,chronon; Datomic is the
+                               reference; chronon-segments reads through durable index segments)
             """;
 
     private BenchMain() {
@@ -89,6 +90,7 @@ public final class BenchMain {
             switch (s) {
                 case "datomic" -> systems.add(new DatomicSystem());
                 case "chronon" -> systems.add(new ChrononSystem());
+                case "chronon-segments" -> systems.add(new ChrononSegmentSystem(Runtime.getRuntime().maxMemory() / 4));
                 default -> {
                     System.err.println("unknown system " + s);
                     System.exit(2);

@@ -63,6 +63,19 @@ public final class PeopleGenerator {
         return out;
     }
 
+    /** Persons 1 .. {@code count} of the stream, in order, to {@code each} (what {@link #persons} holds, without holding them). */
+    public static void forEachPerson(long count, java.util.function.Consumer<Person> each) {
+        SplitMix64 rnd = new SplitMix64(SEED);
+        for (long i = 1; i <= count; i++) {
+            String name = NAMES[rnd.nextInt(NAMES.length)];
+            String lastName = LAST_NAMES[rnd.nextInt(LAST_NAMES.length)];
+            String sex = SEXES[rnd.nextInt(SEXES.length)];
+            long age = rnd.nextInt(100);
+            long salary = rnd.nextInt(100_000);
+            each.accept(new Person(i, name, lastName, sex, age, salary));
+        }
+    }
+
     /** The N/2 distinct edges of an N-person data set, in generation order. */
     public static List<Edge> edges(int n) {
         SplitMix64 rnd = new SplitMix64(SEED + 1);

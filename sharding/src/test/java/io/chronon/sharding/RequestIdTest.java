@@ -165,9 +165,8 @@ class RequestIdTest {
 
     @Test
     void theWindowSurvivesARestartFromASnapshot() throws Exception {
-        // a window of 30 entries; index roots every few transactions
-        String extra = "chronon.transactor.request-id-window = 30\n"
-                + "chronon.indexing.memory-index-threshold = 8";
+        // a window of 30 entries; index roots recorded at entry 32 (requested, so nothing depends on timing)
+        String extra = "chronon.transactor.request-id-window = 30";
         Transactor.TxResult outside;
         Transactor.TxResult inside;
         Transactor.TxResult last;
@@ -181,9 +180,12 @@ class RequestIdTest {
                 await(chronon.transact("durable-ids", person("F" + i), "r-f" + i));   // 3..12
             }
             inside = await(chronon.transact("durable-ids", person("In"), "r-in"));    // 13
+            long t32 = 0;
             for (int i = 0; i < 19; i++) {
-                await(chronon.transact("durable-ids", person("G" + i), i % 2 == 0 ? "r-g" + i : null)); // 14..32
+                t32 = await(chronon.transact("durable-ids", person("G" + i), i % 2 == 0 ? "r-g" + i : null)).t(); // 14..32
             }
+            await(chronon.requestIndex("durable-ids"));
+            await(chronon.syncIndex("durable-ids", t32));
             last = await(chronon.transact("durable-ids", person("Last"), "r-last"));  // 33
             assertEquals(33, last.seqNr());
             assertEquals(13, inside.seqNr());
@@ -196,7 +198,7 @@ class RequestIdTest {
             snapshotSeqNr = snaps.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".snap"))
                     .mapToLong(n -> Long.parseLong(n.substring("snapshot-".length(), "snapshot-".length() + 20))).max().orElse(0);
         }
-        assertTrue(snapshotSeqNr > 13, "a snapshot after entry 13, not " + snapshotSeqNr);
+        assertEquals(32, snapshotSeqNr, "index roots after entry 13");
 
         ActorTestKit again = TestCluster.start(TestCluster.config("file", dir, extra));
         try {

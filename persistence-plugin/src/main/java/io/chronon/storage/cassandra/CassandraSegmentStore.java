@@ -26,7 +26,10 @@ import static io.chronon.storage.cassandra.CassandraLogStore.WRITE_PROFILE;
  * {@code (db, id)} per segment holding its stored form ({@link SegmentCodec}) in {@code bytes}.
  * Writes are plain (not conditional) inserts at {@code write-consistency}, like the log's
  * entries, and reads at {@code read-consistency}: a segment never changes, so writing it twice
- * is harmless and a read that finds it finds all of it.
+ * is harmless and a read that finds it finds all of it. A put returns once its write is sent
+ * ({@value #MAX_IN_FLIGHT} at most under way): an indexing job's hundreds of puts overlap, and
+ * {@link #sync} waits for them before the job records roots naming them; until then the store
+ * answers reads of them from memory.
  *
  * <p>{@link #list} scans the whole table (a database's segments are spread over the ring by
  * their id): it is for the occasional garbage collection, not for reads.
@@ -35,8 +38,18 @@ public final class CassandraSegmentStore implements SegmentStore {
     /** The largest stored segment: below Cassandra's largest mutation (16 MiB by default). */
     static final int MAX_STORED = 15 << 20;
 
+    /** Writes under way at most, per store: an indexing job's puts go out together, not one round trip after another. */
+    static final int MAX_IN_FLIGHT = 64;
+
     private final CassandraConnection connection;
     private volatile Prepared prepared;
+    /** Puts whose write is under way or failed, by (database, id): read from here until {@link #sync}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Pending> pending = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+
+    /** A put not yet known durable: its bytes and its write. */
+    private record Pending(String database, byte[] bytes, java.util.concurrent.CompletableFuture<Void> written) {
+    }
 
     /** The statements of this store, prepared on the session they belong to. */
     private record Prepared(CqlSession cql, PreparedStatement insert, PreparedStatement select, PreparedStatement exists,
@@ -87,13 +100,68 @@ public final class CassandraSegmentStore implements SegmentStore {
                     + " bytes stored, more than Cassandra takes in one write (" + MAX_STORED + ")");
         }
         Prepared p = prepared();
-        run(p, p.insert().bind(database, id.hex(), ByteBuffer.wrap(stored)).setExecutionProfileName(WRITE_PROFILE),
-                "store segment " + id + " of database " + database);
+        String key = database + "/" + id.hex();
+        if (pending.containsKey(key)) {
+            return id;
+        }
+        java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
+        if (pending.putIfAbsent(key, new Pending(database, bytes, written)) != null) {
+            return id;
+        }
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.remove(key);
+            throw new java.io.InterruptedIOException("interrupted before storing segment " + id);
+        }
+        try {
+            p.cql().executeAsync(p.insert().bind(database, id.hex(), ByteBuffer.wrap(stored)).setExecutionProfileName(WRITE_PROFILE))
+                    .whenComplete((rs, e) -> {
+                        inFlight.release();
+                        if (e == null) {
+                            written.complete(null);
+                        } else {
+                            written.completeExceptionally(new IOException("Cassandra failed to store segment " + id + " of database "
+                                    + database + ": " + e.getMessage(), e));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            inFlight.release();
+            written.completeExceptionally(e);
+        }
         return id;
+    }
+
+    /**
+     * Waits for every put under way to be written (at the write consistency); fails with the
+     * first write that failed, which is then forgotten (a later put of the same bytes writes
+     * again). What an indexing job calls before it records roots naming the segments.
+     */
+    @Override
+    public void sync(String database) throws IOException {
+        IOException first = null;
+        for (java.util.Map.Entry<String, Pending> e : pending.entrySet()) {
+            try {
+                e.getValue().written().join();
+            } catch (java.util.concurrent.CompletionException failed) {
+                if (first == null) {
+                    first = failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
+                }
+            }
+            pending.remove(e.getKey(), e.getValue());
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     @Override
     public byte[] get(String database, SegmentId id) throws IOException {
+        Pending put = pending.get(database + "/" + id.hex());
+        if (put != null) {
+            return put.bytes().clone();
+        }
         Prepared p = prepared();
         Row row = run(p, p.select().bind(database, id.hex()).setExecutionProfileName(READ_PROFILE),
                 "read segment " + id + " of database " + database).one();
@@ -110,6 +178,9 @@ public final class CassandraSegmentStore implements SegmentStore {
 
     @Override
     public boolean contains(String database, SegmentId id) throws IOException {
+        if (pending.containsKey(database + "/" + id.hex())) {
+            return true;
+        }
         Prepared p = prepared();
         return run(p, p.exists().bind(database, id.hex()).setExecutionProfileName(READ_PROFILE),
                 "look up segment " + id + " of database " + database).one() != null;
@@ -117,6 +188,10 @@ public final class CassandraSegmentStore implements SegmentStore {
 
     @Override
     public void delete(String database, SegmentId id) throws IOException {
+        Pending put = pending.remove(database + "/" + id.hex());
+        if (put != null) {
+            put.written().exceptionally(e -> null).join(); // a delete after the write, not before it
+        }
         Prepared p = prepared();
         run(p, p.delete().bind(database, id.hex()).setExecutionProfileName(WRITE_PROFILE),
                 "delete segment " + id + " of database " + database);
@@ -125,7 +200,12 @@ public final class CassandraSegmentStore implements SegmentStore {
     @Override
     public List<SegmentId> list(String database) throws IOException {
         Prepared p = prepared();
-        List<SegmentId> ids = new ArrayList<>();
+        java.util.Set<SegmentId> ids = new java.util.LinkedHashSet<>();
+        for (Pending put : pending.values()) {
+            if (put.database().equals(database)) {
+                ids.add(SegmentId.of(put.bytes()));
+            }
+        }
         String what = "list the segments of database " + database;
         try {
             for (Row row : run(p, p.scan().bind().setExecutionProfileName(READ_PROFILE).setPageSize(5000), what)) {
@@ -140,7 +220,7 @@ public final class CassandraSegmentStore implements SegmentStore {
             // a later page failed
             throw new IOException("Cassandra failed to " + what + ": " + e.getMessage(), e);
         }
-        return ids;
+        return new ArrayList<>(ids);
     }
 
     @Override

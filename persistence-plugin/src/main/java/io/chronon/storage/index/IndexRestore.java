@@ -53,9 +53,22 @@ public final class IndexRestore {
         if (target.basisT() < roots.t()) {
             throw new IllegalArgumentException("a db value at t " + target.basisT() + " is older than the index at t " + roots.t());
         }
-        DbValue value = at(storage, roots);
+        return caughtUp(at(storage, roots), target);
+    }
+
+    /**
+     * {@code value} with the transactions of {@code db}'s log after its basis applied as novelty,
+     * ending with {@code db}'s counters: the same datoms as {@code db} on {@code value}'s bases.
+     * {@code value} must be {@code db} at an earlier t (or the same) on other bases: what a writer
+     * that moved an older value onto new roots off its thread does to catch up with its newest.
+     */
+    public static DbValue caughtUp(DbValue value, DbValue db) {
+        DbValue target = db.unfiltered();
+        if (target.basisT() < value.basisT()) {
+            throw new IllegalArgumentException("a db value at t " + target.basisT() + " is older than the value at t " + value.basisT());
+        }
         List<Datom> tx = new ArrayList<>();
-        for (Datom d : target.txRange(roots.t() + 1, target.basisT() + 1)) {
+        for (Datom d : target.txRange(value.basisT() + 1, target.basisT() + 1)) {
             if (!tx.isEmpty() && tx.get(0).tx() != d.tx()) {
                 value = apply(value, tx, target);
                 tx.clear();
@@ -63,7 +76,7 @@ public final class IndexRestore {
             tx.add(d);
         }
         if (tx.isEmpty()) {
-            return value; // at the roots' t: the roots carry db's counters
+            return value; // at the same t: the same counters
         }
         // the last transaction sets db's own counters (ids and t's may have been skipped)
         long t = tx.get(0).t();

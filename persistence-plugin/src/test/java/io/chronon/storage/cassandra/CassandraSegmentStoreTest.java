@@ -45,7 +45,8 @@ class CassandraSegmentStoreTest extends SegmentStoreContract {
     }
 
     @Override
-    protected void rewriteStored(String database, SegmentId id, UnaryOperator<byte[]> change) {
+    protected void rewriteStored(String database, SegmentId id, UnaryOperator<byte[]> change) throws Exception {
+        store().sync(database); // written, and read from Cassandra from now on
         Row row = cql.execute("SELECT bytes FROM " + KEYSPACE + ".segments WHERE db = ? AND id = ?", database, id.hex()).one();
         assertNotNull(row, "segment " + id);
         ByteBuffer blob = row.getByteBuffer(0);

@@ -15,6 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -88,8 +90,12 @@ public final class DatabaseIndexer {
         INSTANCE
     }
 
-    /** A job's result: the new roots, recorded and covering the log up to entry {@code seqNr}. */
-    public record Indexed(IndexRoots roots, long seqNr) {
+    /**
+     * A job's result: the new roots, recorded and covering the log up to entry {@code seqNr}.
+     * The owner runs {@code answer} once it has moved onto them and told the peers: it answers
+     * the {@link SyncIndex} callers the roots cover, so that what they do next sees the new index.
+     */
+    public record Indexed(IndexRoots roots, long seqNr, Runnable answer) {
     }
 
     /**
@@ -280,15 +286,10 @@ public final class DatabaseIndexer {
             indexedNovelty = done.novelty();
             ctx.getLog().info("Indexed {} to t {} (log entry {}): {} datoms of novelty in {} ms", database, roots.t(), done.seqNr(),
                     done.novelty(), done.nanos() / 1_000_000);
-            onIndexed.accept(new Indexed(roots, done.seqNr()));
             Status status = status();
-            waiting.removeIf(s -> {
-                if (s.t() <= roots.t()) {
-                    s.answer().accept(status);
-                    return true;
-                }
-                return false;
-            });
+            List<SyncIndex> covered = new ArrayList<>();
+            waiting.removeIf(s -> s.t() <= roots.t() && covered.add(s));
+            onIndexed.accept(new Indexed(roots, done.seqNr(), () -> covered.forEach(s -> s.answer().accept(status))));
             maybeStart();
             return Behaviors.same();
         }

@@ -39,8 +39,9 @@ public record ChrononSettings(
                 c.getInt("transactor.max-pending"),
                 c.getInt("transactor.max-batch"),
                 c.getDuration("transactor.heartbeat-interval"),
-                c.getLong("indexing.memory-index-threshold"),
-                c.getLong("indexing.memory-index-max"),
+                datoms(c, "indexing.memory-index-threshold", THRESHOLD_BYTES_PER_DATOM),
+                Math.max(datoms(c, "indexing.memory-index-threshold", THRESHOLD_BYTES_PER_DATOM),
+                        datoms(c, "indexing.memory-index-max", MAX_BYTES_PER_DATOM)),
                 c.getDuration("indexing.retry-backoff"),
                 c.getDuration("transactor.restart-backoff"),
                 c.getInt("transactor.request-id-window"),
@@ -48,6 +49,24 @@ public record ChrononSettings(
                 c.getInt("query.gap-fill-chunk"),
                 c.getDuration("default-timeout"),
                 txFunctions(c.getConfig("tx-functions")));
+    }
+
+    /** {@code memory-index-threshold = auto}: one datom of novelty per this many bytes of maximum heap. */
+    static final long THRESHOLD_BYTES_PER_DATOM = 12_000;
+    /**
+     * {@code memory-index-max = auto}: one datom per this many bytes of maximum heap. A datom of
+     * novelty takes some 300-400 bytes (the datom, its value, its place in four or five indexes
+     * and the log), twice while a value moves onto new roots: at the maximum, novelty is about a
+     * quarter of the heap, the rest left to the segment cache and the reads.
+     */
+    static final long MAX_BYTES_PER_DATOM = 1_500;
+
+    /** A number of datoms, or {@code auto}: the maximum heap divided by {@code bytesPerDatom}. */
+    static long datoms(Config c, String path, long bytesPerDatom) {
+        if ("auto".equals(c.getValue(path).unwrapped())) {
+            return Math.max(1_000, Runtime.getRuntime().maxMemory() / bytesPerDatom);
+        }
+        return c.getLong(path);
     }
 
     /**

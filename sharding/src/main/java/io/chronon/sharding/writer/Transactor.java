@@ -240,6 +240,11 @@ public final class Transactor {
     record LogStopped(long generation) implements Command, NoSerializationVerificationNeeded {
     }
 
+    /** A durable value moved onto the roots of {@code indexed} off the writer's thread (or the failure to read them). */
+    record Rebased(io.chronon.sharding.indexer.DatabaseIndexer.Indexed indexed, io.chronon.db.DbValue value, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {
+    }
+
     /** The indexer recorded new roots: the writer moves its value onto them and tells the peers. */
     record Reindexed(io.chronon.sharding.indexer.DatabaseIndexer.Indexed indexed) implements Command, NoSerializationVerificationNeeded {
     }

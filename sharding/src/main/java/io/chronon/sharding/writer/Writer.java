@@ -223,21 +223,38 @@ final class Writer {
      * peers are told, after the reports of the entries it covers.
      */
     void reindexed(DatabaseIndexer.Indexed indexed) {
-        long start = System.nanoTime();
-        try {
-            queue.rebase(db -> IndexRestore.rebased(trees, indexed.roots(), db));
-        } catch (RuntimeException e) {
+        // the replay of what was committed while the job ran (and the reads of the new roots)
+        // happens off this thread, on the durable value; only what came after it is replayed here
+        DbValue durable = queue.committed();
+        TreeStorage on = trees;
+        java.util.concurrent.Executor blocking = ctx.getSystem().dispatchers()
+                .lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+        ActorRef<Command> self = ctx.getSelf();
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> IndexRestore.rebased(on, indexed.roots(), durable), blocking)
+                .whenComplete((value, failure) -> self.tell(new Transactor.Rebased(indexed, value, failure)));
+    }
+
+    /** The durable value of a {@link #reindexed} notice, moved onto its roots: the newest value catches up from it. */
+    void rebased(Transactor.Rebased m) {
+        DatabaseIndexer.Indexed indexed = m.indexed();
+        if (m.failure() != null || queue.newest().basisT() < m.value().basisT()) {
             // the roots cannot be read back (storage failing): keep the novelty; the next job tries again
-            ctx.getLog().warn("The writer of {} could not move onto the index at t {}: {}", name, indexed.roots().t(), e.toString());
+            ctx.getLog().warn("The writer of {} could not move onto the index at t {}: {}", name, indexed.roots().t(),
+                    String.valueOf(m.failure()));
+            indexed.answer().run(); // the index itself is durable
             return;
         }
-        ctx.getLog().debug("The writer of {} moved onto the index at t {} in {} us", name, indexed.roots().t(),
+        long start = System.nanoTime();
+        queue.rebase(db -> IndexRestore.caughtUp(m.value(), db));
+        ctx.getLog().debug("The writer of {} moved onto the index at t {} ({} us on its thread)", name, indexed.roots().t(),
                 (System.nanoTime() - start) / 1000);
         lastIndexed = new TxFeed.Indexed(name, indexed.seqNr(), indexed.roots().t(), indexed.roots().encode());
         heartbeatsSinceIndexed = 0;
         if (publisher != null) {
             publisher.tell(new TxPublisher.Feed(lastIndexed));
         }
+        // after the notice: a caller that goes on reads from peers told of the new roots first
+        indexed.answer().run();
     }
 
     /** True when this node is up and sees every member reachable: a writer fenced here is not on a cut-off node. */

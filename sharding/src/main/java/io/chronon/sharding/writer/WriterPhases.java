@@ -91,6 +91,16 @@ final class WriterPhases {
                         return this;
                     })
                     .onMessage(PublisherStopped.class, m -> w.publisherStopped(this))
+                    // new roots while not serving (a recovery): the index is durable, its callers are answered;
+                    // the value moves at the next job
+                    .onMessage(Reindexed.class, m -> {
+                        m.indexed().answer().run();
+                        return this;
+                    })
+                    .onMessage(Transactor.Rebased.class, m -> {
+                        m.indexed().answer().run();
+                        return this;
+                    })
                     .onMessage(Stop.class, m -> onStop())
                     .onMessage(Command.class, m -> this)
                     .onSignal(PostStop.class, s -> {
@@ -483,6 +493,10 @@ final class WriterPhases {
                     })
                     .onMessage(Reindexed.class, m -> {
                         w.reindexed(m.indexed());
+                        return this;
+                    })
+                    .onMessage(Transactor.Rebased.class, m -> {
+                        w.rebased(m);
                         return this;
                     })
                     .onMessage(Tick.class, t -> onTick());
