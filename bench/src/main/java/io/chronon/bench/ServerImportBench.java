@@ -100,6 +100,8 @@ public final class ServerImportBench {
                     if (sent[0] >= nextReport[0]) {
                         nextReport[0] += 1_000_000;
                         report(csv, gcLog, sent[0], start);
+                        Db latest = conn.db();
+                        System.out.printf(Locale.ROOT, "   basis t %d, index t %d%n", latest.basisT(), latest.indexBasisT());
                     }
                 }
             });

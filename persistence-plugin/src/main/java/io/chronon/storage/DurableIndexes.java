@@ -67,10 +67,10 @@ public final class DurableIndexes implements Extension {
         }
     }
 
-    /** {@code cache-size}: "auto" (a tenth of {@code maxHeap}) or a size in bytes ("256 MiB"). */
+    /** {@code cache-size}: "auto" (a sixth of {@code maxHeap}) or a size in bytes ("256 MiB"). */
     static long cacheSize(String setting, long maxHeap) {
         if ("auto".equals(setting.trim())) {
-            return Math.max(1L << 20, maxHeap / 10);
+            return Math.max(1L << 20, maxHeap / 6);
         }
         return com.typesafe.config.ConfigFactory.parseString("s = " + setting).getBytes("s");
     }

@@ -9,9 +9,10 @@ import java.util.function.Supplier;
 
 /**
  * Decoded index nodes, kept by (database, segment id) up to a configured number of bytes, for
- * every tree of every database on a node. Nodes are weighed by their encoded, uncompressed
- * length (what a segment read would cost again); a decoded node takes a few times that on the
- * heap (a datom is an object with a boxed value), so size the cache to a fraction of the heap.
+ * every tree of every database on a node. Nodes are weighed by an estimate of the heap they take
+ * decoded ({@link #heapBytes}: a datom is an object with a boxed value, some eight times its
+ * encoded size), so the configured size is a share of the heap, measured: a 512 MB node loading
+ * people ran out of heap with a cache weighed by encoded bytes.
  * Eviction is Caffeine's (W-TinyLFU: a range scan does not flush the hot nodes). Safe for use
  * by many threads; a node missing from the cache is read once however many threads ask for it
  * at once.
@@ -30,14 +31,26 @@ public final class SegmentCache {
         this.maxBytes = maxBytes;
         this.nodes = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((Key key, Node node) -> node.bytes())
+                .weigher((Key key, Node node) -> heapBytes(node))
                 // upkeep on the calling thread: no pool thread per cache, and eviction happens where the load was
                 .executor(Runnable::run)
                 .recordStats()
                 .build();
     }
 
-    /** A cache of at most {@code maxBytes} of encoded nodes. */
+    /**
+     * What a decoded node takes on the heap, estimated: per datom of a leaf its object, its place
+     * in the array and its value (twice the encoded bytes cover strings and other large values);
+     * per child of a branch its reference, segment id and first datom.
+     */
+    static int heapBytes(Node node) {
+        long estimate = node instanceof Node.Leaf
+                ? 64L + 64L * node.entries() + 2L * node.bytes()
+                : 64L + 256L * node.entries();
+        return (int) Math.min(Integer.MAX_VALUE, estimate);
+    }
+
+    /** A cache of at most {@code maxBytes} of decoded nodes (estimated heap bytes). */
     public static SegmentCache ofMaxBytes(long maxBytes) {
         return new SegmentCache(maxBytes);
     }
@@ -47,7 +60,7 @@ public final class SegmentCache {
         return maxBytes;
     }
 
-    /** The encoded bytes of the nodes held now. */
+    /** The estimated heap bytes of the nodes held now. */
     public long weightedBytes() {
         return nodes.policy().eviction().orElseThrow().weightedSize().orElse(0);
     }
