@@ -25,6 +25,8 @@ import java.util.Objects;
  *   <li>{@link TxDatoms}: conflicts, redundancy, cardinality one, composite tuples
  *       ({@link CompositeTuples}), uniqueness;</li>
  *   <li>{@link SchemaChanges}: attribute installation and alteration;</li>
+ *   <li>{@link Specs}: entity specs ({@code :db/ensure}, on the value the transaction
+ *       makes) and attribute predicates;</li>
  *   <li>{@code :db/txInstant}: the writer's clock, never earlier than the previous
  *       transaction; a transaction may set it explicitly on {@code "datomic.tx"}, neither
  *       earlier than the previous transaction ({@code :db.error/past-tx-instant}) nor later
@@ -62,10 +64,12 @@ public final class TxProcessor {
         Tempids.Resolution ids;
         TxDatoms tx = new TxDatoms(before, txId);
         List<Datom> datoms;
+        Specs.Ensures ensures;
         try {
             expander.expandAll(txData);
             ids = Tempids.resolve(before, expander, t);
-            datoms = tx.build(expander.ops);
+            datoms = new ArrayList<>(tx.build(expander.ops));
+            ensures = Specs.takeEnsures(datoms);
             SchemaChanges.apply(before, datoms, txId);
         } catch (StackOverflowError e) {
             // nothing is touched before the datoms are applied below, so the transaction is simply rejected:
@@ -94,6 +98,7 @@ public final class TxProcessor {
         all.addAll(datoms);
         List<Datom> txDatoms = Collections.unmodifiableList(all);
         DbValue after = before.applyTransaction(t, txDatoms, ids.nextT(), ids.nextDbCounter(), instant);
+        Specs.check(before, after, ensures, ids.tempids(), options);
         return new TxOutcome(before, after, txDatoms, ids.tempids());
     }
 }
