@@ -50,15 +50,27 @@ final class Specs {
         return db.datoms(IndexType.AEVT, ATTR_PREDS).iterator().hasNext();
     }
 
-    /** A transaction's datoms in order, {@code :db/ensure} ones included, for {@link #check}. */
-    record Ensures(List<Datom> inOrder, boolean any) {
+    /**
+     * A transaction's datoms: {@code stored}, without its {@code :db/ensure} ones (never
+     * stored), and {@code inOrder}, all of them, for {@link #check}.
+     */
+    record Ensures(List<Datom> stored, List<Datom> inOrder, boolean any) {
     }
 
-    /** Takes the {@code :db/ensure} datoms (never stored) out of {@code datoms}, keeping every datom's place for {@link #check}. */
+    /** Splits off the {@code :db/ensure} datoms of {@code datoms} (no copy when there are none). */
     static Ensures takeEnsures(List<Datom> datoms) {
-        List<Datom> inOrder = new ArrayList<>(datoms);
-        boolean any = datoms.removeIf(d -> d.a() == ENSURE);
-        return new Ensures(any ? inOrder : datoms, any);
+        for (Datom d : datoms) {
+            if (d.a() == ENSURE) {
+                List<Datom> stored = new ArrayList<>(datoms.size());
+                for (Datom x : datoms) {
+                    if (x.a() != ENSURE) {
+                        stored.add(x);
+                    }
+                }
+                return new Ensures(stored, datoms, true);
+            }
+        }
+        return new Ensures(datoms, datoms, false);
     }
 
     /**

@@ -68,8 +68,8 @@ public final class TxProcessor {
         try {
             expander.expandAll(txData);
             ids = Tempids.resolve(before, expander, t);
-            datoms = new ArrayList<>(tx.build(expander.ops));
-            ensures = Specs.takeEnsures(datoms);
+            ensures = Specs.takeEnsures(tx.build(expander.ops));
+            datoms = ensures.stored();
             SchemaChanges.apply(before, datoms, txId);
         } catch (StackOverflowError e) {
             // nothing is touched before the datoms are applied below, so the transaction is simply rejected:
