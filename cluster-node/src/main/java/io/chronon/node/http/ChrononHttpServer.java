@@ -124,6 +124,10 @@ public final class ChrononHttpServer implements AutoCloseable {
                 read(HttpMethods.GET, "index-range", ReadRequest.Kind.INDEX_RANGE),
                 read(HttpMethods.POST, "index-range", ReadRequest.Kind.INDEX_RANGE),
                 read(HttpMethods.GET, "log", ReadRequest.Kind.LOG), read(HttpMethods.POST, "log", ReadRequest.Kind.LOG),
+                read(HttpMethods.GET, "attribute", ReadRequest.Kind.ATTRIBUTE),
+                read(HttpMethods.POST, "attribute", ReadRequest.Kind.ATTRIBUTE),
+                read(HttpMethods.GET, "entid-at", ReadRequest.Kind.ENTID_AT),
+                read(HttpMethods.POST, "entid-at", ReadRequest.Kind.ENTID_AT),
                 new Route(HttpMethods.GET, "/dbs/{db}/sync", true, this::sync),
                 new Route(HttpMethods.GET, "/dbs/{db}/tx-reports", true, this::txReports));
     }
