@@ -97,8 +97,12 @@ public final class TxProcessor {
         }
         all.addAll(datoms);
         List<Datom> txDatoms = Collections.unmodifiableList(all);
+        // checked before the run's value is touched: a writer's editing run edits its indexes in place, and a
+        // rejection must leave them as they were; a spec reads the value the transaction would make, built
+        // apart from the run (sealed() shares its nodes without the right to edit them)
+        DbValue checked = ensures.any() ? before.sealed().applyTransaction(t, txDatoms, ids.nextT(), ids.nextDbCounter(), instant) : null;
+        Specs.check(before, checked, ensures, ids.tempids(), options);
         DbValue after = before.applyTransaction(t, txDatoms, ids.nextT(), ids.nextDbCounter(), instant);
-        Specs.check(before, after, ensures, ids.tempids(), options);
         return new TxOutcome(before, after, txDatoms, ids.tempids());
     }
 }

@@ -3,10 +3,12 @@ package io.chronon.tx;
 import static io.chronon.tx.TxTestSupport.kw;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chronon.ChrononException;
 import io.chronon.ErrorCategory;
+import io.chronon.db.DbValue;
 import io.chronon.db.IndexType;
 import io.chronon.edn.Keyword;
 import io.chronon.edn.Symbol;
@@ -85,6 +87,29 @@ class SpecsTest {
         s.fails("db.error/entity-pred", "[[:db/add [:p/key \"a\"] :p/age 12] [:db/add [:p/key \"a\"] :db/ensure :spec/person]]");
         // retracting an ensure does nothing
         assertEquals(List.of(), s.txData(s.tx("[[:db/retract [:p/key \"a\"] :db/ensure :spec/person]]")));
+    }
+
+    /**
+     * A writer applies transactions to a value of its editing run, whose indexes a
+     * transaction edits in place; a rejection must leave them as they were (the writer keeps
+     * the run's value after a ChrononException). Specs are checked before the transaction
+     * touches the run.
+     */
+    @Test
+    void aRejectionByASpecOrPredicateLeavesAnEditingRunAsItWas() {
+        // the run owns the index nodes its own transactions made: one first, then the rejected ones on top
+        DbValue run = TxProcessor.transact(s.db.editingRun(), TxTestSupport.edn("[{:p/key \"q\" :p/name \"Q\" :p/age 30}]"),
+                s.options).dbAfter();
+        int size = run.size();
+        for (String tx : List.of("[{:p/key \"r\" :p/name \"R\" :p/age 16 :db/ensure :spec/person}]",
+                "[{:p/key \"r\" :p/age 20 :db/ensure :spec/person}]", "[{:p/key \"r\" :p/age 7}]")) {
+            assertThrows(ChrononException.class, () -> TxProcessor.transact(run, TxTestSupport.edn(tx), s.options));
+            assertEquals(size, run.size(), tx);
+            assertFalse(run.datoms(IndexType.AVET, kw("p/key"), "r").iterator().hasNext(), tx);
+        }
+        DbValue after = TxProcessor.transact(run, TxTestSupport.edn("[{:p/key \"r\" :p/name \"R\" :p/age 20 :db/ensure :spec/person}]"),
+                s.options).dbAfter();
+        assertTrue(after.datoms(IndexType.AVET, kw("p/key"), "r").iterator().hasNext());
     }
 
     @Test
