@@ -1,5 +1,6 @@
 package io.chronon.client;
 
+import io.chronon.db.Attribute;
 import io.chronon.db.Datom;
 import io.chronon.db.IndexType;
 import io.chronon.query.QueryOptions;
@@ -69,6 +70,21 @@ public interface Db {
 
     /** The AVET datoms of {@code attr} with {@code start <= v < end}; a null bound is open. */
     List<Datom> indexRange(Object attr, Object start, Object end);
+
+    /**
+     * Datomic's {@code attribute}: the attribute {@code attr} (an ident, entity id or lookup
+     * ref) names, with its schema properties; null if it names no attribute. Ignores views.
+     */
+    Attribute attribute(Object attr);
+
+    /**
+     * Datomic's {@code entidAt}: an entity id in {@code partition} (e.g.
+     * {@code :db.part/user}) whose t part is {@code point} (a t, a transaction id, or a
+     * {@link java.util.Date}: the first transaction at or after it). The entities a transaction
+     * at or after {@code point} creates have ids no smaller, and older ones smaller, so it
+     * bounds index ranges by creation time.
+     */
+    long entidAt(Object partition, Object point);
 
     /** This database as it was at {@code point}: a t, a transaction id or a {@link java.util.Date}. */
     Db asOf(Object point);

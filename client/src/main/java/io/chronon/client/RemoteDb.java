@@ -178,6 +178,24 @@ final class RemoteDb implements Db {
     }
 
     @Override
+    public io.chronon.db.Attribute attribute(Object attr) {
+        if (attr == null) {
+            return null;
+        }
+        Map<Keyword, Object> body = new LinkedHashMap<>();
+        body.put(Keyword.of("attr"), attr);
+        return post("attribute", body) instanceof Map<?, ?> m ? io.chronon.db.Attribute.fromMap(m) : null;
+    }
+
+    @Override
+    public long entidAt(Object partition, Object point) {
+        Map<Keyword, Object> body = new LinkedHashMap<>();
+        body.put(Keyword.of("partition"), partition);
+        body.put(Keyword.of("point"), point);
+        return ((Number) post("entid-at", body)).longValue();
+    }
+
+    @Override
     public List<Datom> datoms(IndexType index, Object... components) {
         List<Object[]> params = new ArrayList<>();
         params.add(new Object[] {"index", new HttpEdn.Raw(index.name().toLowerCase())});

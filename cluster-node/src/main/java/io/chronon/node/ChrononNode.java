@@ -271,7 +271,8 @@ public final class ChrononNode implements AutoCloseable {
         System.out.println("Chronon node up: " + Cluster.get(node.system()).selfMember().address()
                 + " roles " + Cluster.get(node.system()).selfMember().getRoles()
                 + " data " + new File(config.getString("chronon.storage.data-dir")).getAbsolutePath()
-                + " tx-functions " + chronon.settings().txFunctions().keySet());
+                + " tx-functions " + chronon.settings().txFunctions().keySet()
+                + " tx-predicates " + new java.util.TreeSet<>(predicateNames(chronon.settings())));
         if (node.http != null) {
             System.out.println("Chronon HTTP API: http://" + config.getString("chronon.http.host") + ":" + node.httpPort()
                     + "/ (access keys: " + String.join(", ", node.http.accessKeyNames()) + ")");
@@ -279,5 +280,13 @@ public final class ChrononNode implements AutoCloseable {
         node.generatedAccessKey().ifPresent(k -> System.out.println(
                 "Generated access key (shown once; pass --access-key to choose your own): " + k));
         return 0;
+    }
+
+    /** The registered predicates' names, of both kinds, for the start-up line. */
+    private static java.util.Set<String> predicateNames(io.chronon.sharding.support.ChrononSettings settings) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        settings.attrPredicates().keySet().forEach(n -> names.add(n.toString()));
+        settings.entityPredicates().keySet().forEach(n -> names.add(n.toString()));
+        return names;
     }
 }

@@ -304,6 +304,24 @@ public final class DbValue {
         return null;
     }
 
+    /**
+     * Datomic's {@code attribute}: the attribute an ident or id names, or null (nil, an
+     * unknown name, an entity that is no attribute); anything else is {@code :db.error/not-a-keyword}.
+     * Ignores views, as idents do.
+     */
+    public Attribute attributeOf(Object attr) {
+        return Lookups.attribute(this, attr);
+    }
+
+    /**
+     * Datomic's {@code entidAt}: an entity id in {@code partition} (an ident or id) whose t
+     * part is {@code point} (a t, a transaction id, or a {@link Date}: the first transaction
+     * at or after it, else the next t), for ranges of entity ids by creation time. Ignores views.
+     */
+    public long entidAt(Object partition, Object point) {
+        return Lookups.entidAt(this, partition, point);
+    }
+
     /** The ident of an entity (an id or a keyword), or null. Idents ignore views. */
     public Keyword ident(Object eid) {
         if (eid instanceof Keyword k) {

@@ -22,9 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,8 +30,8 @@ import java.util.regex.Pattern;
  * Datomic's built-ins with Clojure's semantics for the values Chronon stores. A query can
  * never call anything else (no Java interop, no arbitrary functions).
  *
- * <p>Chronon's choices where Datomic's would need Clojure: regex arguments may be a
- * {@link Pattern} (from {@code re-pattern} or an input) or a string; {@code fulltext} is a
+ * <p>The string and regex functions are {@link StringFunctions}'. Chronon's choices where
+ * Datomic's would need Clojure: {@code fulltext} is a
  * case-insensitive match of every search word against the values of a {@code :db/fulltext}
  * attribute, with score 1.0; {@code -differ?} is DataScript's (true when the first half of the
  * arguments differs from the second half); the log functions {@code tx-ids} and
@@ -93,7 +91,7 @@ final class Builtins {
     }
 
     /** Appends {@code s} to the string that function {@code fn} builds, unless that would make it longer than {@link #maxValueSize}. */
-    private static void append(StringBuilder sb, String s, String fn) {
+    static void append(StringBuilder sb, String s, String fn) {
         if ((long) sb.length() + s.length() > maxValueSize()) {
             throw tooLarge(fn);
         }
@@ -112,7 +110,7 @@ final class Builtins {
         }
     }
 
-    private static ChrononException tooLarge(String call) {
+    static ChrononException tooLarge(String call) {
         return new ChrononException(io.chronon.ErrorCategory.INCORRECT, Keyword.of("chronon.error/value-too-large"),
                 "The result of " + call + " would hold more than " + String.format(Locale.ROOT, "%,d", maxValueSize())
                         + " values or characters, the most a function may give (chronon.query.max-relation-cells / 16)", null);
@@ -127,7 +125,7 @@ final class Builtins {
         return f;
     }
 
-    private static void def(String name, int min, int max, Impl impl) {
+    static void def(String name, int min, int max, Impl impl) {
         Symbol s = Symbol.of(name);
         FNS.put(s, new Fn(s, min, max, false, impl));
     }
@@ -257,65 +255,6 @@ final class Builtins {
             return a.length == 3 ? s.substring(start, (int) integer(a[2])) : s.substring(start);
         });
         def("count", 1, 1, (a, e) -> (long) count(a[0]));
-        def("re-pattern", 1, 1, (a, e) -> a[0] instanceof Pattern p ? p : pattern(a[0]));
-        def("re-find", 2, 2, (a, e) -> {
-            Matcher m = pattern(a[0]).matcher(watched(string(a[1]), e));
-            return m.find() ? groups(m) : null;
-        });
-        def("re-matches", 2, 2, (a, e) -> {
-            Matcher m = pattern(a[0]).matcher(watched(string(a[1]), e));
-            return m.matches() ? groups(m) : null;
-        });
-        def("re-seq", 2, 2, (a, e) -> {
-            Matcher m = pattern(a[0]).matcher(watched(string(a[1]), e));
-            List<Object> out = new ArrayList<>();
-            while (m.find()) {
-                if (out.size() >= maxValueSize()) {
-                    throw tooLarge("re-seq");
-                }
-                out.add(groups(m));
-            }
-            return out.isEmpty() ? null : EdnList.from(out);
-        });
-        def("clojure.string/blank?", 1, 1, (a, e) -> a[0] == null || string(a[0]).isBlank());
-        def("clojure.string/includes?", 2, 2, (a, e) -> string(a[0]).contains(str(a[1])));
-        def("clojure.string/starts-with?", 2, 2, (a, e) -> string(a[0]).startsWith(string(a[1])));
-        def("clojure.string/ends-with?", 2, 2, (a, e) -> string(a[0]).endsWith(string(a[1])));
-        def("clojure.string/lower-case", 1, 1, (a, e) -> str(a[0]).toLowerCase(Locale.ROOT));
-        def("clojure.string/upper-case", 1, 1, (a, e) -> str(a[0]).toUpperCase(Locale.ROOT));
-        def("clojure.string/trim", 1, 1, (a, e) -> string(a[0]).strip());
-        def("clojure.string/split", 2, 3, (a, e) -> {
-            // at most one part more than a result may hold: past that the split stops (and is refused)
-            int most = (int) Math.min(Integer.MAX_VALUE, maxValueSize() + 1);
-            int limit = a.length == 3 ? (int) integer(a[2]) : 0;
-            String[] parts = pattern(a[1]).split(watched(string(a[0]), e), limit > 0 && limit < most ? limit : most);
-            if (parts.length > maxValueSize()) {
-                throw tooLarge("clojure.string/split");
-            }
-            int n = parts.length;
-            if (limit == 0) {
-                // as without a limit: no trailing empty strings
-                while (n > 0 && parts[n - 1].isEmpty()) {
-                    n--;
-                }
-            }
-            return List.of((Object[]) java.util.Arrays.copyOf(parts, n));
-        });
-        def("clojure.string/join", 1, 2, (a, e) -> {
-            String sep = a.length == 2 ? str(a[0]) : "";
-            Object coll = a[a.length - 1];
-            StringBuilder sb = new StringBuilder();
-            boolean first = true;
-            for (Object x : seq(coll)) {
-                if (!first) {
-                    append(sb, sep, "clojure.string/join");
-                }
-                append(sb, str(x), "clojure.string/join");
-                first = false;
-            }
-            return sb.toString();
-        });
-
         // ---------------------------------------------------------- values and collections
         def("identity", 1, 1, (a, e) -> a[0]);
         def("keyword", 1, 2, (a, e) -> {
@@ -669,6 +608,7 @@ final class Builtins {
             }
             return out;
         });
+        StringFunctions.define();
     }
 
     // ================================================================== helpers
@@ -692,14 +632,14 @@ final class Builtins {
         return Values.equal(x, y);
     }
 
-    private static Number num(Object o) {
+    static Number num(Object o) {
         if (o instanceof Number n) {
             return n;
         }
         throw new ClassCastException(typeName(o) + " cannot be cast to a number");
     }
 
-    private static long integer(Object o) {
+    static long integer(Object o) {
         if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
             return ((Number) o).longValue();
         }
@@ -709,7 +649,7 @@ final class Builtins {
         throw new IllegalArgumentException("Argument must be an integer: " + QueryParser.show(o));
     }
 
-    private static String string(Object o) {
+    static String string(Object o) {
         if (o instanceof String s) {
             return s;
         }
@@ -911,7 +851,7 @@ final class Builtins {
         throw new IllegalArgumentException("conj not supported on type: " + typeName(coll));
     }
 
-    private static Iterable<?> seq(Object o) {
+    static Iterable<?> seq(Object o) {
         if (o == null) {
             return List.of();
         }
@@ -976,78 +916,6 @@ final class Builtins {
             return n.longValue() >= 0 && n.longValue() < s.length();
         }
         throw new IllegalArgumentException("contains? not supported on type: " + typeName(coll));
-    }
-
-    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
-
-    private static Pattern pattern(Object o) {
-        if (o instanceof Pattern p) {
-            return p;
-        }
-        String s = string(o);
-        Pattern p = PATTERNS.get(s);
-        if (p == null) {
-            p = Pattern.compile(s);
-            if (PATTERNS.size() < 1000) {
-                PATTERNS.put(s, p);
-            }
-        }
-        return p;
-    }
-
-    /**
-     * The text a regular expression reads, checking the query's deadline (and interruption)
-     * every few thousand characters read. Java's regex engine never looks at either, and a
-     * client's pattern can backtrack for hours on a short input ({@code ^(?:a+){1,40}b$} on 34
-     * {@code a}s): without this, the query's thread ran on long after its timeout answered.
-     */
-    private static CharSequence watched(String s, Env env) {
-        return new Watched(s, env);
-    }
-
-    private static final class Watched implements CharSequence {
-        private final String text;
-        private final Env env;
-        private int reads;
-
-        Watched(String text, Env env) {
-            this.text = text;
-            this.env = env;
-        }
-
-        @Override
-        public char charAt(int index) {
-            if ((++reads & 4095) == 0) {
-                env.checkDeadline();
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public int length() {
-            return text.length();
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return text.substring(start, end);
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
-    private static Object groups(Matcher m) {
-        if (m.groupCount() == 0) {
-            return m.group();
-        }
-        List<Object> gs = new ArrayList<>();
-        for (int i = 0; i <= m.groupCount(); i++) {
-            gs.add(m.group(i));
-        }
-        return Collections.unmodifiableList(gs);
     }
 
     private static DbValue db(Object source) {
@@ -1122,7 +990,7 @@ final class Builtins {
         /** {@link #MAX_EXACT_DIGITS} in bits (log2(10) = 3.33 bits per digit). */
         private static final long MAX_EXACT_BITS = (long) Math.ceil(MAX_EXACT_DIGITS * 3.3219280948873626);
 
-        private static ChrononException tooLarge(String op, long digits) {
+        static ChrononException tooLarge(String op, long digits) {
             return ChrononException.incorrect("chronon.error/number-too-large", "Exact arithmetic (" + op
                     + ") would need a result of about " + String.format(java.util.Locale.ROOT, "%,d", digits)
                     + " digits; Chronon computes exact results of at most "

@@ -5,8 +5,9 @@
  * validates it (parsed string queries are kept in {@code QueryCache}); {@code Executor}
  * evaluates a conjunction and is the planner; {@code PatternMatcher} estimates and runs one
  * data pattern against the indexes; {@code RuleEngine} evaluates rules and
- * {@code or}/{@code or-join} (which parse into anonymous rules); {@code Builtins} and
- * {@code Aggregates} are the fixed whitelist of functions; {@code Results} shapes the answer;
+ * {@code or}/{@code or-join} (which parse into anonymous rules); {@code Builtins} (with
+ * {@code StringFunctions}, the string and regex ones) and {@code Aggregates} are the fixed
+ * whitelist of functions; {@code Results} shapes the answer;
  * {@code Relation} is the tuple table everything passes around.
  *
  * <h2>Planning</h2>

@@ -25,6 +25,8 @@ import java.util.Objects;
  *   <li>{@link TxDatoms}: conflicts, redundancy, cardinality one, composite tuples
  *       ({@link CompositeTuples}), uniqueness;</li>
  *   <li>{@link SchemaChanges}: attribute installation and alteration;</li>
+ *   <li>{@link Specs}: entity specs ({@code :db/ensure}, on the value the transaction
+ *       makes) and attribute predicates;</li>
  *   <li>{@code :db/txInstant}: the writer's clock, never earlier than the previous
  *       transaction; a transaction may set it explicitly on {@code "datomic.tx"}, neither
  *       earlier than the previous transaction ({@code :db.error/past-tx-instant}) nor later
@@ -62,10 +64,12 @@ public final class TxProcessor {
         Tempids.Resolution ids;
         TxDatoms tx = new TxDatoms(before, txId);
         List<Datom> datoms;
+        Specs.Ensures ensures;
         try {
             expander.expandAll(txData);
             ids = Tempids.resolve(before, expander, t);
-            datoms = tx.build(expander.ops);
+            ensures = Specs.takeEnsures(tx.build(expander.ops));
+            datoms = ensures.stored();
             SchemaChanges.apply(before, datoms, txId);
         } catch (StackOverflowError e) {
             // nothing is touched before the datoms are applied below, so the transaction is simply rejected:
@@ -93,6 +97,11 @@ public final class TxProcessor {
         }
         all.addAll(datoms);
         List<Datom> txDatoms = Collections.unmodifiableList(all);
+        // checked before the run's value is touched: a writer's editing run edits its indexes in place, and a
+        // rejection must leave them as they were; a spec reads the value the transaction would make, built
+        // apart from the run (sealed() shares its nodes without the right to edit them)
+        DbValue checked = ensures.any() ? before.sealed().applyTransaction(t, txDatoms, ids.nextT(), ids.nextDbCounter(), instant) : null;
+        Specs.check(before, checked, ensures, ids.tempids(), options);
         DbValue after = before.applyTransaction(t, txDatoms, ids.nextT(), ids.nextDbCounter(), instant);
         return new TxOutcome(before, after, txDatoms, ids.tempids());
     }

@@ -3,6 +3,7 @@ package io.chronon.sharding;
 import io.chronon.ErrorCategory;
 import io.chronon.db.DbValue;
 import io.chronon.edn.Keyword;
+import io.chronon.edn.Symbol;
 import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.peer.QueryPeer;
@@ -54,6 +55,7 @@ class ChrononProtocolTest {
                 "chronon.transactor.max-pending = 64",
                 "chronon.transactor.heartbeat-interval = 200ms",
                 "chronon.tx-functions { \"test/inc\" = \"io.chronon.sharding.IncrementBy\" }",
+                "chronon.tx-predicates { \"test/even?\" = \"io.chronon.sharding.EvenAge\" }",
                 "chronon.storage.kinds.slow = ${chronon.storage.kinds.memory} { journal = \"test.slow.journal\", query = \"test.slow.query\" }",
                 "test.slow.journal = ${chronon.embedded.memory.journal} { write-latency = 150ms }",
                 "test.slow.query = ${chronon.embedded.memory.query} { journal = \"test.slow.journal\" }",
@@ -385,6 +387,26 @@ class ChrononProtocolTest {
         await(chronon.sync("fns", gone.t()));
         assertEquals(0, q("fns", "[:find ?e :where [?e :person/id]]").size());
         assertTrue(r.t() < gone.t());
+    }
+
+    @Test
+    void predicatesRegisteredInTheConfigurationRunOnTheWriter() {
+        newDb("preds", null);
+        await(chronon.transact("preds", List.of(Map.of(Keyword.of("db/ident"), Keyword.of("person/age"),
+                Keyword.of("db.attr/preds"), Symbol.of("test", "even?")), Map.of(Keyword.of("db/ident"), Keyword.of("spec/even"),
+                Keyword.of("db.entity/attrs"), List.of(Keyword.of("person/name")),
+                Keyword.of("db.entity/preds"), List.of(Symbol.of("test", "even?"))))));
+        ChrononError odd = failure(chronon.transact("preds", List.of(person(1, "A", 41))));
+        assertEquals(Keyword.of("db.error/attr-pred"), odd.code());
+        assertEquals(ErrorCategory.INCORRECT, odd.category());
+        await(chronon.transact("preds", List.of(person(1, "A", 40))));
+        ChrononError unnamed = failure(chronon.transact("preds", List.of(List.of(Keyword.of("db/add"), "x",
+                Keyword.of("person/id"), 2L), List.of(Keyword.of("db/add"), "x", Keyword.of("db/ensure"), Keyword.of("spec/even")))));
+        assertEquals(Keyword.of("db.error/entity-attr"), unnamed.code());
+        Transactor.TxResult ok = await(chronon.transact("preds", List.of(List.of(Keyword.of("db/add"),
+                List.of(Keyword.of("person/id"), 1L), Keyword.of("db/ensure"), Keyword.of("spec/even")))));
+        await(chronon.sync("preds", ok.t()));
+        assertEquals(0, q("preds", "[:find ?e :where [?e :db/ensure]]").size());
     }
 
     @Test

@@ -29,7 +29,7 @@ record ReadRequest(QueryPeer.Basis basis, QueryPeer.ReadOp op, Duration timeout,
     static final Set<String> TEXT_PARAMS = Set.of("query", "selector", "index");
 
     /** The kinds of read, by the last segment of their path. */
-    enum Kind { Q, PULL, PULL_MANY, DATOMS, INDEX_RANGE, LOG }
+    enum Kind { Q, PULL, PULL_MANY, DATOMS, INDEX_RANGE, LOG, ATTRIBUTE, ENTID_AT }
 
     /** The parameters of a GET as the map a POST body would hold. */
     static Map<Object, Object> fromQueryParams(Map<String, List<String>> params) {
@@ -94,6 +94,8 @@ record ReadRequest(QueryPeer.Basis basis, QueryPeer.ReadOp op, Duration timeout,
             case DATOMS -> new QueryPeer.DatomsOp(text(m, "index"), vectorOf(m, "components", false), limit, offset);
             case INDEX_RANGE -> new QueryPeer.IndexRangeOp(required(m, "attr"), m.get(Keyword.of("start")),
                     m.get(Keyword.of("end")), limit, offset);
+            case ATTRIBUTE -> new QueryPeer.AttributeOp(required(m, "attr"));
+            case ENTID_AT -> new QueryPeer.EntidAtOp(required(m, "partition"), required(m, "point"));
             case LOG -> {
                 Long from = m.get(Keyword.of("from-t")) == null ? null : nonNegative(m, "from-t", 0L);
                 Long to = m.get(Keyword.of("to-t")) == null ? null : nonNegative(m, "to-t", 0L);

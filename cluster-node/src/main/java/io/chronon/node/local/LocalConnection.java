@@ -32,7 +32,7 @@ final class LocalConnection extends ConnectionBase {
         super(name);
         this.chronon = chronon;
         this.name = name;
-        this.txOptions = new TxOptions(System::currentTimeMillis, chronon.settings().txFunctions());
+        this.txOptions = chronon.settings().txOptions(System::currentTimeMillis);
     }
 
     @Override

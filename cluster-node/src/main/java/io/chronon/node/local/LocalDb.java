@@ -98,6 +98,16 @@ final class LocalDb implements Db {
     }
 
     @Override
+    public io.chronon.db.Attribute attribute(Object attr) {
+        return value.attributeOf(attr);
+    }
+
+    @Override
+    public long entidAt(Object partition, Object point) {
+        return value.entidAt(partition, point);
+    }
+
+    @Override
     public Db asOf(Object point) {
         return new LocalDb(name, value.asOf(point), txOptions);
     }

@@ -258,6 +258,33 @@ abstract class ClientScenarios {
     }
 
     @Test
+    void attributeAndEntidAt(TestInfo info) {
+        try (Connection conn = people(info)) {
+            Db db = conn.db();
+            io.chronon.db.Attribute email = db.attribute(Keyword.of("person/email"));
+            assertEquals(Keyword.of("person/email"), email.ident());
+            assertEquals(io.chronon.db.Attribute.Unique.IDENTITY, email.unique());
+            assertEquals(io.chronon.db.ValueType.STRING, email.valueType());
+            assertEquals(email, db.attribute(email.id()));
+            assertTrue(db.attribute(Keyword.of("person/tags")).many());
+            assertEquals(null, db.attribute(Keyword.of("color/red")));
+            assertEquals(null, db.attribute(Keyword.of("no/such")));
+            assertEquals(null, db.attribute(null));
+            assertEquals(email, db.asOf(0L).attribute(Keyword.of("person/email")));
+            long ada = (Long) db.q("[:find ?e . :where [?e :person/email \"ada@x\"]]");
+            long t = db.basisT();
+            assertEquals(io.chronon.db.Ids.entid(4, t), db.entidAt(Keyword.of("db.part/user"), t));
+            assertEquals(io.chronon.db.Ids.entid(4, t), db.entidAt(4L, io.chronon.db.Ids.tToTx(t)));
+            // ada was made by the transaction at t: no smaller than t's id, smaller than the next transaction's
+            assertTrue(ada >= db.entidAt(Keyword.of("db.part/user"), t));
+            assertTrue(ada < db.entidAt(Keyword.of("db.part/user"), new java.util.Date(4_102_444_800_000L)));
+            ChrononException e = assertThrows(ChrononException.class, () -> db.entidAt(Keyword.of("db.part/nope"), t));
+            assertEquals(Keyword.of("db.error/not-a-db-id"), e.code());
+            assertEquals(ErrorCategory.INCORRECT, e.category());
+        }
+    }
+
+    @Test
     void asOfSinceHistoryAndWith(TestInfo info) {
         try (Connection conn = people(info)) {
             long t1 = conn.db().basisT();

@@ -217,7 +217,9 @@ class HttpApiTest {
                     "selector=" + enc("[:person/email]") + "&eids=" + enc("[[:person/email \"all@x\"]]")},
             "datoms", new String[]{"{:index \"aevt\" :components [:person/email]}", "index=aevt&c=" + enc(":person/email")},
             "index-range", new String[]{"{:attr :person/age :start 0}", "attr=" + enc(":person/age") + "&start=0"},
-            "log", new String[]{"{:from-t 0 :limit 5}", "from-t=0&limit=5"});
+            "log", new String[]{"{:from-t 0 :limit 5}", "from-t=0&limit=5"},
+            "attribute", new String[]{"{:attr :person/email}", "attr=" + enc(":person/email")},
+            "entid-at", new String[]{"{:partition :db.part/user :point 1000}", "partition=" + enc(":db.part/user") + "&point=1000"});
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {EDN, JSON})

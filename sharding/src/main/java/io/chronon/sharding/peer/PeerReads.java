@@ -186,6 +186,16 @@ final class PeerReads {
         if (op instanceof QueryPeer.LogOp l) {
             return log(current, l);
         }
+        if (op instanceof QueryPeer.AttributeOp a) {
+            io.chronon.db.Attribute attr = view.attributeOf(a.attr());
+            return attr == null ? null : attr.toMap();
+        }
+        if (op instanceof QueryPeer.EntidAtOp e) {
+            if (e.partition() == null || e.point() == null) {
+                throw ChrononException.incorrect("chronon.error/missing-parameter", "entid-at takes :partition and :point", null);
+            }
+            return view.entidAt(e.partition(), e.point());
+        }
         Map<Object, Object> info = new LinkedHashMap<>();
         info.put(Keyword.of("db/name"), self);
         info.put(BASIS_T, current.basisT());

@@ -140,6 +140,8 @@ public final class QueryPeer {
             @JsonSubTypes.Type(value = DatomsOp.class, name = "datoms"),
             @JsonSubTypes.Type(value = IndexRangeOp.class, name = "index-range"),
             @JsonSubTypes.Type(value = LogOp.class, name = "log"),
+            @JsonSubTypes.Type(value = AttributeOp.class, name = "attribute"),
+            @JsonSubTypes.Type(value = EntidAtOp.class, name = "entid-at"),
             @JsonSubTypes.Type(value = InfoOp.class, name = "info")})
     public sealed interface ReadOp extends CborSerializable {
     }
@@ -194,6 +196,14 @@ public final class QueryPeer {
         public LogOp(Long fromT, Long toT, int limit) {
             this(fromT, toT, limit, false);
         }
+    }
+
+    /** Datomic's {@code attribute}: the attribute an ident, id or lookup ref names, as {@code Attribute.toMap}, or null. */
+    public record AttributeOp(@EdnValue Object attr) implements ReadOp {
+    }
+
+    /** Datomic's {@code entidAt}: an entity id in {@code partition} at {@code point} (a t, tx id or instant). Result: a long. */
+    public record EntidAtOp(@EdnValue Object partition, @EdnValue Object point) implements ReadOp {
     }
 
     /**

@@ -2,12 +2,17 @@ package io.chronon.sharding.support;
 
 import com.typesafe.config.Config;
 import io.chronon.edn.Keyword;
+import io.chronon.edn.Symbol;
+import io.chronon.tx.AttrPredicate;
+import io.chronon.tx.EntityPredicate;
 import io.chronon.tx.TxFunction;
+import io.chronon.tx.TxOptions;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The settings of Chronon's actors, read from {@code chronon} in the configuration (see this
@@ -28,7 +33,9 @@ public record ChrononSettings(
         int peerMaxBuffered,
         int gapFillChunk,
         Duration defaultTimeout,
-        Map<Keyword, TxFunction> txFunctions) {
+        Map<Keyword, TxFunction> txFunctions,
+        Map<Symbol, AttrPredicate> attrPredicates,
+        Map<Symbol, EntityPredicate> entityPredicates) {
 
     public static ChrononSettings from(Config root) {
         Config c = root.getConfig("chronon");
@@ -48,7 +55,44 @@ public record ChrononSettings(
                 c.getInt("query.max-buffered-reports"),
                 c.getInt("query.gap-fill-chunk"),
                 c.getDuration("default-timeout"),
-                txFunctions(c.getConfig("tx-functions")));
+                txFunctions(c.getConfig("tx-functions")),
+                predicates(c.getConfig("tx-predicates"), AttrPredicate.class),
+                predicates(c.getConfig("tx-predicates"), EntityPredicate.class));
+    }
+
+    /** How the writer processes transactions: {@code clock}, and the functions and predicates registered here. */
+    public TxOptions txOptions(LongSupplier clock) {
+        return new TxOptions(clock, txFunctions, attrPredicates, entityPredicates);
+    }
+
+    /**
+     * The registered predicates of one kind: {@code "my.ns/even?" = "com.example.Even"}, each
+     * a class with a public no-argument constructor implementing {@link AttrPredicate} (for
+     * {@code :db.attr/preds}), {@link EntityPredicate} (for {@code :db.entity/preds}) or both.
+     * A class that implements neither is refused when the node starts, not when a transaction
+     * first names it.
+     */
+    static <P> Map<Symbol, P> predicates(Config preds, Class<P> kind) {
+        Map<Symbol, P> out = new LinkedHashMap<>();
+        for (var e : preds.root().entrySet()) {
+            String name = e.getKey();
+            String className = String.valueOf(e.getValue().unwrapped());
+            Object p;
+            try {
+                p = Class.forName(className).getConstructor().newInstance();
+            } catch (ReflectiveOperationException ex) {
+                throw new IllegalArgumentException("chronon.tx-predicates: cannot load " + className + " for " + name
+                        + " (a public class with a no-argument constructor): " + ex, ex);
+            }
+            if (!(p instanceof AttrPredicate) && !(p instanceof EntityPredicate)) {
+                throw new IllegalArgumentException("chronon.tx-predicates: " + className + " for " + name
+                        + " implements neither io.chronon.tx.AttrPredicate nor io.chronon.tx.EntityPredicate");
+            }
+            if (kind.isInstance(p)) {
+                out.put(Symbol.of(name), kind.cast(p));
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /** {@code memory-index-threshold = auto}: one datom of novelty per this many bytes of maximum heap. */

@@ -126,7 +126,7 @@ final class Writer {
         this.name = name;
         this.shard = shard;
         this.settings = settings;
-        this.txOptions = new TxOptions(System::currentTimeMillis, settings.txFunctions());
+        this.txOptions = settings.txOptions(System::currentTimeMillis);
         this.requestIds = new RequestIdWindow<>(settings.requestIdWindow());
         this.queue = new WriteQueue<>(name, settings.maxBatch());
         ActorRef<Command> self = ctx.getSelf();
