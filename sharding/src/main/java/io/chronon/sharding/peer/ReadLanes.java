@@ -1,6 +1,7 @@
 package io.chronon.sharding.peer;
 
 import com.typesafe.config.Config;
+import io.chronon.query.ReadMemory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
@@ -31,6 +32,9 @@ import java.util.concurrent.RejectedExecutionException;
  * knows how many threads are free. A read that waits past its timeout is answered
  * {@code interrupted} there (see {@link ReadRunner}) and never runs.
  *
+ * <p>It also holds the node's {@linkplain #memory() read memory budget}, the other resource
+ * the reads of all databases share.
+ *
  * <p>One per actor system: every peer of the node shares it.
  */
 final class ReadLanes implements Extension {
@@ -57,11 +61,13 @@ final class ReadLanes implements Extension {
     private final ArrayDeque<Lane> waitingLanes = new ArrayDeque<>();
     /** Reads running now, over all databases. */
     private int busy;
+    private final ReadMemory memory;
 
-    ReadLanes(Executor executor, int threads, int perDatabase) {
+    ReadLanes(Executor executor, int threads, int perDatabase, ReadMemory memory) {
         this.executor = executor;
         this.threads = Math.max(1, threads);
         this.perDatabase = Math.max(1, perDatabase);
+        this.memory = memory;
     }
 
     static final ExtensionId<ReadLanes> ID = new ExtensionId<>() {
@@ -69,9 +75,20 @@ final class ReadLanes implements Extension {
         public ReadLanes createExtension(ActorSystem<?> system) {
             Config config = system.settings().config();
             return new ReadLanes(system.dispatchers().lookup(DispatcherSelector.fromConfig("chronon.query-dispatcher")),
-                    threads(config), threadsPerDatabase(config));
+                    threads(config), threadsPerDatabase(config), new ReadMemory(memoryBudget(config)));
         }
     };
+
+    /** {@code chronon.query.memory-budget} in bytes; 0 means half the maximum heap. */
+    static long memoryBudget(Config config) {
+        long configured = config.getBytes("chronon.query.memory-budget");
+        return configured > 0 ? configured : ReadMemory.defaultBudget();
+    }
+
+    /** The memory budget the running reads of the node share (see {@link ReadMemory}). */
+    ReadMemory memory() {
+        return memory;
+    }
 
     static ReadLanes get(ActorSystem<?> system) {
         return ID.apply(system);
