@@ -34,6 +34,8 @@ import java.util.Set;
  */
 final class Executor {
     private final Context ctx;
+    /** The read's memory account, charged for the values functions make; null outside a node's read. */
+    private final ReadMemory.Account memory = ReadMemory.current();
 
     Executor(Context ctx) {
         this.ctx = ctx;
@@ -177,7 +179,9 @@ final class Executor {
             }
             long t0 = scope.record() ? System.nanoTime() : 0;
             int before = rel.size;
+            Relation input = rel;
             rel = step(best, bestPattern, rel, scope);
+            releaseReplaced(input, rel, scope);
             pending.remove(best);
             if (bestPattern != null) {
                 // the range scan enforced these comparisons exactly
@@ -188,9 +192,21 @@ final class Executor {
             if (scope.record() && ctx.steps != null) {
                 ctx.steps.add(explainStep(best, bestPattern, before, bestRows, rel.size, System.nanoTime() - t0));
             }
+            Relation unprojected = rel;
             rel = project(rel, pending, scope.keep());
+            releaseReplaced(unprojected, rel, scope);
         }
         return rel;
+    }
+
+    /**
+     * Gives {@code old}'s array back to the read's memory budget when a step replaced it by
+     * {@code now}; never the scope's start, which its caller may still hold.
+     */
+    private static void releaseReplaced(Relation old, Relation now, Scope scope) {
+        if (old != now && old.data != now.data && old != scope.start()) {
+            old.release();
+        }
     }
 
     private Explain.Step explainStep(Item it, PatternMatcher pm, int inputRows, double est, int actual, long nanos) {
@@ -457,6 +473,10 @@ final class Executor {
                 fillArgs(f.args(), cols, rel, r, argv);
                 result = call(fn, argv, f.form());
                 cached = result;
+                if (memory != null && result != null) {
+                    // held until the read ends: later relations may share the value
+                    memory.charge(ReadMemory.sizeOf(result));
+                }
             }
             bind(f.binding(), result, rel, r, out, f.form());
         }

@@ -26,13 +26,33 @@ final class Relation {
      * they came from had at most one row. Dropping them never makes rows equal.
      */
     int constPrefix;
+    /** The bytes of {@link #data} charged to the read's {@link ReadMemory} account (0 once released). */
+    private long charged;
 
     Relation(Symbol[] vars, int capacity) {
         this.vars = vars;
         this.arity = vars.length;
         // a planner's estimate is no promise: never more at once than a relation may hold
-        this.data = new Object[(int) Math.min((long) Math.max(arity, 1) * Math.max(capacity, 4),
-                Math.max(maxCells, Math.max(arity, 1) * 4L))];
+        int cells = (int) Math.min((long) Math.max(arity, 1) * Math.max(capacity, 4),
+                Math.max(maxCells, Math.max(arity, 1) * 4L));
+        chargeCells(cells);
+        this.data = new Object[cells];
+    }
+
+    /** Charges the read's memory account for {@code cells} more cells, before they are allocated. */
+    private void chargeCells(long cells) {
+        long bytes = cells * ReadMemory.CELL_BYTES;
+        ReadMemory.charge(bytes);
+        charged += bytes;
+    }
+
+    /**
+     * Gives this relation's array back to the read's memory budget: its query has no more use
+     * for it (a later step made the relation that replaces it). Idempotent.
+     */
+    void release() {
+        ReadMemory.release(charged);
+        charged = 0;
     }
 
     /** The relation with no variables and one row: the start of every conjunction. */
@@ -113,7 +133,9 @@ final class Relation {
                 }
                 wanted = limit;
             }
-            data = Arrays.copyOf(data, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+            int cells = (int) Math.min(wanted, Integer.MAX_VALUE - 8);
+            chargeCells(cells - data.length);
+            data = Arrays.copyOf(data, cells);
         }
         size++;
         return base;

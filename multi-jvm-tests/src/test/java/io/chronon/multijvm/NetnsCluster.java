@@ -30,9 +30,10 @@ import java.util.stream.Stream;
 
 /**
  * Cassandra and three Chronon nodes as real processes, each in its own network namespace of a
- * {@link NetnsTopology}: Cassandra through {@code CassandraDev --host 10.213.0.10} (the class
- * {@code bin/cassandra-dev} runs), node {@code nK} as {@code ip netns exec nf-nK java ...
- * io.chronon.node.ChrononNode --host 10.213.0.1K --cluster-host 10.213.0.1K ...} with every
+ * {@link NetnsTopology} (R: the run's number, so runs at once do not clash): Cassandra through
+ * {@code CassandraDev --host 10.213.R.10} (the class {@code bin/cassandra-dev} runs), node
+ * {@code nK} as {@code ip netns exec nfR-nK java ... io.chronon.node.ChrononNode --host
+ * 10.213.R.1K --cluster-host 10.213.R.1K ...} with every
  * node as a seed, HTTP on port {@link #HTTP_PORT} and Pekko on {@link #CLUSTER_PORT} of its own
  * address. The test process reaches them from the root namespace.
  *
@@ -92,13 +93,13 @@ final class NetnsCluster implements AutoCloseable {
     }
 
     /**
-     * Cleans up what an earlier run left ({@code target/netns}, namespaces, processes), creates
-     * the topology, starts Cassandra in {@code nf-cas} and three nodes, waits until they serve
+     * Cleans up what an earlier run left ({@code target/netns}; the namespaces and processes of
+     * runs that crashed, see {@link NetnsTopology}), creates the topology, starts Cassandra in
+     * {@code nfR-cas} and three nodes, waits until they serve
      * HTTP, starts the supervisor (which starts a node that exited again after
      * {@code restartDelay}) and waits until all three see each other up.
      */
     static NetnsCluster start(Path dir, Duration restartDelay) throws IOException {
-        NetnsTopology.cleanUp();
         deleteRecursively(dir);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("node-logback.xml"), NODE_LOGBACK);

@@ -30,7 +30,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Chronon's actors in one actor system: starts Cluster Sharding for the {@link Transactor}s
@@ -56,6 +58,8 @@ public final class ChrononCluster implements Extension {
     private final ActorRef<Catalog.Command> catalog;
     private final LocalWriters localWriters = new LocalWriters();
     private final PeerRouting routing;
+    /** {@link #databaseInfo} calls (see {@link #catalogLookups}). */
+    private final LongAdder directLookups = new LongAdder();
     private final Duration attemptTimeout;
 
     private ChrononCluster(ActorSystem<?> system) {
@@ -176,6 +180,7 @@ public final class ChrononCluster implements Extension {
 
     /** The catalog's entry of a database; fails {@code not-found} if there is none. */
     public CompletionStage<DatabaseInfo> databaseInfo(String name) {
+        directLookups.increment();
         return plain(AskPattern.askWithStatus(catalog, replyTo -> new Catalog.GetDatabase(name, replyTo), timeout(),
                 system.scheduler()));
     }
@@ -303,13 +308,28 @@ public final class ChrononCluster implements Extension {
      */
     private <T> CompletionStage<T> routed(String database, String group,
                                           BiFunction<EntityRef<QueryPeer.Command>, String, CompletionStage<T>> ask) {
+        return routed(database, group, () -> routing.incarnations().idFor(database), ask);
+    }
+
+    /** As above, naming the incarnation {@code id} gives. */
+    private <T> CompletionStage<T> routed(String database, String group, Supplier<CompletionStage<String>> id,
+                                          BiFunction<EntityRef<QueryPeer.Command>, String, CompletionStage<T>> ask) {
         EntityRef<QueryPeer.Command> peer;
         try {
             peer = peer(database, group);
         } catch (ChrononError e) {
             return CompletableFuture.failedFuture(e);
         }
-        return routing.incarnations().idFor(database).thenCompose(id -> plain(ask.apply(peer, id)));
+        return id.get().thenCompose(known -> plain(ask.apply(peer, known)));
+    }
+
+    /**
+     * How many times this node has asked the catalog for a database's entry on behalf of its
+     * callers ({@link #databaseInfo} and the incarnation lookups of routed requests; a peer's
+     * own checks are not counted): one catalog round trip each, so a route should cost one.
+     */
+    public long catalogLookups() {
+        return directLookups.sum() + routing.incarnations().lookupsSent();
     }
 
     /**
@@ -328,6 +348,29 @@ public final class ChrononCluster implements Extension {
      */
     public CompletionStage<QueryPeer.ReadResult> read(String database, QueryPeer.Basis basis, QueryPeer.ReadOp op) {
         return read(database, settings.defaultQueryGroup(), basis, op, timeout());
+    }
+
+    /**
+     * Runs a general read on the default query group's peer of the incarnation {@code database}
+     * that the caller got from {@link #databaseInfo} after its request came in, with the default
+     * timeout: it names that incarnation without asking the catalog again (a route that needs
+     * the catalog's entry anyway, to answer not-found before it starts, costs one lookup, not two).
+     */
+    public CompletionStage<QueryPeer.ReadResult> read(DatabaseInfo database, QueryPeer.Basis basis, QueryPeer.ReadOp op) {
+        return read(database, settings.defaultQueryGroup(), basis, op, timeout());
+    }
+
+    /**
+     * Runs a general read on the peer of the incarnation {@code database} in query group
+     * {@code group}, stopped after {@code timeout}, without asking the catalog (see above). A
+     * peer that holds another incarnation checks with the catalog itself; one that knows this
+     * incarnation was deleted answers not-found.
+     */
+    public CompletionStage<QueryPeer.ReadResult> read(DatabaseInfo database, String group, QueryPeer.Basis basis,
+                                                      QueryPeer.ReadOp op, Duration timeout) {
+        long ms = timeout.toMillis();
+        return routed(database.name(), group, () -> CompletableFuture.completedFuture(database.id()),
+                (peer, id) -> peer.askWithStatus(replyTo -> new QueryPeer.Read(basis, op, ms, replyTo, id), timeout.plusSeconds(1)));
     }
 
     /** Runs a general read on the peer of {@code database} in query group {@code group}, stopped after {@code timeout}. */

@@ -444,7 +444,8 @@ public final class ChrononHttpServer implements AutoCloseable {
 
     private CompletionStage<HttpResponse> databaseInfo(Call call) {
         // the catalog first: a database deleted a moment ago is gone even before its peer hears of it
-        return lookUp(call.db()).thenCompose(known -> chronon.read(call.db(), QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
+        // and the read names the incarnation it found: one catalog lookup, not a second to route the read
+        return lookUp(call.db()).thenCompose(known -> chronon.read(known, QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
                 .thenApply(r -> response(200, call.format(), r.result())));
     }
 
@@ -615,8 +616,8 @@ public final class ChrononHttpServer implements AutoCloseable {
         long start = after;
         Format format = "json".equals(call.request().getUri().query().get("format").orElse(null)) ? Format.JSON : call.format();
         // the database and its current basis first: a missing database is a 404, and without
-        // a start the stream starts at that basis
-        return lookUp(call.db()).thenCompose(db -> chronon.read(call.db(), QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
+        // a start the stream starts at that basis (one catalog lookup: the read names what it found)
+        return lookUp(call.db()).thenCompose(db -> chronon.read(db, QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
                 .thenApply(current -> HttpResponse.create().withStatus(200)
                         .addHeader(RawHeader.create("Cache-Control", "no-cache"))
                         .withEntity(HttpEntities.createChunked(TxReportEvents.CONTENT_TYPE,

@@ -88,7 +88,8 @@ final class TxReportEvents {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         long from = c.t() + 1;
-        return chronon.read(db, chronon.settings().defaultQueryGroup(), QueryPeer.Basis.atLeast(from),
+        // each step reads the incarnation the stream started on: no catalog lookup per step
+        return chronon.read(info, chronon.settings().defaultQueryGroup(), QueryPeer.Basis.atLeast(from),
                         new QueryPeer.LogOp(from, null, c.batch(), true), WAIT)
                 .handle((r, failure) -> {
                     if (failure == null) {

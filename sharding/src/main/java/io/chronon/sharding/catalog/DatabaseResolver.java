@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Which incarnation of a database a request is about: the catalog's entry of its name, from a
@@ -30,6 +31,7 @@ public final class DatabaseResolver {
     private final Duration timeout;
     /** The names with a lookup in flight, each with the callers waiting for the lookup after it (null: none). */
     private final Map<String, CompletableFuture<DatabaseInfo>> inFlight = new HashMap<>();
+    private final LongAdder sent = new LongAdder();
 
     /**
      * @param executor where the {@code ...Async} stages of the answers run
@@ -76,7 +78,13 @@ public final class DatabaseResolver {
         }).thenCompose(id -> id);
     }
 
+    /** How many lookups this resolver has sent to the catalog. */
+    public long lookupsSent() {
+        return sent.sum();
+    }
+
     private void send(String name, CompletableFuture<DatabaseInfo> answer) {
+        sent.increment();
         Futures.plain(AskPattern.<Catalog.Command, DatabaseInfo>askWithStatus(catalog,
                         replyTo -> new Catalog.GetDatabase(name, replyTo), timeout, scheduler), executor)
                 .whenComplete((info, failure) -> {
