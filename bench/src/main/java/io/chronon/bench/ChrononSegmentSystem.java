@@ -44,7 +44,7 @@ public final class ChrononSegmentSystem implements BenchSystem<DbValue> {
     @Override
     public String writerNote() {
         return "Chronon (segments): the in-process writer of chronon-inproc; reads on the value an indexing job makes of it "
-                + "(every index a tree of 64 KiB segments in a memory segment store, read through a warm segment cache)";
+                + "(every index a tree of 16 KiB segments in a memory segment store, read through a warm segment cache)";
     }
 
     @Override

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   java -cp ... io.chronon.bench.ServerImportBench --node-cp FILE --persons 5000000 [--heap 512m]
- *        [--batch 2000] [--inflight 4] [--dir target/people-import] [--skip-edges]
+ *        [--batch 2000] [--inflight 4] [--dir target/people-import] [--skip-edges] [--node-opt -Dkey=value ...]
  * </pre>
  * {@code --node-cp} names a file holding the node's class path (one line, as Maven's
  * {@code dependency:build-classpath} writes it, with cluster-node's classes first).
@@ -54,6 +54,7 @@ public final class ServerImportBench {
         int inflight = 4;
         Path dir = Path.of("target", "people-import");
         boolean edges = true;
+        List<String> nodeOpts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--node-cp" -> nodeCp = Files.readString(Path.of(args[++i])).trim();
@@ -63,6 +64,7 @@ public final class ServerImportBench {
                 case "--inflight" -> inflight = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--skip-edges" -> edges = false;
+                case "--node-opt" -> nodeOpts.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -75,7 +77,7 @@ public final class ServerImportBench {
         Path csv = dir.resolve("heap-vs-datoms.csv");
         Files.writeString(csv, "datoms,heap_after_gc_mb,seconds\n");
 
-        Node node = Node.start(nodeCp, heap, dir, "load");
+        Node node = Node.start(nodeCp, heap, dir, "load", nodeOpts);
         String uri = "chronon://" + KEY + "@127.0.0.1:" + node.port + "/people";
         Chronon.createDatabase(uri);
         long datoms = 0;
@@ -108,8 +110,8 @@ public final class ServerImportBench {
             datoms = sent[0];
             if (edges) {
                 List<PeopleGenerator.Edge> all = PeopleGenerator.edges((int) persons);
-                for (int from = 0; from < all.size(); from += 5_000) {
-                    List<PeopleGenerator.Edge> slice = all.subList(from, Math.min(all.size(), from + 5_000));
+                for (int from = 0; from < all.size(); from += 1_000) {
+                    List<PeopleGenerator.Edge> slice = all.subList(from, Math.min(all.size(), from + 1_000));
                     datoms += slice.size() + 1;
                     send(conn, "[" + PeopleGenerator.edgesEdn(slice) + "]", window, failed);
                     if (datoms >= nextReport[0]) {
@@ -139,7 +141,7 @@ public final class ServerImportBench {
 
         // a fresh node on the same data: start to first answer, then reads cold and warm
         long launched = System.nanoTime();
-        Node again = Node.start(nodeCp, heap, dir, "restart");
+        Node again = Node.start(nodeCp, heap, dir, "restart", nodeOpts);
         long up = System.nanoTime();
         String uri2 = "chronon://" + KEY + "@127.0.0.1:" + again.port + "/people";
         try (Connection conn = Chronon.connect(uri2)) {
@@ -246,14 +248,17 @@ public final class ServerImportBench {
 
     /** A node process: {@code bin/chronon serve} with a fixed heap and a GC log. */
     record Node(Process process, int port, Path gcLog) {
-        static Node start(String cp, String heap, Path dir, String name) throws Exception {
+        static Node start(String cp, String heap, Path dir, String name, List<String> opts) throws Exception {
             int port = freePort();
             Path gcLog = dir.resolve("gc-" + name + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
-                    "-Xlog:gc:file=" + gcLog, "-cp", cp, "io.chronon.node.cli.ChrononCli", "serve",
+            List<String> command = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
+                    "-Xlog:gc:file=" + gcLog));
+            command.addAll(opts);
+            command.addAll(List.of("-cp", cp, "io.chronon.node.cli.ChrononCli", "serve",
                     "--port", String.valueOf(port), "--cluster-port", String.valueOf(freePort()),
-                    "--data-dir", dir.resolve("data").toString(), "--access-key", KEY);
+                    "--data-dir", dir.resolve("data").toString(), "--access-key", KEY));
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectErrorStream(true);
             pb.redirectOutput(dir.resolve("node-" + name + ".log").toFile());
             Process p = pb.start();
