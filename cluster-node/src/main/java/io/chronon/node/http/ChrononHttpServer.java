@@ -55,9 +55,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChrononHttpServer implements AutoCloseable {
     private static final Keyword RESULT = Keyword.of("result");
-    private static final Keyword BASIS_T = Keyword.of("basis-t");
-    private static final Keyword INDEX_BASIS_T = Keyword.of("index-basis-t");
-    private static final Keyword DB_NAME = Keyword.of("db/name");
+    static final Keyword BASIS_T = Keyword.of("basis-t");
+    static final Keyword DB_NAME = Keyword.of("db/name");
     /** Request header naming the query group of a read. */
     static final String QUERY_GROUP = "X-Chronon-Query-Group";
     /** Response header of a read: the node ({@code host:port}) whose peer answered. */
@@ -106,6 +105,7 @@ public final class ChrononHttpServer implements AutoCloseable {
         this.keys = new AccessKeys(settings.accessKeys());
         this.cors = new Cors(settings.corsOrigins(), settings.corsMaxAge());
         this.parsing = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+        IndexRoutes indexRoutes = new IndexRoutes(this, chronon);
         this.routes = List.of(
                 new Route(HttpMethods.GET, "/health", false, c -> ok(c, Map.of(Keyword.of("status"), Keyword.of("ok")))),
                 new Route(HttpMethods.GET, "/ready", false, this::ready),
@@ -130,9 +130,9 @@ public final class ChrononHttpServer implements AutoCloseable {
                 read(HttpMethods.GET, "entid-at", ReadRequest.Kind.ENTID_AT),
                 read(HttpMethods.POST, "entid-at", ReadRequest.Kind.ENTID_AT),
                 new Route(HttpMethods.GET, "/dbs/{db}/sync", true, this::sync),
-                new Route(HttpMethods.GET, "/dbs/{db}/sync-index", true, this::syncIndex),
-                new Route(HttpMethods.POST, "/dbs/{db}/request-index", true, this::requestIndex),
-                new Route(HttpMethods.POST, "/dbs/{db}/gc-storage", true, this::gcStorage),
+                new Route(HttpMethods.GET, "/dbs/{db}/sync-index", true, indexRoutes::syncIndex),
+                new Route(HttpMethods.POST, "/dbs/{db}/request-index", true, indexRoutes::requestIndex),
+                new Route(HttpMethods.POST, "/dbs/{db}/gc-storage", true, indexRoutes::gcStorage),
                 new Route(HttpMethods.GET, "/dbs/{db}/tx-reports", true, this::txReports));
     }
 
@@ -277,7 +277,7 @@ public final class ChrononHttpServer implements AutoCloseable {
         return CompletableFuture.completedFuture(response(200, call.format(), value));
     }
 
-    private static HttpResponse response(int status, Format format, Object value) {
+    static HttpResponse response(int status, Format format, Object value) {
         return HttpResponse.create().withStatus(status).withEntity(format.contentType, format.write(value).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -318,7 +318,7 @@ public final class ChrononHttpServer implements AutoCloseable {
     // ------------------------------------------------------------------ bodies
 
     /** The request body as a value, in the format of its Content-Type; 413 past the limit, 400 when malformed. */
-    private CompletionStage<Object> body(Call call) {
+    CompletionStage<Object> body(Call call) {
         HttpRequest request = call.request();
         long max = settings.maxBodySize();
         var declared = request.entity().getContentLengthOption();
@@ -516,53 +516,10 @@ public final class ChrononHttpServer implements AutoCloseable {
     }
 
     /**
-     * Answers once the transactions up to {@code t} are in the durable index and the peer has
-     * basis t (Datomic's syncIndex); without {@code t}, answers the index's t now.
-     */
-    private CompletionStage<HttpResponse> syncIndex(Call call) {
-        Map<Object, Object> p = ReadRequest.fromQueryParams(call.request().getUri().query().toMultiMap());
-        long t = ReadRequest.nonNegative(p, "t", 0);
-        String group = queryGroup(call);
-        return chronon.syncIndex(call.db(), t).thenCompose(indexed -> chronon.sync(call.db(), group, t)
-                .thenApply(s -> response(200, call.format(), Map.of(DB_NAME, call.db(), BASIS_T, s.basisT(),
-                        INDEX_BASIS_T, indexed.indexBasisT()))));
-    }
-
-    /**
-     * Garbage collection of the database's storage (Datomic's gcStorage): body
-     * {@code {:older-than #inst "..."}} (or epoch milliseconds); without it, an hour ago.
-     */
-    private CompletionStage<HttpResponse> gcStorage(Call call) {
-        return body(call).thenCompose(body -> {
-            Object olderThan = body instanceof Map<?, ?> m ? m.get(Keyword.of("older-than")) : null;
-            java.time.Instant cut;
-            if (olderThan == null) {
-                cut = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
-            } else if (olderThan instanceof java.util.Date d) {
-                cut = d.toInstant();
-            } else if (olderThan instanceof Number n) {
-                cut = java.time.Instant.ofEpochMilli(n.longValue());
-            } else {
-                throw ChrononException.incorrect("chronon.error/invalid-body",
-                        ":older-than is an instant (#inst \"...\") or epoch milliseconds", olderThan);
-            }
-            return chronon.gcStorage(call.db(), cut).thenApply(r -> response(200, call.format(), Map.of(DB_NAME, call.db(),
-                    Keyword.of("records-kept"), r.recordsKept(), Keyword.of("records-deleted"), r.recordsDeleted(),
-                    Keyword.of("segments-reachable"), r.segmentsReachable(), Keyword.of("segments-deleted"), r.segmentsDeleted())));
-        });
-    }
-
-    /** Starts an indexing job now (Datomic's requestIndex): answers the t it indexes up to. */
-    private CompletionStage<HttpResponse> requestIndex(Call call) {
-        return chronon.requestIndex(call.db()).thenApply(s -> response(200, call.format(),
-                Map.of(DB_NAME, call.db(), BASIS_T, s.basisT(), INDEX_BASIS_T, s.indexBasisT())));
-    }
-
-    /**
      * The query group a read goes to: the {@code X-Chronon-Query-Group} header, else the one
      * configured for the request's access key, else the default.
      */
-    private String queryGroup(Call call) {
+    String queryGroup(Call call) {
         String named = call.header(QUERY_GROUP);
         if (named != null && !named.isBlank()) {
             return named.trim();

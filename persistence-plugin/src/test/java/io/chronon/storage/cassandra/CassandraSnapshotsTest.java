@@ -33,7 +33,9 @@ class CassandraSnapshotsTest {
     @BeforeAll
     static void start() {
         node = CassandraNodes.start("snapshots", KEYSPACE, "");
-        snapshots = new CassandraSnapshots(node, node.settings().config().getConfig("chronon.cassandra.snapshot"));
+        // two kept, so that four saves show the pruning (the default keeps 20, for garbage collection)
+        snapshots = new CassandraSnapshots(node, com.typesafe.config.ConfigFactory.parseString("keep = 2")
+                .withFallback(node.settings().config().getConfig("chronon.cassandra.snapshot")));
     }
 
     @AfterAll
