@@ -24,6 +24,12 @@ final class Cursor implements Iterator<Datom> {
     private final ArrayDeque<Frame> path = new ArrayDeque<>();
     private Datom[] leaf;
     private int pos;
+    /**
+     * Where the walk of the current leaf stops: ascending, the first index past the end bound
+     * (the leaf's length if the bound is beyond it); descending, the last index below it (-1).
+     * Found by one binary search per leaf, so a datom costs an array read, not a comparison.
+     */
+    private int stop;
     private Datom next;
     private boolean done;
 
@@ -73,6 +79,15 @@ final class Cursor implements Iterator<Datom> {
         } else {
             pos = ascending ? lowerBound(leaf, start, cmp) : upperBound(leaf, start, cmp) - 1;
         }
+        stop = stopOf(leaf);
+    }
+
+    /** {@link #stop} of {@code datoms}. */
+    private int stopOf(Datom[] datoms) {
+        if (end == null) {
+            return ascending ? datoms.length : -1;
+        }
+        return ascending ? upperBound(datoms, end, cmp) : lowerBound(datoms, end, cmp) - 1;
     }
 
     @Override
@@ -96,13 +111,13 @@ final class Cursor implements Iterator<Datom> {
 
     private Datom advance() {
         while (true) {
-            if (pos >= 0 && pos < leaf.length) {
+            if (ascending ? pos < stop : pos > stop) {
                 Datom d = leaf[pos];
                 pos += ascending ? 1 : -1;
-                if (end != null && (ascending ? cmp.compare(d, end) > 0 : cmp.compare(d, end) < 0)) {
-                    return null;
-                }
                 return d;
+            }
+            if (ascending ? stop < leaf.length : stop >= 0) {
+                return null; // the end bound lies within this leaf
             }
             if (!nextLeaf()) {
                 return null;
@@ -136,6 +151,7 @@ final class Cursor implements Iterator<Datom> {
             }
             leaf = ((Node.Leaf) node).datoms();
             pos = ascending ? 0 : leaf.length - 1;
+            stop = stopOf(leaf);
             return true;
         }
         return false;

@@ -41,9 +41,28 @@ public record TreeStorage(SegmentStore store, String database, SegmentCache cach
         this(store, database, cache, NodeLimits.DEFAULT);
     }
 
+    /**
+     * The branches each thread read last, by the identity of their id: a point read walks from
+     * the root through the same few branches every time, and each id it follows is the very
+     * object of its parent's {@link ChildRef}, so an identity check finds them without the
+     * shared cache's hashing and bookkeeping. 16 pairs (id, branch) per thread, leaves left to
+     * the shared cache (which bounds the memory); nodes never change, so a node found here is
+     * right even if the shared cache has dropped it since.
+     */
+    private static final ThreadLocal<Object[]> RECENT = ThreadLocal.withInitial(() -> new Object[32]);
+
     /** Node {@code id} of a tree in the order of {@code type}. */
     Node read(TreeOrder type, SegmentId id) {
+        Object[] recent = RECENT.get();
+        int slot = (System.identityHashCode(id) & 15) << 1;
+        if (recent[slot] == id && recent[slot + 1] instanceof Node seen && seen.type() == type) {
+            return seen;
+        }
         Node node = cache.get(database, id, () -> load(type, id));
+        if (node instanceof Node.Branch) {
+            recent[slot] = id;
+            recent[slot + 1] = node;
+        }
         if (node.type() != type) {
             throw failure(id, new CorruptSegmentException(database, id, "a node of the " + node.type() + " index read as one of " + type));
         }
