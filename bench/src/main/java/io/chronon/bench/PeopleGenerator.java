@@ -47,19 +47,12 @@ public final class PeopleGenerator {
 
     /** Persons {@code first .. first+count-1} of the stream (ids start at 1). */
     public static List<Person> persons(long first, int count) {
-        SplitMix64 rnd = new SplitMix64(SEED);
         List<Person> out = new ArrayList<>(count);
-        long last = first + count - 1;
-        for (long i = 1; i <= last; i++) {
-            String name = NAMES[rnd.nextInt(NAMES.length)];
-            String lastName = LAST_NAMES[rnd.nextInt(LAST_NAMES.length)];
-            String sex = SEXES[rnd.nextInt(SEXES.length)];
-            long age = rnd.nextInt(100);
-            long salary = rnd.nextInt(100_000);
-            if (i >= first) {
-                out.add(new Person(i, name, lastName, sex, age, salary));
+        forEachPerson(first + count - 1, p -> {
+            if (p.id() >= first) {
+                out.add(p);
             }
-        }
+        });
         return out;
     }
 
