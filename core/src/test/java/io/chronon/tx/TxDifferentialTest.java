@@ -9,7 +9,7 @@ import io.chronon.db.LayeredValues;
 import io.chronon.edn.EdnPrinter;
 import io.chronon.edn.Keyword;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,8 +46,16 @@ class TxDifferentialTest {
         }
     }
 
+    static java.util.stream.LongStream seeds() {
+        return TxTestSupport.differentialSeeds(1, 2, 3, 4, 5, 6, 42, 2024);
+    }
+
+    static java.util.stream.LongStream identitySeeds() {
+        return TxTestSupport.differentialSeeds(7, 8, 9, 10, 11, 12, 13, 14);
+    }
+
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 42, 2024})
+    @MethodSource("seeds")
     void agreesWithDatomic(long seed) {
         run(seed, false);
     }
@@ -60,7 +68,7 @@ class TxDifferentialTest {
      * value. Schemas are drawn until they have a unique-identity composite.
      */
     @ParameterizedTest
-    @ValueSource(longs = {7, 8, 9, 10, 11, 12, 13, 14})
+    @MethodSource("identitySeeds")
     void identityUpsertsAgreeWithDatomic(long seed) {
         run(seed, true);
     }

@@ -28,6 +28,15 @@ final class TxTestSupport {
         }
     }
 
+    /**
+     * The first {@code chronon.test.differential.seeds} of {@code seeds} (all of them without it):
+     * the differential suites run fewer where each transaction costs more, over bases in a real
+     * segment store (module persistence-plugin's build).
+     */
+    static java.util.stream.LongStream differentialSeeds(long... seeds) {
+        return java.util.Arrays.stream(seeds).limit(Integer.getInteger("chronon.test.differential.seeds", seeds.length));
+    }
+
     static final String SCHEMA = """
             [{:db/ident :p/key :db/valueType :db.type/string :db/cardinality :db.cardinality/one :db/unique :db.unique/identity}
              {:db/ident :p/email :db/valueType :db.type/string :db/cardinality :db.cardinality/one :db/unique :db.unique/value}

@@ -10,6 +10,8 @@ import io.chronon.edn.Keyword;
 import io.chronon.tx.TxOptions;
 import io.chronon.tx.TxProcessor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +71,34 @@ class IndexTreeBasesTest {
         long beforeRetraction = bases.cache().stats().requestCount();
         after.applyTransaction(t + 1, retraction, t + 2, plain.nextDbCounter(), plain.lastTxInstant() + 2);
         assertTrue(bases.cache().stats().requestCount() > beforeRetraction, "a retraction finds its fact in the bases");
+    }
+
+    /**
+     * The bases the factories of the real stores make (what the differential suites run on in
+     * this module's build) are read from the store, not from a copy in memory: the same answers as
+     * the plain value through the tiny cache, and once the store's segments are deleted, a read
+     * that misses the cache fails with {@code :db.error/missing-segment}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "cassandra"})
+    void theBasesOfARealStoreAreReadFromIt(String kind) throws Exception {
+        IndexTreeBases bases = kind.equals("file") ? new io.chronon.storage.file.FileIndexTreeBases()
+                : new io.chronon.storage.cassandra.CassandraIndexTreeBases();
+        DbValue plain = people(40);
+        DbValue layered = LayeredValues.split(plain, plain.basisT() - 5, bases);
+        long misses = bases.cache().stats().missCount();
+        for (IndexType type : IndexType.values()) {
+            assertEquals(all(plain.datoms(type)), all(layered.datoms(type)), kind + " " + type);
+        }
+        assertTrue(bases.cache().stats().missCount() - misses > 10, "reads miss the cache and go to the store: " + bases.cache().stats());
+
+        for (var id : bases.store().list(bases.database())) {
+            bases.store().delete(bases.database(), id);
+        }
+        bases.cache().clear();
+        io.chronon.ChrononException e = org.junit.jupiter.api.Assertions.assertThrows(io.chronon.ChrononException.class,
+                () -> all(layered.datoms(IndexType.AVET)));
+        assertEquals(Keyword.of("db.error", "missing-segment"), e.code(), e.getMessage());
     }
 
     /** {@code n} people, each in a transaction of its own, with names and friends. */
