@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Bases of split db values as durable index trees: each index a log replay built in memory is
  * written into an {@link IndexTree} of a real segment store, with nodes so small (16 datoms a
- * leaf, 4 children a branch) that a database of a few hundred datoms makes trees of three or
- * four levels, read through one cache of a few nodes that evicts all the time. What
+ * leaf, 4 children a branch, but for Cassandra's) that a database of a few hundred datoms makes
+ * trees of three or four levels, read through one cache of a few nodes that evicts all the time. What
  * {@code -Dchronon.test.layered.base=io.chronon.storage.index.IndexTreeBases} plugs into core's
  * suites (this module's pom runs them that way), so every read they make of a base crosses
  * segments, leaves and branches.
