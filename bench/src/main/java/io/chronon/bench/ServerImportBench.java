@@ -153,14 +153,22 @@ public final class ServerImportBench {
             }
             System.out.printf(Locale.ROOT, "INDEXED to t %d in %.1f s after the last transaction%n", indexT,
                     (System.nanoTime() - start) / 1e9 - secs);
+            storage("STORAGE before GC", dir, datoms);
+            long gcStart = System.nanoTime();
+            long deleted = conn.gcStorage(new java.util.Date());
+            System.out.printf(Locale.ROOT, "GC (cut-off now) deleted %,d segments in %.1f s%n", deleted, (System.nanoTime() - gcStart) / 1e9);
         }
         node.stop();
+        storage("STORAGE after GC", dir, datoms);
+    }
+
+    private static void storage(String what, Path dir, long datoms) throws IOException {
         long bytes = size(dir.resolve("data"));
         long segmentBytes = size(dir.resolve("data").resolve("segments"));
         long journalBytes = size(dir.resolve("data").resolve("journal"));
-        System.out.printf(Locale.ROOT, "STORAGE %,d bytes (%.1f per datom): segments %,d (%.1f per datom), journal %,d (%.1f per datom)%n",
-                bytes, (double) bytes / datoms, segmentBytes, (double) segmentBytes / datoms, journalBytes, (double) journalBytes / datoms);
-
+        System.out.printf(Locale.ROOT, "%s %,d bytes (%.1f per datom): segments %,d (%.1f per datom), journal %,d (%.1f per datom)%n",
+                what, bytes, (double) bytes / datoms, segmentBytes, (double) segmentBytes / datoms, journalBytes,
+                (double) journalBytes / datoms);
     }
 
     /** A fresh node on the data of {@code dir}: start to first answer, then reads cold and warm. */

@@ -59,6 +59,11 @@ public final class ChrononNode implements AutoCloseable {
     private final CompletableFuture<ChrononCluster> ready = new CompletableFuture<>();
     private final String generatedAccessKey;
     private volatile ChrononHttpServer http;
+    /** Milliseconds since the JVM started at each step of the start (see {@link #startupSummary}). */
+    private final long checkedAt;
+    private final long systemAt;
+    private volatile long upAt;
+    private volatile long readyAt;
 
     private ChrononNode(Config config) {
         String name = config.getString("chronon.node.system-name");
@@ -76,6 +81,7 @@ public final class ChrononNode implements AutoCloseable {
             generatedAccessKey = null;
         }
         HttpSettings finalHttpSettings = httpSettings;
+        checkedAt = sinceJvmStart();
         this.system = ActorSystem.create(Behaviors.setup(ctx -> {
             Cluster cluster = Cluster.get(ctx.getSystem());
             // the file write is small but blocking
@@ -84,6 +90,7 @@ public final class ChrononNode implements AutoCloseable {
             ctx.spawnAnonymous(Behaviors.<SelfUp>setup(up -> {
                 cluster.subscriptions().tell(Subscribe.create(up.getSelf(), SelfUp.class));
                 return Behaviors.receiveMessage(m -> {
+                    upAt = sinceJvmStart();
                     ChrononCluster chronon = ChrononCluster.get(ctx.getSystem());
                     if (cluster.selfMember().hasRole(chronon.settings().transactorRole())) {
                         // from this child's handler: the system spawns it (ctx is the guardian's, not usable here)
@@ -91,6 +98,7 @@ public final class ChrononNode implements AutoCloseable {
                                 Props.empty());
                     }
                     if (!httpEnabled) {
+                        readyAt = sinceJvmStart();
                         ready.complete(chronon);
                     } else {
                         ChrononHttpServer.start(ctx.getSystem(), chronon, finalHttpSettings).whenComplete((server, e) -> {
@@ -98,6 +106,7 @@ public final class ChrononNode implements AutoCloseable {
                                 ready.completeExceptionally(e);
                             } else {
                                 http = server;
+                                readyAt = sinceJvmStart();
                                 ready.complete(chronon);
                             }
                         });
@@ -111,6 +120,7 @@ public final class ChrononNode implements AutoCloseable {
             storageWarning.ifPresent(w -> ctx.getLog().warn(w));
             return Behaviors.empty();
         }), name, ClusterMembership.systemConfig(config, membership));
+        systemAt = sinceJvmStart();
         // a node downed or refused before it was up never becomes ready
         system.getWhenTerminated().whenComplete((done, e) -> ready.completeExceptionally(
                 new IllegalStateException("the node stopped before it was up in its cluster (see its log)")));
@@ -169,6 +179,23 @@ public final class ChrononNode implements AutoCloseable {
                     + " its writer moves to another node. Use --storage cassandra to keep it.");
         }
         return Optional.empty();
+    }
+
+    private static long sinceJvmStart() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+    }
+
+    /**
+     * Where the start's time went, once {@link #ready}: from the JVM's start to the checks done
+     * (class loading, configuration, the cluster-membership checks and any wait for another
+     * seed), to the actor system created, to this node up in its cluster, to the HTTP port bound.
+     */
+    public String startupSummary() {
+        return String.format(java.util.Locale.ROOT,
+                "up %.2f s after the JVM started: JVM, configuration and checks %.2f s, actor system %.2f s, "
+                        + "joining the cluster %.2f s, Chronon and HTTP %.2f s",
+                readyAt / 1000.0, checkedAt / 1000.0, (systemAt - checkedAt) / 1000.0, (upAt - systemAt) / 1000.0,
+                (readyAt - upAt) / 1000.0);
     }
 
     /** Completes when this node is up in its cluster, Chronon runs on it and its HTTP port (if enabled) is bound. */
@@ -277,6 +304,7 @@ public final class ChrononNode implements AutoCloseable {
             System.out.println("Chronon HTTP API: http://" + config.getString("chronon.http.host") + ":" + node.httpPort()
                     + "/ (access keys: " + String.join(", ", node.http.accessKeyNames()) + ")");
         }
+        System.out.println("Chronon node " + node.startupSummary());
         node.generatedAccessKey().ifPresent(k -> System.out.println(
                 "Generated access key (shown once; pass --access-key to choose your own): " + k));
         return 0;

@@ -1,6 +1,7 @@
 package io.chronon.multijvm;
 
 import io.chronon.cassandra.dev.CassandraServer;
+import io.chronon.bench.PeopleGenerator;
 import io.chronon.client.Connection;
 
 import java.nio.file.Path;
@@ -9,7 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * How long a database cannot take transactions when the node hosting its writer dies, and
@@ -25,6 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * mvn -o -pl multi-jvm-tests test-compile exec:exec@failover-bench -Dfailover.args="kills=5 clients=16 window=20"
  * </pre>
  *
+ * {@code persons=N} first loads N people of the bench's generator (six datoms each: 5,000,000 is
+ * issue 15's people-5m, 30 million datoms) and indexes them, so the writers that take over open
+ * a large database.
+ *
  * Node JVM options: {@code -Dchronon.multijvm.node-jvm="..."} (see {@link TestCluster#NODE_JVM}).
  * Not a test: it asserts nothing about speed; it exits 1 if an acknowledged transaction is
  * lost or doubled.
@@ -34,7 +44,7 @@ public final class FailoverBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>(Map.of("kills", "5", "clients", "16", "window", "20"));
+        Map<String, String> opts = new HashMap<>(Map.of("kills", "5", "clients", "16", "window", "20", "persons", "0"));
         for (String a : args) {
             for (String kv : a.trim().split("\\s+")) {
                 if (kv.contains("=")) {
@@ -45,6 +55,7 @@ public final class FailoverBench {
         int kills = Integer.parseInt(opts.get("kills"));
         int clients = Integer.parseInt(opts.get("clients"));
         Duration window = Duration.ofSeconds(Long.parseLong(opts.get("window")));
+        long persons = Long.parseLong(opts.get("persons"));
         String db = "bench";
         boolean failed;
         Path dir = Path.of("target", "failover-bench-cassandra-" + ProcessHandle.current().pid()).toAbsolutePath();
@@ -56,6 +67,9 @@ public final class FailoverBench {
                     cassandra.contactPoint(), db)) {
                 System.out.printf("cluster of 3 up and %s created in %.1f s; logs in target/multi-jvm%n", db,
                         (System.nanoTime() - startedAt) / 1e9);
+                if (persons > 0) {
+                    preload(cluster, db, persons);
+                }
                 AtomicLong ids = new AtomicLong();
                 List<Workload.Attempt> attempts = new ArrayList<>();
                 List<Long> failovers = new ArrayList<>();
@@ -98,6 +112,63 @@ public final class FailoverBench {
             }
         }
         System.exit(failed ? 1 : 0);
+    }
+
+    /**
+     * Makes the database large before the kills: {@code persons} people of the bench's generator
+     * (six datoms each) in transactions of 2,000, four in flight, through one node; then an
+     * indexing job over all of it, so the writer that takes over opens durable roots covering
+     * the whole database.
+     */
+    private static void preload(TestCluster cluster, String db, long persons) throws Exception {
+        long start = System.nanoTime();
+        Semaphore window = new Semaphore(4);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        try (Connection conn = TestCluster.connect(cluster.node(0), db)) {
+            conn.transact(PeopleGenerator.schemaEdn(false));
+            List<PeopleGenerator.Person> pending = new ArrayList<>(2_000);
+            long[] datoms = {0, 1_000_000};
+            PeopleGenerator.forEachPerson(persons, p -> {
+                pending.add(p);
+                if (pending.size() == 2_000 || p.id() == persons) {
+                    if (failed.get() != null) {
+                        throw new IllegalStateException("a preload transaction failed", failed.get());
+                    }
+                    String tx = "[" + PeopleGenerator.personsEdn(pending) + "]";
+                    datoms[0] += pending.size() * 6L + 1;
+                    pending.clear();
+                    window.acquireUninterruptibly();
+                    conn.transactAsync(tx).whenComplete((r, e) -> {
+                        if (e != null) {
+                            failed.compareAndSet(null, e);
+                        }
+                        window.release();
+                    });
+                    if (datoms[0] >= datoms[1]) {
+                        datoms[1] += 1_000_000;
+                        System.out.printf(Locale.ROOT, "  preloaded %,d datoms in %.0f s%n", datoms[0], (System.nanoTime() - start) / 1e9);
+                    }
+                }
+            });
+            window.acquireUninterruptibly(4);
+            if (failed.get() != null) {
+                throw new IllegalStateException("a preload transaction failed", failed.get());
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            long upTo = conn.requestIndex();
+            long indexT = -1;
+            for (int attempt = 0; indexT < 0; attempt++) {
+                try {
+                    indexT = conn.syncIndex(upTo).get(30, TimeUnit.MINUTES).indexBasisT();
+                } catch (ExecutionException e) {
+                    if (attempt >= 30) {
+                        throw e;
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "preloaded %,d datoms (%,d persons) in %.0f s: %,.0f datoms/s; indexed to t %d %.0f s later%n",
+                    datoms[0], persons, secs, datoms[0] / secs, indexT, (System.nanoTime() - start) / 1e9 - secs);
+        }
     }
 
     private static String medianAndMax(List<Long> millis) {

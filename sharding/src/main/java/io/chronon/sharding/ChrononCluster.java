@@ -190,8 +190,17 @@ public final class ChrononCluster implements Extension {
      * {@code atLeastT} (free in the same JVM; see {@link QueryPeer.GetDb}).
      */
     public CompletionStage<QueryPeer.CurrentDb> db(String database, long atLeastT, Duration timeout) {
+        return db(database, atLeastT, 0, timeout);
+    }
+
+    /**
+     * The default query group's value of {@code database} once its basis is at least
+     * {@code atLeastT} and it is on durable roots of index t {@code indexT} or later (0: any; what
+     * {@link #syncIndex} answered makes them exist).
+     */
+    public CompletionStage<QueryPeer.CurrentDb> db(String database, long atLeastT, long indexT, Duration timeout) {
         return routed(database, settings.defaultQueryGroup(), (peer, id) -> peer.askWithStatus(
-                replyTo -> new QueryPeer.GetDb(atLeastT, timeout.toMillis(), replyTo, id), timeout.plusSeconds(1)));
+                replyTo -> new QueryPeer.GetDb(atLeastT, timeout.toMillis(), replyTo, id, indexT), timeout.plusSeconds(1)));
     }
 
     /** Transacts {@code txData} (forms as data, or EDN text); fails with a {@link ChrononError}. */
@@ -286,8 +295,17 @@ public final class ChrononCluster implements Extension {
 
     /** Completes once the peer of {@code group} that this node's reads go to has basis t or later. */
     public CompletionStage<QueryPeer.Synced> sync(String database, String group, long t) {
+        return sync(database, group, t, 0);
+    }
+
+    /**
+     * Completes once the peer of {@code group} that this node's reads go to has basis t or
+     * later and is on durable roots of index t {@code indexT} or later (0: any): after
+     * {@link #syncIndex}, Datomic's syncIndex.
+     */
+    public CompletionStage<QueryPeer.Synced> sync(String database, String group, long t, long indexT) {
         long ms = timeout().toMillis();
-        return routed(database, group, (peer, id) -> peer.askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo, id),
+        return routed(database, group, (peer, id) -> peer.askWithStatus(replyTo -> new QueryPeer.Sync(t, ms, replyTo, id, indexT),
                 timeout().plusSeconds(1)));
     }
 

@@ -28,7 +28,12 @@ class DurableRecoveryTest {
     Path dir;
 
     static DbValue db(ChrononCluster chronon, String name, long t) {
-        return await(chronon.peer(name).<QueryPeer.CurrentDb>askWithStatus(r -> new QueryPeer.GetDb(t, 10_000, r),
+        return db(chronon, name, t, 0);
+    }
+
+    /** The peer's value at basis t or later, on roots of index t {@code indexT} or later (0: any). */
+    static DbValue db(ChrononCluster chronon, String name, long t, long indexT) {
+        return await(chronon.peer(name).<QueryPeer.CurrentDb>askWithStatus(r -> new QueryPeer.GetDb(t, 10_000, r, null, indexT),
                 Duration.ofSeconds(15))).db();
     }
 

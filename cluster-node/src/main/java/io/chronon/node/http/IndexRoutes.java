@@ -34,7 +34,7 @@ final class IndexRoutes {
         Map<Object, Object> p = ReadRequest.fromQueryParams(call.request().getUri().query().toMultiMap());
         long t = ReadRequest.nonNegative(p, "t", 0);
         String group = server.queryGroup(call);
-        return chronon.syncIndex(call.db(), t).thenCompose(indexed -> chronon.sync(call.db(), group, t)
+        return chronon.syncIndex(call.db(), t).thenCompose(indexed -> chronon.sync(call.db(), group, t, t)
                 .thenApply(s -> ChrononHttpServer.response(200, call.format(), Map.of(ChrononHttpServer.DB_NAME, call.db(),
                         ChrononHttpServer.BASIS_T, s.basisT(), INDEX_BASIS_T, indexed.indexBasisT()))));
     }

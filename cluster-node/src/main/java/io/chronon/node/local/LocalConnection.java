@@ -114,7 +114,15 @@ final class LocalConnection extends ConnectionBase {
                     }
                     return t;
                 })
-                .thenCompose(this::sync);
+                // a value on those roots (or later ones): the peer moves onto them once told
+                .thenCompose(at -> chronon.db(name, at, at, chronon.settings().defaultTimeout()).toCompletableFuture()
+                        .handle((r, failure) -> {
+                            if (failure != null) {
+                                throw ChrononError.of(failure);
+                            }
+                            saw(r.basisT());
+                            return db(r.db());
+                        }));
     }
 
     @Override

@@ -332,8 +332,9 @@ abstract class ClientScenarios {
             assertTrue(upTo >= r.basisT(), "the job indexes up to the latest t: " + upTo);
             Db indexed = conn.syncIndex(r.basisT()).get(30, TimeUnit.SECONDS);
             assertTrue(indexed.basisT() >= r.basisT());
+            assertTrue(indexed.indexBasisT() >= r.basisT(), "syncIndex's value is indexed through t: " + indexed.indexBasisT());
             assertEquals("Gus", indexed.q("[:find ?n . :where [?e :person/email \"gus@x\"] [?e :person/name ?n]]"));
-            // the peer moves onto the index when the writer's notice reaches it, before the next report
+            // the peer moved onto the index (syncIndex waited for it): the next value reads it too
             TxReport r2 = conn.transact("[{:person/email \"hal@x\" :person/name \"Hal\"}]");
             Db after = conn.sync(r2.basisT()).get(30, TimeUnit.SECONDS);
             assertEquals(upTo, after.indexBasisT(), "the value reads the durable index up to the job's t");

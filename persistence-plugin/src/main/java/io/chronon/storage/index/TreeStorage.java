@@ -51,6 +51,17 @@ public record TreeStorage(SegmentStore store, String database, SegmentCache cach
      */
     private static final ThreadLocal<Object[]> RECENT = ThreadLocal.withInitial(() -> new Object[32]);
 
+    /** Segments and their encoded bytes written by each thread (an indexing job writes on one thread). */
+    private static final ThreadLocal<long[]> WRITTEN = ThreadLocal.withInitial(() -> new long[2]);
+
+    /**
+     * The segments written on this thread so far and their bytes as encoded (before the store
+     * compresses them): read before and after a job, what the job wrote.
+     */
+    public static long[] writtenOnThisThread() {
+        return WRITTEN.get().clone();
+    }
+
     /** Node {@code id} of a tree in the order of {@code type}. */
     Node read(TreeOrder type, SegmentId id) {
         Object[] recent = RECENT.get();
@@ -111,6 +122,9 @@ public record TreeStorage(SegmentStore store, String database, SegmentCache cach
                     "Could not write an index segment of database " + database + ": " + e.getMessage(), form(null), e);
         }
         cache.put(database, id, node);
+        long[] written = WRITTEN.get();
+        written[0]++;
+        written[1] += encoder.size();
         return new Written(id, node);
     }
 

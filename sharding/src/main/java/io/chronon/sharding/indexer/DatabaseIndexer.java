@@ -83,7 +83,8 @@ public final class DatabaseIndexer {
     public record Recovered(IndexRoots roots) implements Command {
     }
 
-    private record JobDone(IndexRoots roots, long seqNr, long novelty, long nanos, Throwable failure) implements Command {
+    private record JobDone(IndexRoots roots, long seqNr, long novelty, long nanos, long segments, long bytes, Throwable failure)
+            implements Command {
     }
 
     private enum Retry implements Command {
@@ -215,8 +216,13 @@ public final class DatabaseIndexer {
             long seqNr = latestSeqNr;
             IndexRoots previous = roots;
             long start = System.nanoTime();
+            long[] written = new long[2];
             CompletableFuture.supplyAsync(() -> {
+                long[] before = TreeStorage.writtenOnThisThread();
                 IndexRoots next = IndexingJob.run(trees, previous, db);
+                long[] after = TreeStorage.writtenOnThisThread();
+                written[0] = after[0] - before[0];
+                written[1] = after[1] - before[1];
                 try {
                     DurableIndexes.get(ctx.getSystem()).saveRoots(storage, persistenceId, seqNr, next);
                 } catch (java.io.IOException e) {
@@ -224,7 +230,7 @@ public final class DatabaseIndexer {
                 }
                 return next;
             }, executor).whenComplete((next, failure) -> ctx.getSelf().tell(
-                    new JobDone(next, seqNr, novelty, System.nanoTime() - start, failure)));
+                    new JobDone(next, seqNr, novelty, System.nanoTime() - start, written[0], written[1], failure)));
         }
 
         private Status status() {
@@ -284,8 +290,8 @@ public final class DatabaseIndexer {
             }
             roots = done.roots();
             indexedNovelty = done.novelty();
-            ctx.getLog().info("Indexed {} to t {} (log entry {}): {} datoms of novelty in {} ms", database, roots.t(), done.seqNr(),
-                    done.novelty(), done.nanos() / 1_000_000);
+            ctx.getLog().info("Indexed {} to t {} (log entry {}): {} datoms of novelty in {} ms, {} segments written ({} KB encoded)",
+                    database, roots.t(), done.seqNr(), done.novelty(), done.nanos() / 1_000_000, done.segments(), done.bytes() / 1024);
             Status status = status();
             List<SyncIndex> covered = new ArrayList<>();
             waiting.removeIf(s -> s.t() <= roots.t() && covered.add(s));

@@ -222,6 +222,10 @@ final class PeerPhases {
                         replica.requestFill();
                         return this;
                     })
+                    .onMessage(QueryPeer.Rebased.class, m -> {
+                        replica.rebased(m);
+                        return this;
+                    })
                     .onMessage(WaitTimeout.class, m -> {
                         replica.waitTimedOut(m);
                         return this;
@@ -287,7 +291,7 @@ final class PeerPhases {
         }
 
         private Behavior<Command> onSync(Sync c) {
-            replica.whenReached(c, c.t(), c.timeoutMillis(),
+            replica.whenReached(c, c.t(), c.indexT(), c.timeoutMillis(),
                     d -> c.replyTo().tell(StatusReply.success(new Synced(replica.name, d.basisT()))),
                     () -> c.replyTo().tell(StatusReply.error(replica.notReached(c.t(), c.timeoutMillis()))));
             return this;
@@ -322,7 +326,7 @@ final class PeerPhases {
         }
 
         private Behavior<Command> onGetDb(GetDb c) {
-            replica.whenReached(c, c.atLeastT(), c.timeoutMillis(),
+            replica.whenReached(c, c.atLeastT(), c.indexT(), c.timeoutMillis(),
                     d -> c.replyTo().tell(StatusReply.success(new CurrentDb(d.basisT(), d))),
                     () -> c.replyTo().tell(StatusReply.error(replica.notReached(c.atLeastT(), c.timeoutMillis()))));
             return this;

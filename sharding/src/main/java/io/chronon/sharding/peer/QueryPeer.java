@@ -82,13 +82,20 @@ public final class QueryPeer {
 
     /**
      * Answers {@link Synced} once this peer's basis is at least {@code t} (at once if it
-     * already is); {@code unavailable} if that does not happen within the timeout.
+     * already is) and, if {@code indexT > 0}, its value is on durable roots of index t
+     * {@code indexT} or later (Datomic's syncIndex: the writer has said those roots exist);
+     * {@code unavailable} if that does not happen within the timeout.
      */
-    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo, String databaseId)
+    public record Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo, String databaseId, long indexT)
             implements Request, Replies.WithStatus<Synced>, CborSerializable {
         /** A sync of whichever incarnation the peer holds. */
         public Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo) {
-            this(t, timeoutMillis, replyTo, null);
+            this(t, timeoutMillis, replyTo, null, 0);
+        }
+
+        /** A sync of incarnation {@code databaseId} (null: whichever the peer holds), whatever its index. */
+        public Sync(long t, long timeoutMillis, ActorRef<StatusReply<Synced>> replyTo, String databaseId) {
+            this(t, timeoutMillis, replyTo, databaseId, 0);
         }
     }
 
@@ -105,11 +112,17 @@ public final class QueryPeer {
      * Answers the db value itself (once its basis is at least {@code atLeastT}). Free in the
      * same JVM; across the network the whole value travels in its snapshot form.
      */
-    public record GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo, String databaseId)
+    public record GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo, String databaseId,
+                        long indexT)
             implements Request, Replies.WithStatus<CurrentDb>, CborSerializable {
         /** The value of whichever incarnation the peer holds. */
         public GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo) {
-            this(atLeastT, timeoutMillis, replyTo, null);
+            this(atLeastT, timeoutMillis, replyTo, null, 0);
+        }
+
+        /** The value of incarnation {@code databaseId} (null: whichever the peer holds), whatever its index (see {@link Sync#indexT}). */
+        public GetDb(long atLeastT, long timeoutMillis, ActorRef<StatusReply<CurrentDb>> replyTo, String databaseId) {
+            this(atLeastT, timeoutMillis, replyTo, databaseId, 0);
         }
     }
 
@@ -279,6 +292,11 @@ public final class QueryPeer {
     }
 
     record RetryFill() implements Command, NoSerializationVerificationNeeded {
+    }
+
+    /** The peer's value moved onto {@code roots} off its thread (or the failure to): see {@code Replica.rebased}. */
+    record Rebased(io.chronon.storage.index.IndexRoots roots, io.chronon.db.DbValue value, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {
     }
 
     record WaitTimeout(long waiterId) implements Command, NoSerializationVerificationNeeded {

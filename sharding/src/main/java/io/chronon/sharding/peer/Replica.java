@@ -100,6 +100,10 @@ final class Replica {
     /** Index roots heard before the value reached the entry they cover, and that entry; null: none. */
     private IndexRoots pendingRoots;
     private long pendingRootsSeqNr;
+    /** True while the value is being moved onto new roots off the actor's thread ({@link QueryPeer.Rebased}). */
+    private boolean rebasing;
+    /** The incarnation whose value is being moved: a value loaded since (another incarnation) is left alone. */
+    private DatabaseInfo rebasingFor;
     /** True while a chunk of the log is being read to fill a gap ({@link Filled}). */
     private boolean filling;
 
@@ -108,7 +112,7 @@ final class Replica {
     private long nextWaiterId;
 
     /** Something waiting for the basis to reach {@code t}. */
-    private record Waiter(long id, long t, Request request, Consumer<DbValue> onReached, Runnable onTimeout) {
+    private record Waiter(long id, long t, long indexT, Request request, Consumer<DbValue> onReached, Runnable onTimeout) {
     }
 
     Replica(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash, String name, String group,
@@ -213,7 +217,7 @@ final class Replica {
     }
 
     private void moveOntoRoots() {
-        if (pendingRoots == null || db == null || seqNr < pendingRootsSeqNr || db.basisT() < pendingRoots.t()) {
+        if (rebasing || pendingRoots == null || db == null || seqNr < pendingRootsSeqNr || db.basisT() < pendingRoots.t()) {
             return;
         }
         IndexRoots roots = pendingRoots;
@@ -222,11 +226,37 @@ final class Replica {
         if (IndexingJob.layeredOver(db, roots, trees)) {
             return;
         }
-        try {
-            db = IndexRestore.rebased(trees, roots, db);
-        } catch (RuntimeException e) {
-            ctx.getLog().warn("The peer of {} could not move onto the index at t {}: {}", name, roots.t(), e.toString());
+        // the reads of the new roots and the replay of the novelty after them happen off this
+        // thread, on the value of now (as the writer's); reports keep being applied meanwhile,
+        // and only those are replayed here once it is done (rebased)
+        rebasing = true;
+        rebasingFor = info;
+        DbValue from = db;
+        ActorRef<Command> self = ctx.getSelf();
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> IndexRestore.rebased(trees, roots, from),
+                        ctx.getSystem().dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()))
+                .whenComplete((value, failure) -> self.tell(new QueryPeer.Rebased(roots, value, failure)));
+    }
+
+    /**
+     * The value of {@link #moveOntoRoots}, on the new roots: the reports applied since it was
+     * taken are replayed onto it, and it becomes the peer's value (unless the value moved onto
+     * these roots or newer ones meanwhile). A value that could not move (storage failing) keeps
+     * its novelty until the next roots.
+     */
+    void rebased(QueryPeer.Rebased m) {
+        rebasing = false;
+        if (m.failure() != null) {
+            ctx.getLog().warn("The peer of {} could not move onto the index at t {}: {}", name, m.roots().t(), m.failure().toString());
+        } else if (db != null && info == rebasingFor && db.basisT() >= m.value().basisT() && db.indexBasisT() < m.roots().t()) {
+            try {
+                db = IndexRestore.caughtUp(m.value(), db);
+                completeWaiters();
+            } catch (RuntimeException e) {
+                ctx.getLog().warn("The peer of {} could not move onto the index at t {}: {}", name, m.roots().t(), e.toString());
+            }
         }
+        moveOntoRoots();
     }
 
     private void apply(TxLogEntry entry) {
@@ -304,7 +334,12 @@ final class Replica {
 
     /** Runs {@code onReached} with the value once its basis is at least {@code t}: now, or when it gets there. */
     void whenReached(Request request, long t, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
-        if (db.basisT() >= t) {
+        whenReached(request, t, 0, timeoutMillis, onReached, onTimeout);
+    }
+
+    /** As {@link #whenReached(Request, long, long, Consumer, Runnable)}, once the value is also on roots of index t {@code indexT} or later (0: any). */
+    void whenReached(Request request, long t, long indexT, long timeoutMillis, Consumer<DbValue> onReached, Runnable onTimeout) {
+        if (db.basisT() >= t && indexed(indexT)) {
             onReached.accept(db);
             return;
         }
@@ -312,12 +347,17 @@ final class Replica {
             onTimeout.run();
             return;
         }
-        Waiter w = new Waiter(nextWaiterId++, t, request, onReached, onTimeout);
+        Waiter w = new Waiter(nextWaiterId++, t, indexT, request, onReached, onTimeout);
         waitersById.put(w.id(), w);
         waitersByT.computeIfAbsent(t, k -> new ArrayList<>(2)).add(w);
         timers.startSingleTimer(new WaitTimeout(w.id()), Duration.ofMillis(timeoutMillis));
         // the writer may be ahead of what this peer heard: make sure it finds out
         requestFill();
+    }
+
+    /** True if the value is on roots of index t {@code indexT} or later, or {@code indexT} is 0. */
+    private boolean indexed(long indexT) {
+        return indexT <= 0 || db.indexBasisT() >= indexT;
     }
 
     private void completeWaiters() {
@@ -326,12 +366,20 @@ final class Replica {
         }
         Iterator<Map.Entry<Long, List<Waiter>>> it = waitersByT.headMap(db.basisT(), true).entrySet().iterator();
         while (it.hasNext()) {
-            for (Waiter w : it.next().getValue()) {
+            List<Waiter> waiters = it.next().getValue();
+            // a waiter for an index keeps waiting for the roots (moveOntoRoots, rebased)
+            waiters.removeIf(w -> {
+                if (!indexed(w.indexT())) {
+                    return false;
+                }
                 waitersById.remove(w.id());
                 timers.cancel(new WaitTimeout(w.id()));
                 w.onReached().accept(db);
+                return true;
+            });
+            if (waiters.isEmpty()) {
+                it.remove();
             }
-            it.remove();
         }
     }
 
