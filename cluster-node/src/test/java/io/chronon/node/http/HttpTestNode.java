@@ -43,6 +43,8 @@ final class HttpTestNode implements AutoCloseable {
                 + "chronon.http.access-keys = [\"" + KEY + "\", \"" + ROTATED + "\"]\n"
                 + "chronon.http.cors.allowed-origins = [\"" + ORIGIN + "\"]\n"
                 + "chronon.http.max-body-size = 64k\n"
+                // tests send many wrong credentials from one address on purpose; AccessMatrixTest checks the limits
+                + "chronon.http.failed-logins { per-name = 1000000, per-address = 1000000 }\n"
                 + "pekko.loglevel = WARNING\n"
                 + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
                 + "pekko.coordinated-shutdown.exit-jvm = off\n" + extraConfig + "\n")));
