@@ -2,9 +2,7 @@ package io.chronon.node.http;
 
 import io.chronon.ChrononException;
 import io.chronon.edn.Keyword;
-import io.chronon.node.http.ChrononHttpServer.Access;
-import io.chronon.node.http.ChrononHttpServer.Call;
-import io.chronon.node.http.ChrononHttpServer.Route;
+import io.chronon.node.http.Route.Access;
 import io.chronon.sharding.access.AccessChange;
 import io.chronon.sharding.access.AccessKey;
 import io.chronon.sharding.access.AccessModel;
@@ -15,7 +13,6 @@ import io.chronon.sharding.access.Role;
 import io.chronon.sharding.access.Secrets;
 import io.chronon.sharding.access.User;
 import io.chronon.sharding.catalog.AccessReplica;
-import io.chronon.sharding.wire.ChrononError;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
@@ -83,7 +80,7 @@ final class AdminRoutes {
     private AccessModel model() {
         AccessModel m = access.model();
         if (m == null) {
-            throw ChrononError.unavailable("chronon.error/access-unavailable", "This node has not heard from the access catalog yet; retry");
+            throw RequestGuard.accessUnavailable();
         }
         return m;
     }

@@ -5,11 +5,11 @@ import io.chronon.ChrononException;
 import io.chronon.db.Datom;
 import io.chronon.db.Ids;
 import io.chronon.edn.Keyword;
+import io.chronon.node.http.Route.Access;
 import io.chronon.sharding.ChrononCluster;
 import io.chronon.sharding.access.AccessObject;
 import io.chronon.sharding.access.Action;
 import io.chronon.sharding.access.ObjectKind;
-import io.chronon.sharding.access.Principal;
 import io.chronon.sharding.catalog.AccessReplica;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.peer.QueryPeer;
@@ -67,64 +67,6 @@ public final class ChrononHttpServer implements AutoCloseable {
     /** Response header of a read: the node ({@code host:port}) whose peer answered. */
     static final String SERVED_BY = "X-Chronon-Served-By";
     private static final String OPENAPI = "/io/chronon/node/http/openapi.yaml";
-
-    /**
-     * One endpoint: method, path ({@code {db}}, {@code {user}}... are path variables), the permission it needs
-     * (null: open to anyone), what it does.
-     */
-    record Route(HttpMethod method, String path, Access access, Handler handler) {
-        List<String> segments() {
-            return List.of(path.substring(1).split("/"));
-        }
-    }
-
-    /**
-     * The permission a route needs: {@code action} on the object {@code object} names for the request
-     * (from its path); {@code action} null: any authenticated principal (the handler shows it only what it may see).
-     */
-    record Access(Action action, java.util.function.Function<Call, AccessObject> object) {
-        static final Access AUTHENTICATED = new Access(null, c -> null);
-
-        /** {@code action} on the database of the path. */
-        static Access database(Action action) {
-            return new Access(action, c -> AccessObject.database(c.db()));
-        }
-
-        /** {@code action} on the object of {@code kind} named by path variable {@code var} (all of them when var is null). */
-        static Access on(Action action, ObjectKind kind, String var) {
-            return new Access(action, c -> new AccessObject(kind, var == null ? null : c.var(var)));
-        }
-    }
-
-    @FunctionalInterface
-    interface Handler {
-        CompletionStage<HttpResponse> handle(Call call) throws Exception;
-    }
-
-    /**
-     * A request being answered: the request, its path variables ({@code db}, ...), its answer
-     * format and the principal it proved (null on open endpoints).
-     */
-    record Call(HttpRequest request, Map<String, String> vars, Format format, Principal principal, BodyBudget.Intake intake) {
-        String header(String name) {
-            return request.getHeader(name).map(HttpHeader::value).orElse(null);
-        }
-
-        /** The database the path names, or null. */
-        String db() {
-            return vars.get("db");
-        }
-
-        /** Path variable {@code name}, or null. */
-        String var(String name) {
-            return vars.get(name);
-        }
-
-        /** The id of the access key the request proved, or null. */
-        String key() {
-            return principal == null ? null : principal.key();
-        }
-    }
 
     private final ActorSystem<?> system;
     private final ChrononCluster chronon;
@@ -272,7 +214,7 @@ public final class ChrononHttpServer implements AutoCloseable {
         }
         List<String> allowed = new ArrayList<>();
         for (Route r : routes) {
-            Map<String, String> vars = match(r.segments(), segments);
+            Map<String, String> vars = r.match(segments);
             if (vars == null) {
                 continue;
             }
@@ -286,20 +228,23 @@ public final class ChrononHttpServer implements AutoCloseable {
             String address = request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.remoteAddress)
                     .flatMap(ra -> ra.getAddress().map(java.net.InetAddress::getHostAddress)).orElse("unknown");
             return guard.authenticate(request.getHeader("Authorization").map(HttpHeader::value).orElse(null), address)
-                    .thenCompose(principal -> {
+                    .thenApply(principal -> {
                         Call call = new Call(request, vars, format, principal, intake);
                         if (r.access().action() != null) {
                             guard.authorize(principal, r.access().action(), r.access().object().apply(call),
                                     request.method().name() + " " + request.getUri().path());
                         }
+                        return call;
+                    })
+                    // a refused request's body is read and dropped first (see drained)
+                    .exceptionallyCompose(e -> drained(request).thenCompose(d -> CompletableFuture.<Call>failedFuture(e)))
+                    .thenCompose(call -> {
                         try {
                             return r.handler().handle(call);
                         } catch (Exception e) {
                             return CompletableFuture.failedFuture(e);
                         }
-                    })
-                    // a refused request's body is read and dropped first (see drained)
-                    .exceptionallyCompose(e -> drained(request).thenCompose(d -> CompletableFuture.failedFuture(e)));
+                    });
         }
         if (!allowed.isEmpty()) {
             return drained(request).thenApply(d -> error(format, ChrononException.incorrect("chronon.error/method-not-allowed",
@@ -321,23 +266,6 @@ public final class ChrononHttpServer implements AutoCloseable {
                 .<Void>thenApply(d -> null)
                 .completeOnTimeout(null, settings.maxReadTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(e -> null);
-    }
-
-    /** The path variables (by name, without braces) if {@code path} matches {@code pattern}, else null. */
-    private static Map<String, String> match(List<String> pattern, List<String> path) {
-        if (pattern.size() != path.size()) {
-            return null;
-        }
-        Map<String, String> vars = new java.util.HashMap<>();
-        for (int i = 0; i < pattern.size(); i++) {
-            String p = pattern.get(i);
-            if (p.startsWith("{") && p.endsWith("}")) {
-                vars.put(p.substring(1, p.length() - 1), path.get(i));
-            } else if (!p.equals(path.get(i))) {
-                return null;
-            }
-        }
-        return vars;
     }
 
     // ------------------------------------------------------------------ responses

@@ -41,9 +41,20 @@ class AccessMatrixTest {
     /** Key id and secret of each test user (u-view, ..., u-none), as HTTP Basic pairs. */
     static final Map<String, String> KEYS = new LinkedHashMap<>();
     static final AtomicInteger FRESH = new AtomicInteger();
+    /** What the node logged during the test (its refusals and failed logins at INFO), searched for secrets at the end. */
+    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> LOG =
+            new ch.qos.logback.core.read.ListAppender<>();
+    /** Every secret the test used: none may appear in a log. */
+    static final List<String> SECRETS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        LOG.start();
+        root.addAppender(LOG);
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.chronon")).setLevel(ch.qos.logback.classic.Level.INFO);
+        SECRETS.add("a-long-enough-password");
+        SECRETS.add("another-long-password");
         node = new HttpTestNode("chronon.http.failed-logins { per-name = 3, per-address = 1000000, window = 60s }");
         assertEquals(201, node.put("/dbs/m").statusCode());
         assertEquals(200, admin("POST", "/dbs/m/transact", "{:tx-data [{:db/ident :m/x}]}").statusCode());
@@ -66,6 +77,15 @@ class AccessMatrixTest {
     @AfterAll
     static void stop() throws Exception {
         node.close();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAppender(LOG);
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.chronon")).setLevel(null);
+        assertTrue(LOG.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("Denied user u-")), "refusals are logged");
+        for (var e : LOG.list) {
+            for (String secret : SECRETS) {
+                assertFalse(e.getFormattedMessage().contains(secret), "a log line holds a secret: " + e.getFormattedMessage());
+            }
+        }
     }
 
     static void createUser(String name) {
@@ -78,6 +98,7 @@ class AccessMatrixTest {
         HttpResponse<String> r = admin("POST", "/admin/users/" + user + "/keys", permissions);
         assertEquals(201, r.statusCode(), r.body());
         Map<?, ?> m = (Map<?, ?>) EdnReader.read(r.body());
+        SECRETS.add((String) m.get(Keyword.of("secret")));
         return m.get(Keyword.of("key")) + ":" + m.get(Keyword.of("secret"));
     }
 
@@ -234,6 +255,7 @@ class AccessMatrixTest {
         assertEquals(201, created.statusCode(), created.body());
         String password = (String) ((Map<?, ?>) EdnReader.read(created.body())).get(Keyword.of("password"));
         assertNotNull(password);
+        SECRETS.add(password);
         assertEquals(403, as("pat:" + password, "GET", "/dbs/m", null).statusCode(), "logged in, but may not view m");
         for (int i = 0; i < 3; i++) {
             assertEquals(401, as("pat:wrong-" + i, "GET", "/dbs/m", null).statusCode());
@@ -248,6 +270,7 @@ class AccessMatrixTest {
     @Test
     void theAdministratorsPasswordIsGeneratedShownOnceAndKeptReadableByItsOwnerOnly() throws Exception {
         String password = node.node.adminPassword().toCompletableFuture().get(60, TimeUnit.SECONDS).orElseThrow();
+        SECRETS.add(password);
         Path file = node.dataDir.resolve("admin-password");
         assertEquals(password, Files.readString(file).trim());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));

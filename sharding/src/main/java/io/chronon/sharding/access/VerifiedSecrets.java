@@ -29,16 +29,21 @@ public final class VerifiedSecrets {
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
     }
 
-    /** True if {@code secret} matches {@code stored} (the hash held for {@code name}), from memory or by hashing. */
-    public boolean verify(String name, String secret, String stored, long nowMillis) {
-        byte[] digest = sha256(secret);
+    /** True if {@code secret} matched {@code stored} (the hash held for {@code name}) recently: no hashing, cheap. */
+    public boolean remembered(String name, String secret, String stored, long nowMillis) {
         Entry e;
         synchronized (entries) {
             e = entries.get(name);
         }
-        if (e != null && e.until() > nowMillis && e.stored().equals(stored) && MessageDigest.isEqual(e.digest(), digest)) {
+        return e != null && e.until() > nowMillis && e.stored().equals(stored) && MessageDigest.isEqual(e.digest(), sha256(secret));
+    }
+
+    /** True if {@code secret} matches {@code stored} (the hash held for {@code name}), from memory or by hashing (slow). */
+    public boolean verify(String name, String secret, String stored, long nowMillis) {
+        if (remembered(name, secret, stored, nowMillis)) {
             return true;
         }
+        byte[] digest = sha256(secret);
         if (!Secrets.verify(secret, stored)) {
             return false;
         }

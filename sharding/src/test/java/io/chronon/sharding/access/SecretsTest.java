@@ -18,8 +18,6 @@ class SecretsTest {
         assertFalse(h.contains("correct horse"));
         assertTrue(Secrets.verify("correct horse", h));
         assertFalse(Secrets.verify("correct horsf", h));
-        assertFalse(Secrets.verify("", h));
-        assertNotEquals(h, Secrets.hashPassword("correct horse"), "salted");
     }
 
     @Test
@@ -31,6 +29,7 @@ class SecretsTest {
         assertTrue(h.contains("m=16384,t=1,p=1"), h);
         assertTrue(Secrets.verify(secret, h));
         assertFalse(Secrets.verify(secret + "x", h));
+        assertNotEquals(h, Secrets.hashKeySecret(secret), "salted");
     }
 
     @Test
