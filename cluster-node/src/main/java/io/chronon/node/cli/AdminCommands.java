@@ -36,10 +36,15 @@ final class AdminCommands {
     /** Adds the four commands, with their subcommands, to {@code root}. */
     void addTo(CommandLine root) {
         root.addSubcommand("user", new CommandLine(new Group("user", "create | delete | list | password"))
-                .addSubcommand(new UserCreate()).addSubcommand(new UserDelete()).addSubcommand(new UserList())
-                .addSubcommand(new UserPassword()));
+                .addSubcommand(new UserCreate())
+                .addSubcommand("delete", named(Admin::deleteUser, "deleted user", "bin/chronon user delete [--uri URI] NAME",
+                        "delete a user, its own role and its keys"))
+                .addSubcommand(new UserList()).addSubcommand(new UserPassword()));
         root.addSubcommand("role", new CommandLine(new Group("role", "create | delete | list | add | remove"))
-                .addSubcommand(new RoleCreate()).addSubcommand(new RoleDelete()).addSubcommand(new RoleList())
+                .addSubcommand("create", named(Admin::createRole, "created role", "bin/chronon role create [--uri URI] NAME", "create a role"))
+                .addSubcommand("delete", named(Admin::deleteRole, "deleted role", "bin/chronon role delete [--uri URI] NAME",
+                        "delete a role, taking it from its users"))
+                .addSubcommand(new RoleList())
                 .addSubcommand("add", new RoleToUser(true)).addSubcommand("remove", new RoleToUser(false)));
         root.addSubcommand(new Grant());
         root.addSubcommand("key", new CommandLine(new Group("key", "create | list | revoke"))
@@ -131,23 +136,6 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "delete", customSynopsis = "bin/chronon user delete [--uri URI] NAME",
-            description = "delete a user, its own role and its keys")
-    final class UserDelete implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(paramLabel = "NAME", description = "the user")
-        String name;
-
-        @Override
-        public Integer call() {
-            admin(client).deleteUser(name);
-            out.println("deleted user " + name);
-            return 0;
-        }
-    }
-
     @Command(name = "list", customSynopsis = "bin/chronon user list [--uri URI]",
             description = "list the users: name, roles, own permissions, keys")
     final class UserList implements Callable<Integer> {
@@ -159,39 +147,6 @@ final class AdminCommands {
             for (Admin.User u : admin(client).users()) {
                 out.println(u.name() + "  roles " + u.roles() + "  permissions " + u.permissions() + "  keys " + u.keys());
             }
-            return 0;
-        }
-    }
-
-    @Command(name = "create", customSynopsis = "bin/chronon role create [--uri URI] NAME", description = "create a role")
-    final class RoleCreate implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(paramLabel = "NAME", description = "the role")
-        String name;
-
-        @Override
-        public Integer call() {
-            admin(client).createRole(name);
-            out.println("created role " + name);
-            return 0;
-        }
-    }
-
-    @Command(name = "delete", customSynopsis = "bin/chronon role delete [--uri URI] NAME",
-            description = "delete a role, taking it from its users")
-    final class RoleDelete implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(paramLabel = "NAME", description = "the role")
-        String name;
-
-        @Override
-        public Integer call() {
-            admin(client).deleteRole(name);
-            out.println("deleted role " + name);
             return 0;
         }
     }
@@ -209,6 +164,38 @@ final class AdminCommands {
             }
             return 0;
         }
+    }
+
+    /** A command that does one thing to one user or role by name: {@code user delete}, {@code role create}, {@code role delete}. */
+    @Command(description = "see the synopsis")
+    final class NameCommand implements Callable<Integer> {
+        private final java.util.function.BiConsumer<Admin, String> change;
+        private final String done;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME", description = "the user or role")
+        String name;
+
+        NameCommand(java.util.function.BiConsumer<Admin, String> change, String done) {
+            this.change = change;
+            this.done = done;
+        }
+
+        @Override
+        public Integer call() {
+            change.accept(admin(client), name);
+            out.println(done + " " + name);
+            return 0;
+        }
+    }
+
+    /** {@code name} as a subcommand doing {@code change}, described by its synopsis and description. */
+    private CommandLine named(java.util.function.BiConsumer<Admin, String> change, String done, String synopsis, String description) {
+        CommandLine c = new CommandLine(new NameCommand(change, done));
+        c.getCommandSpec().usageMessage().customSynopsis(synopsis).description(description);
+        return c;
     }
 
     /** {@code role add ROLE USER} grants a role to a user; {@code role remove} takes it back. */

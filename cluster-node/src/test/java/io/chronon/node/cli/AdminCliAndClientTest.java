@@ -13,9 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,19 +91,12 @@ class AdminCliAndClientTest {
         assertTrue(admin.users().stream().noneMatch(u -> u.name().equals("ann")));
     }
 
-    record Run(int status, String out, String err) {
+    static ChrononCliTest.Run cli(String password, String... args) {
+        return ChrononCliTest.cliWithPassword(server, password, args);
     }
 
-    static Run cli(String password, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new ChrononCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                server, password).run(args);
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    static Run ok(String password, String... args) {
-        Run r = cli(password, args);
+    static ChrononCliTest.Run ok(String password, String... args) {
+        ChrononCliTest.Run r = cli(password, args);
         assertEquals(0, r.status(), () -> String.join(" ", args) + " failed: " + r.err());
         return r;
     }
@@ -117,13 +107,13 @@ class AdminCliAndClientTest {
             assertTrue(ok(null, c, "--help").out().startsWith("Usage: bin/chronon " + c), c);
         }
         assertTrue(ok("bob-long-password", "user", "create", "bob").out().contains("created user bob"));
-        Run generated = ok(null, "user", "create", "carl");
+        ChrononCliTest.Run generated = ok(null, "user", "create", "carl");
         assertTrue(generated.out().matches("(?s)created user carl with password [A-Za-z0-9_-]{43} \\(shown once\\)\\s*"), generated.out());
         ok(null, "role", "create", "writers");
         ok(null, "grant", "writers", "write", "database", "hr");
         ok(null, "role", "add", "writers", "bob");
         assertTrue(ok(null, "role", "list").out().contains("writers  permissions [write database hr]  users [bob]"));
-        Run key = ok(null, "key", "create", "--limit", "view:database:hr", "bob");
+        ChrononCliTest.Run key = ok(null, "key", "create", "--limit", "view:database:hr", "bob");
         String[] words = key.out().trim().split(" ");
         String id = words[1];
         String secret = words[3];
@@ -144,7 +134,7 @@ class AdminCliAndClientTest {
         ok(null, "role", "remove", "writers", "bob");
         ok(null, "role", "delete", "writers");
         ok(null, "user", "delete", "bob");
-        Run missing = cli(null, "user", "delete", "bob");
+        ChrononCliTest.Run missing = cli(null, "user", "delete", "bob");
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("not-found"), missing.err());
         assertEquals(2, cli(null, "user", "password", "carl").status(), "no password given: a usage error");
