@@ -96,6 +96,21 @@ public final class Chronon {
         return List.copyOf(out);
     }
 
+    /**
+     * Administration of the users, roles and keys of the server {@code uri} names
+     * ({@code chronon://USER-OR-KEY:SECRET@host:port/}), with its credentials.
+     *
+     * @throws ChrononException unsupported for an in-process URI, which has no users
+     */
+    public static Admin admin(String uri) {
+        ChrononUri u = ChrononUri.parse(uri);
+        if (u.isLocal()) {
+            throw new ChrononException(ErrorCategory.UNSUPPORTED, Keyword.of("chronon.error/no-users"),
+                    "In-process databases have no users; administer a server: chronon://USER:SECRET@host:port/", null);
+        }
+        return new Admin(u);
+    }
+
     private static volatile LocalConnector localConnector;
 
     private static LocalConnector local() {

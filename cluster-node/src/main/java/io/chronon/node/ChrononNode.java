@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigException;
 import io.chronon.node.config.NodeConfiguration;
 import io.chronon.node.config.NodeOptions;
 import io.chronon.node.config.UsageErrors;
-import io.chronon.node.http.AccessKeyGenerator;
 import io.chronon.node.http.ChrononHttpServer;
 import io.chronon.node.http.HttpSettings;
 import io.chronon.sharding.ChrononCluster;
@@ -57,7 +56,8 @@ import java.util.concurrent.CompletionStage;
 public final class ChrononNode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final CompletableFuture<ChrononCluster> ready = new CompletableFuture<>();
-    private final String generatedAccessKey;
+    /** The built-in administrator's generated password if this node created it (first start of the cluster). */
+    private final CompletableFuture<Optional<String>> adminPassword = new CompletableFuture<>();
     private volatile ChrononHttpServer http;
     /** Milliseconds since the JVM started at each step of the start (see {@link #startupSummary}). */
     private final long checkedAt;
@@ -73,14 +73,7 @@ public final class ChrononNode implements AutoCloseable {
         ClusterMembership.Start membership = ClusterMembership.check(config);
         ClusterMembership.awaitOtherSeed(membership);
         boolean httpEnabled = config.getBoolean("chronon.http.enabled");
-        HttpSettings httpSettings = HttpSettings.from(config);
-        if (httpEnabled && httpSettings.accessKeys().isEmpty()) {
-            generatedAccessKey = AccessKeyGenerator.newKey();
-            httpSettings = httpSettings.withAccessKeys(List.of(generatedAccessKey));
-        } else {
-            generatedAccessKey = null;
-        }
-        HttpSettings finalHttpSettings = httpSettings;
+        HttpSettings finalHttpSettings = HttpSettings.from(config);
         checkedAt = sinceJvmStart();
         this.system = ActorSystem.create(Behaviors.setup(ctx -> {
             Cluster cluster = Cluster.get(ctx.getSystem());
@@ -108,6 +101,14 @@ public final class ChrononNode implements AutoCloseable {
                                 http = server;
                                 readyAt = sinceJvmStart();
                                 ready.complete(chronon);
+                                AdminBootstrap.run(ctx.getSystem(), java.nio.file.Path.of(config.getString("chronon.storage.data-dir")))
+                                        .whenComplete((password, failure) -> {
+                                            if (failure != null) {
+                                                adminPassword.completeExceptionally(failure);
+                                            } else {
+                                                adminPassword.complete(password);
+                                            }
+                                        });
                             }
                         });
                     }
@@ -219,11 +220,13 @@ public final class ChrononNode implements AutoCloseable {
     }
 
     /**
-     * The access key generated because none was configured ({@code key:secret}), or empty.
-     * It is printed once by {@link #serve}; it is never logged.
+     * Completes with the built-in administrator's generated password when this node created
+     * the administrator (the cluster's first start; also in {@code DATA-DIR/admin-password},
+     * readable by its owner only), empty when it existed already. {@link #serve} prints it
+     * once; it is never logged.
      */
-    public Optional<String> generatedAccessKey() {
-        return Optional.ofNullable(generatedAccessKey);
+    public CompletionStage<Optional<String>> adminPassword() {
+        return adminPassword;
     }
 
     /** Leaves the cluster and stops the actor system (coordinated shutdown, which also unbinds HTTP). */
@@ -273,8 +276,8 @@ public final class ChrononNode implements AutoCloseable {
     }
 
     /**
-     * Starts a node with these options and prints where it serves (and the access key it
-     * generated); answers the exit status: 0 when it is up (it runs on), 2 when it refuses
+     * Starts a node with these options and prints where it serves (and, at the cluster's
+     * first start, the built-in administrator's password); answers the exit status: 0 when it is up (it runs on), 2 when it refuses
      * to start (the reason printed), 1 when it does not come up within two minutes.
      */
     public static int serve(NodeOptions options) {
@@ -305,8 +308,11 @@ public final class ChrononNode implements AutoCloseable {
                     + "/ (access keys: " + String.join(", ", node.http.accessKeyNames()) + ")");
         }
         System.out.println("Chronon node " + node.startupSummary());
-        node.generatedAccessKey().ifPresent(k -> System.out.println(
-                "Generated access key (shown once; pass --access-key to choose your own): " + k));
+        // the administrator is created once per cluster, by the first node to ask; its password is shown here once
+        node.adminPassword().thenAccept(p -> p.ifPresent(password -> System.out.println(
+                "Built-in administrator created: user " + io.chronon.sharding.access.AccessModel.ADMIN + ", password " + password
+                        + " (shown once; also in " + new File(config.getString("chronon.storage.data-dir"), AdminBootstrap.FILE)
+                        .getAbsolutePath() + ", readable by its owner only)")));
         return 0;
     }
 

@@ -144,17 +144,17 @@ class ChrononNodeArgsTest {
     }
 
     @Test
-    void withoutAccessKeysTheNodeGeneratesOne(@TempDir Path dir) throws Exception {
+    void atItsFirstStartTheNodeCreatesTheAdministratorWithAGeneratedPassword(@TempDir Path dir) throws Exception {
         try (ChrononNode node = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString(
                 "chronon.storage.data-dir = \"" + dir.toString().replace("\\", "/") + "\"\n"
                         + "chronon.node.port = 0\nchronon.http.port = 0\npekko.loglevel = WARNING\n"
                         + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\npekko.coordinated-shutdown.exit-jvm = off\n")))) {
             node.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            String key = node.generatedAccessKey().orElseThrow();
-            assertTrue(key.matches("key-[A-Za-z0-9_-]+:[A-Za-z0-9_-]{40,}"), key);
+            String password = node.adminPassword().toCompletableFuture().get(60, TimeUnit.SECONDS).orElseThrow();
+            assertTrue(password.matches("[A-Za-z0-9_-]{43}"), "256 random bits");
             HttpClient client = HttpClient.newHttpClient();
             URI dbs = URI.create("http://127.0.0.1:" + node.httpPort() + "/dbs");
-            String basic = "Basic " + Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+            String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
             assertEquals(200, client.send(HttpRequest.newBuilder(dbs).header("Authorization", basic).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
             assertEquals(401, client.send(HttpRequest.newBuilder(dbs).build(), HttpResponse.BodyHandlers.ofString()).statusCode());

@@ -1,12 +1,18 @@
 package io.chronon.multijvm;
 
 import io.chronon.cassandra.dev.SharedCassandra;
+import io.chronon.client.Admin;
+import io.chronon.client.Chronon;
 import io.chronon.client.Connection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -114,5 +120,52 @@ class QueryGroupsIT {
                     NodeHttp.QUERY_GROUP, "analytics").ok();
             assertTrue(s.basisT() >= t, "sync via " + via + ": " + s.text());
         }
+    }
+
+    /**
+     * Access control across processes: a key made through one node works on every node, and
+     * once revoked through another node every node refuses it, without a restart: the
+     * revocation reaches the nodes without the transactor role (where the access catalog
+     * does not run) too. Prints how long each node took.
+     */
+    @Test
+    void aRevokedKeyIsRefusedOnEveryNodeWithinASecond() throws Exception {
+        Admin admin = Chronon.admin("chronon://" + TestCluster.ACCESS_KEY + "@127.0.0.1:" + cluster.node(1).httpPort() + "/");
+        admin.createUser("rev-user");
+        admin.grant("@rev-user", new Admin.Permission("view", "database", DB));
+        Admin.NewKey key = admin.createKey("rev-user", null);
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((key.key() + ":" + key.secret())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpClient client = HttpClient.newHttpClient();
+        for (NodeProcess n : cluster.nodes()) {
+            // within the refresh interval the other nodes have the new key
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            int status;
+            do {
+                status = dbInfo(client, n, basic);
+            } while (status != 200 && System.nanoTime() < deadline);
+            assertEquals(200, status, "the new key on " + n);
+        }
+        long revoked = System.nanoTime();
+        Chronon.admin("chronon://" + TestCluster.ACCESS_KEY + "@127.0.0.1:" + cluster.node(2).httpPort() + "/")
+                .revokeKey("rev-user", key.key());
+        long slowest = 0;
+        for (NodeProcess n : cluster.nodes()) {
+            long deadline = revoked + Duration.ofSeconds(10).toNanos();
+            int status;
+            do {
+                status = dbInfo(client, n, basic);
+            } while (status != 401 && System.nanoTime() < deadline);
+            assertEquals(401, status, "the revoked key on " + n);
+            long ms = (System.nanoTime() - revoked) / 1_000_000;
+            slowest = Math.max(slowest, ms);
+            System.out.println("revoked key refused by " + n + " " + ms + " ms after the revocation was sent");
+        }
+        System.out.println("revocation: every node refused the key within " + slowest + " ms");
+    }
+
+    private static int dbInfo(HttpClient client, NodeProcess n, String basic) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort() + "/dbs/" + DB))
+                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 }

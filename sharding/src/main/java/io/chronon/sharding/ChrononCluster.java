@@ -1,5 +1,6 @@
 package io.chronon.sharding;
 
+import io.chronon.sharding.catalog.AccessReplica;
 import io.chronon.sharding.catalog.Catalog;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.peer.PeerRouting;
@@ -80,6 +81,8 @@ public final class ChrononCluster implements Extension {
                 // a writer stays up while its node does: it owns the heartbeat peers rely on
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
         this.routing = new PeerRouting(system, sharding, catalog, settings);
+        // who may do what: the access catalog singleton runs on the transactor role like the catalog, so every node starts it
+        AccessReplica.get(system);
         this.attemptTimeout = system.settings().config().getDuration("chronon.transact-attempt-timeout");
     }
 

@@ -36,14 +36,15 @@ class PackageLayersTest {
             Map.entry("storage.cassandra", Set.of("storage", "storage.codec", "storage.journal", "storage.segment")),
             Map.entry("sharding.support", Set.of()),
             Map.entry("sharding.wire", Set.of("storage", "storage.codec")),
-            Map.entry("sharding.catalog", Set.of("sharding.support", "sharding.wire", "storage")),
+            Map.entry("sharding.access", Set.of("sharding.wire")),
+            Map.entry("sharding.catalog", Set.of("sharding.access", "sharding.support", "sharding.wire", "storage")),
             Map.entry("sharding.feed", Set.of("sharding.catalog", "sharding.wire", "storage")),
             Map.entry("sharding.indexer", Set.of("sharding.wire", "storage", "storage.index")),
             Map.entry("sharding.writer", Set.of("sharding.support", "sharding.wire", "sharding.catalog", "sharding.feed",
                     "sharding.indexer", "storage", "storage.codec", "storage.index")),
             Map.entry("sharding.peer", Set.of("sharding.support", "sharding.wire", "sharding.catalog", "sharding.feed",
                     "sharding.writer", "storage", "storage.codec", "storage.index")),
-            Map.entry("sharding", Set.of("sharding.support", "sharding.wire", "sharding.catalog", "sharding.feed",
+            Map.entry("sharding", Set.of("sharding.access", "sharding.support", "sharding.wire", "sharding.catalog", "sharding.feed",
                     "sharding.indexer", "sharding.writer", "sharding.peer", "storage")));
 
     private static final Set<String> CORE_PACKAGES = Set.of("", "edn", "index", "db", "tx", "query", "pull");

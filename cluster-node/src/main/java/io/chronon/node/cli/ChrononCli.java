@@ -38,15 +38,17 @@ import java.util.concurrent.Callable;
  * Chronon's command line ({@code bin/chronon}), parsed by picocli: {@code serve} starts a
  * node ({@link NodeOptions}); the other commands are clients of a node (or of an in-process
  * database) through the Java client: {@code create-db}, {@code delete-db}, {@code list-dbs},
- * {@code transact}, {@code q}, {@code import} and {@code export}. Each answers {@code --help}.
+ * {@code transact}, {@code q}, {@code import} and {@code export}, and the administration of
+ * users, roles, grants and keys ({@link AdminCommands}). Each answers {@code --help}.
  * Results print as EDN on stdout; errors print on stderr with their category, and the exit
  * status is 1 (2 for a usage error, see {@link UsageErrors}).
  */
 @Command(name = "bin/chronon", customSynopsis = "bin/chronon COMMAND [options]",
         commandListHeading = "%nCommands:%n",
         footer = {"", "The client commands reach the server at --uri URI, else $CHRONON_URI, else"
-                + " chronon://127.0.0.1:8998/. Give the access key in it: chronon://KEY:SECRET@HOST:PORT/ (serve prints"
-                + " a generated one at start). A DB argument is a database name on that server, or a whole URI"
+                + " chronon://127.0.0.1:8998/. Give the credentials in it: chronon://KEY:SECRET@HOST:PORT/ or"
+                + " chronon://USER:PASSWORD@HOST:PORT/ (serve prints the administrator's generated password at the cluster's"
+                + " first start); keep secrets in $CHRONON_URI rather than --uri. A DB argument is a database name on that server, or a whole URI"
                 + " (chronon://KEY:SECRET@HOST:PORT/name, chronon:dir:/path/name). COMMAND --help tells more."})
 public final class ChrononCli {
     /** The server used when neither {@code --uri} nor {@code CHRONON_URI} names one. */
@@ -55,6 +57,8 @@ public final class ChrononCli {
     private final PrintStream out;
     private final PrintStream err;
     private final String envUri;
+    /** {@code $CHRONON_PASSWORD}: the password of {@code user create} and {@code user password}. */
+    private final String envPassword;
     /** Whether {@code serve} started a node, which then runs on. */
     private boolean serving;
 
@@ -62,13 +66,18 @@ public final class ChrononCli {
     private boolean help;
 
     ChrononCli(PrintStream out, PrintStream err, String envUri) {
+        this(out, err, envUri, null);
+    }
+
+    ChrononCli(PrintStream out, PrintStream err, String envUri, String envPassword) {
         this.out = out;
         this.err = err;
         this.envUri = envUri;
+        this.envPassword = envPassword;
     }
 
     public static void main(String[] args) {
-        ChrononCli cli = new ChrononCli(System.out, System.err, System.getenv("CHRONON_URI"));
+        ChrononCli cli = new ChrononCli(System.out, System.err, System.getenv("CHRONON_URI"), System.getenv("CHRONON_PASSWORD"));
         int status = cli.run(args);
         // a node that serve started runs on in its actor system's threads; a client command is done
         if (status != 0 || !cli.serving) {
@@ -90,6 +99,7 @@ public final class ChrononCli {
                 .addSubcommand(new ExportCommand())
                 .addSubcommand(new GcStorageCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
+        new AdminCommands(out, o -> serverUri(o).toUriString(), envPassword).addTo(commandLine);
         UsageErrors.configure(commandLine)
                 .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
                 .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
@@ -130,7 +140,9 @@ public final class ChrononCli {
         if (e instanceof ChrononException c) {
             err.println("error (" + c.category().name().toLowerCase().replace('_', '-') + "): " + c.getMessage());
             if (c.category() == ErrorCategory.FORBIDDEN) {
-                err.println("hint: give the access key in the URI: --uri chronon://KEY:SECRET@HOST:PORT/ or CHRONON_URI");
+                if (Keyword.of("chronon.error/unauthorized").equals(c.code())) {
+                    err.println("hint: give credentials in the URI: CHRONON_URI=chronon://KEY:SECRET@HOST:PORT/");
+                }
             }
             return 1;
         }
@@ -423,7 +435,7 @@ public final class ChrononCli {
         return value;
     }
 
-    private static String read(String file) throws IOException {
+    static String read(String file) throws IOException {
         return file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                 : Files.readString(Path.of(file), StandardCharsets.UTF_8);
     }

@@ -8,11 +8,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The access keys a node accepts, checked against HTTP Basic credentials (key as the user
- * name, secret as the password). Secrets are compared in constant time and never appear in
- * messages or logs.
+ * The access keys of a node's configuration ({@code chronon.http.access-keys},
+ * {@code --access-key}; for development: each acts as the built-in administrator), and the
+ * parsing of HTTP Basic credentials. Secrets are compared in constant time and never appear
+ * in messages or logs.
  */
 final class AccessKeys {
+    /** HTTP Basic credentials: a key id or user name, and its secret or password. */
+    record Credentials(String name, String secret) {
+        @Override
+        public String toString() {
+            return "Credentials[" + name + "]"; // never the secret
+        }
+    }
+
     private final Map<String, byte[]> secrets = new LinkedHashMap<>();
 
     /** Keys from {@code key:secret} pairs; a malformed pair is rejected without echoing its secret. */
@@ -27,13 +36,8 @@ final class AccessKeys {
         }
     }
 
-    /** True if {@code authorization} (the header's value, or null) holds a known key and its secret. */
-    boolean accepts(String authorization) {
-        return keyOf(authorization) != null;
-    }
-
-    /** The name of the key {@code authorization} (the header's value, or null) proves, or null if it proves none. */
-    String keyOf(String authorization) {
+    /** The credentials of an {@code Authorization} header's value, or null if it holds none. */
+    static Credentials credentials(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }
@@ -44,15 +48,24 @@ final class AccessKeys {
             return null;
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0) {
+        if (colon <= 0) {
             return null;
         }
-        String key = decoded.substring(0, colon);
-        byte[] expected = secrets.get(key);
-        byte[] given = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+        return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    /** True if {@code name} is a configured key. */
+    boolean has(String name) {
+        return secrets.containsKey(name);
+    }
+
+    /** True if {@code c} names a configured key and holds its secret. */
+    boolean accepts(Credentials c) {
+        byte[] expected = secrets.get(c.name());
+        byte[] given = c.secret().getBytes(StandardCharsets.UTF_8);
         // compare against something even for an unknown key, so timing does not tell keys apart
         boolean equal = MessageDigest.isEqual(expected == null ? new byte[given.length + 1] : expected, given);
-        return equal && expected != null ? key : null;
+        return equal && expected != null;
     }
 
     /** The key names (never the secrets), for the start-up message. */

@@ -5,7 +5,12 @@ import io.chronon.ChrononException;
 import io.chronon.db.Datom;
 import io.chronon.db.Ids;
 import io.chronon.edn.Keyword;
+import io.chronon.node.http.Route.Access;
 import io.chronon.sharding.ChrononCluster;
+import io.chronon.sharding.access.AccessObject;
+import io.chronon.sharding.access.Action;
+import io.chronon.sharding.access.ObjectKind;
+import io.chronon.sharding.catalog.AccessReplica;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.peer.QueryPeer;
 import io.chronon.sharding.support.Futures;
@@ -63,32 +68,11 @@ public final class ChrononHttpServer implements AutoCloseable {
     static final String SERVED_BY = "X-Chronon-Served-By";
     private static final String OPENAPI = "/io/chronon/node/http/openapi.yaml";
 
-    /** One endpoint: method, path ({@code {db}} is a database name), whether it needs a key, what it does. */
-    record Route(HttpMethod method, String path, boolean protectedByKey, Handler handler) {
-        List<String> segments() {
-            return List.of(path.substring(1).split("/"));
-        }
-    }
-
-    @FunctionalInterface
-    interface Handler {
-        CompletionStage<HttpResponse> handle(Call call) throws Exception;
-    }
-
-    /**
-     * A request being answered: the request, its database (if the path names one), its answer
-     * format and the access key it proved (null on open endpoints).
-     */
-    record Call(HttpRequest request, String db, Format format, String key, BodyBudget.Intake intake) {
-        String header(String name) {
-            return request.getHeader(name).map(HttpHeader::value).orElse(null);
-        }
-    }
-
     private final ActorSystem<?> system;
     private final ChrononCluster chronon;
     private final HttpSettings settings;
     private final AccessKeys keys;
+    private final RequestGuard guard;
     private final Cors cors;
     private final List<Route> routes;
     /** The budget of large bodies being read and answered now (see {@link HttpSettings#maxBodyBytesInFlight}). */
@@ -103,19 +87,23 @@ public final class ChrononHttpServer implements AutoCloseable {
         this.settings = settings;
         this.bodies = new BodyBudget(settings.maxBodyBytesInFlight());
         this.keys = new AccessKeys(settings.accessKeys());
+        this.guard = new RequestGuard(keys, AccessReplica.get(system), parsing(system),
+                new FailedLogins(settings.failedLoginsPerName(), settings.failedLoginsPerAddress(), settings.failedLoginWindow().toMillis()));
         this.cors = new Cors(settings.corsOrigins(), settings.corsMaxAge());
-        this.parsing = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+        this.parsing = parsing(system);
         IndexRoutes indexRoutes = new IndexRoutes(this, chronon);
-        this.routes = List.of(
-                new Route(HttpMethods.GET, "/health", false, c -> ok(c, Map.of(Keyword.of("status"), Keyword.of("ok")))),
-                new Route(HttpMethods.GET, "/ready", false, this::ready),
-                new Route(HttpMethods.GET, "/cluster", true, this::cluster),
-                new Route(HttpMethods.GET, "/openapi.yaml", false, c -> openApi()),
-                new Route(HttpMethods.GET, "/dbs", true, this::listDatabases),
-                new Route(HttpMethods.PUT, "/dbs/{db}", true, this::createDatabase),
-                new Route(HttpMethods.GET, "/dbs/{db}", true, this::databaseInfo),
-                new Route(HttpMethods.DELETE, "/dbs/{db}", true, this::deleteDatabase),
-                new Route(HttpMethods.POST, "/dbs/{db}/transact", true, this::transact),
+        AdminRoutes admin = new AdminRoutes(this, AccessReplica.get(system), parsing);
+        Access view = Access.database(Action.VIEW);
+        List<Route> all = new ArrayList<>(List.of(
+                new Route(HttpMethods.GET, "/health", null, c -> ok(c, Map.of(Keyword.of("status"), Keyword.of("ok")))),
+                new Route(HttpMethods.GET, "/ready", null, this::ready),
+                new Route(HttpMethods.GET, "/cluster", Access.on(Action.VIEW, ObjectKind.SERVER, null), this::cluster),
+                new Route(HttpMethods.GET, "/openapi.yaml", null, c -> openApi()),
+                new Route(HttpMethods.GET, "/dbs", Access.AUTHENTICATED, this::listDatabases),
+                new Route(HttpMethods.PUT, "/dbs/{db}", Access.database(Action.CREATE), this::createDatabase),
+                new Route(HttpMethods.GET, "/dbs/{db}", view, this::databaseInfo),
+                new Route(HttpMethods.DELETE, "/dbs/{db}", Access.database(Action.CONTROL), this::deleteDatabase),
+                new Route(HttpMethods.POST, "/dbs/{db}/transact", Access.database(Action.WRITE), this::transact),
                 read(HttpMethods.GET, "q", ReadRequest.Kind.Q), read(HttpMethods.POST, "q", ReadRequest.Kind.Q),
                 read(HttpMethods.GET, "pull", ReadRequest.Kind.PULL), read(HttpMethods.POST, "pull", ReadRequest.Kind.PULL),
                 read(HttpMethods.GET, "pull-many", ReadRequest.Kind.PULL_MANY),
@@ -129,11 +117,13 @@ public final class ChrononHttpServer implements AutoCloseable {
                 read(HttpMethods.POST, "attribute", ReadRequest.Kind.ATTRIBUTE),
                 read(HttpMethods.GET, "entid-at", ReadRequest.Kind.ENTID_AT),
                 read(HttpMethods.POST, "entid-at", ReadRequest.Kind.ENTID_AT),
-                new Route(HttpMethods.GET, "/dbs/{db}/sync", true, this::sync),
-                new Route(HttpMethods.GET, "/dbs/{db}/sync-index", true, indexRoutes::syncIndex),
-                new Route(HttpMethods.POST, "/dbs/{db}/request-index", true, indexRoutes::requestIndex),
-                new Route(HttpMethods.POST, "/dbs/{db}/gc-storage", true, indexRoutes::gcStorage),
-                new Route(HttpMethods.GET, "/dbs/{db}/tx-reports", true, this::txReports));
+                new Route(HttpMethods.GET, "/dbs/{db}/sync", view, this::sync),
+                new Route(HttpMethods.GET, "/dbs/{db}/sync-index", view, indexRoutes::syncIndex),
+                new Route(HttpMethods.POST, "/dbs/{db}/request-index", Access.database(Action.CONTROL), indexRoutes::requestIndex),
+                new Route(HttpMethods.POST, "/dbs/{db}/gc-storage", Access.database(Action.CONTROL), indexRoutes::gcStorage),
+                new Route(HttpMethods.GET, "/dbs/{db}/tx-reports", view, this::txReports)));
+        all.addAll(admin.routes());
+        this.routes = List.copyOf(all);
     }
 
     /**
@@ -146,7 +136,9 @@ public final class ChrononHttpServer implements AutoCloseable {
         // pekko's warnings about malformed headers would print them, Authorization included: off
         ServerSettings serverSettings = ServerSettings.create(ConfigFactory.parseString(
                 "pekko.http.server.parsing { max-content-length = infinite, illegal-header-warnings = off,"
-                        + " error-logging-verbosity = simple }").withFallback(system.settings().config()));
+                        + " error-logging-verbosity = simple }\n"
+                        // failed logins are counted per client address
+                        + "pekko.http.server.remote-address-attribute = on").withFallback(system.settings().config()));
         return Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
                 .bind(server::handle)
                 .thenApply(b -> {
@@ -154,6 +146,14 @@ public final class ChrononHttpServer implements AutoCloseable {
                     b.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
                     return server;
                 });
+    }
+
+    private static java.util.concurrent.Executor parsing(ActorSystem<?> system) {
+        return system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+    }
+
+    ActorSystem<?> system() {
+        return system;
     }
 
     /** The bound address. */
@@ -214,24 +214,37 @@ public final class ChrononHttpServer implements AutoCloseable {
         }
         List<String> allowed = new ArrayList<>();
         for (Route r : routes) {
-            String db = match(r.segments(), segments);
-            if (db == null) {
+            Map<String, String> vars = r.match(segments);
+            if (vars == null) {
                 continue;
             }
             if (!r.method().equals(request.method())) {
                 allowed.add(r.method().name());
                 continue;
             }
-            String key = keys.keyOf(request.getHeader("Authorization").map(HttpHeader::value).orElse(null));
-            Call call = new Call(request, db.isEmpty() ? null : db, format, key, intake);
-            if (r.protectedByKey() && key == null) {
-                return drained(request).thenApply(d -> error(format, new ChrononException(io.chronon.ErrorCategory.FORBIDDEN,
-                                Keyword.of("chronon.error/unauthorized"),
-                                "This endpoint needs an access key as HTTP Basic credentials (key as user, secret as password)"))
-                        .withStatus(401)
-                        .addHeader(RawHeader.create("WWW-Authenticate", "Basic realm=\"chronon\", charset=\"UTF-8\"")));
+            if (r.access() == null) {
+                return r.handler().handle(new Call(request, vars, format, null, intake));
             }
-            return r.handler().handle(call);
+            String address = request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.remoteAddress)
+                    .flatMap(ra -> ra.getAddress().map(java.net.InetAddress::getHostAddress)).orElse("unknown");
+            return guard.authenticate(request.getHeader("Authorization").map(HttpHeader::value).orElse(null), address)
+                    .thenApply(principal -> {
+                        Call call = new Call(request, vars, format, principal, intake);
+                        if (r.access().action() != null) {
+                            guard.authorize(principal, r.access().action(), r.access().object().apply(call),
+                                    request.method().name() + " " + request.getUri().path());
+                        }
+                        return call;
+                    })
+                    // a refused request's body is read and dropped first (see drained)
+                    .exceptionallyCompose(e -> drained(request).thenCompose(d -> CompletableFuture.<Call>failedFuture(e)))
+                    .thenCompose(call -> {
+                        try {
+                            return r.handler().handle(call);
+                        } catch (Exception e) {
+                            return CompletableFuture.failedFuture(e);
+                        }
+                    });
         }
         if (!allowed.isEmpty()) {
             return drained(request).thenApply(d -> error(format, ChrononException.incorrect("chronon.error/method-not-allowed",
@@ -255,22 +268,6 @@ public final class ChrononHttpServer implements AutoCloseable {
                 .exceptionally(e -> null);
     }
 
-    /** The database segment if {@code path} matches {@code pattern} ("" when it names none), else null. */
-    private static String match(List<String> pattern, List<String> path) {
-        if (pattern.size() != path.size()) {
-            return null;
-        }
-        String db = "";
-        for (int i = 0; i < pattern.size(); i++) {
-            if (pattern.get(i).equals("{db}")) {
-                db = path.get(i);
-            } else if (!pattern.get(i).equals(path.get(i))) {
-                return null;
-            }
-        }
-        return db;
-    }
-
     // ------------------------------------------------------------------ responses
 
     private static CompletionStage<HttpResponse> ok(Call call, Object value) {
@@ -281,12 +278,18 @@ public final class ChrononHttpServer implements AutoCloseable {
         return HttpResponse.create().withStatus(status).withEntity(format.contentType, format.write(value).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static HttpResponse error(Format format, ChrononException e) {
+    static HttpResponse error(Format format, ChrononException e) {
         String code = e.code() == null ? "" : e.code().text();
         int status = code.equals("chronon.error/body-too-large") ? 413 : code.equals("chronon.error/body-timeout") ? 408
-                : HttpError.status(e.category());
+                : RequestGuard.UNAUTHORIZED.equals(e.code()) ? 401 : HttpError.status(e.category());
         // a fault (500) is logged with its error id by HttpError.body
-        return response(status, format, HttpError.body(e));
+        HttpResponse response = response(status, format, HttpError.body(e));
+        if (status == 401) {
+            response = response.addHeader(RawHeader.create("WWW-Authenticate", "Basic realm=\"chronon\", charset=\"UTF-8\""));
+        } else if (RequestGuard.TOO_MANY_LOGINS.equals(e.code())) {
+            response = response.addHeader(RawHeader.create("Retry-After", String.valueOf(e.form())));
+        }
+        return response;
     }
 
     /**
@@ -417,8 +420,9 @@ public final class ChrononHttpServer implements AutoCloseable {
     }
 
     private CompletionStage<HttpResponse> listDatabases(Call call) {
+        // every principal may list; it sees the databases it may view
         return chronon.listDatabases().thenApply(dbs -> response(200, call.format(),
-                dbs.stream().map(DatabaseInfo::name).toList()));
+                dbs.stream().map(DatabaseInfo::name).filter(n -> guard.allows(call.principal(), Action.VIEW, AccessObject.database(n))).toList()));
     }
 
     private CompletionStage<HttpResponse> createDatabase(Call call) {
@@ -489,7 +493,7 @@ public final class ChrononHttpServer implements AutoCloseable {
 
     private Route read(HttpMethod method, String op, ReadRequest.Kind kind) {
         boolean get = method.equals(HttpMethods.GET);
-        return new Route(method, "/dbs/{db}/" + op, true, call -> {
+        return new Route(method, "/dbs/{db}/" + op, Access.database(Action.VIEW), call -> {
             CompletionStage<Object> params = get
                     ? CompletableFuture.completedFuture(ReadRequest.fromQueryParams(call.request().getUri().query().toMultiMap()))
                     : body(call);

@@ -22,11 +22,15 @@ import java.util.List;
  * @param sseKeepAlive   how often an idle tx-report stream sends a comment line
  * @param keyQueryGroups the query group each access key's reads go to when the request names
  *                       none ({@code chronon.http.key-query-groups}: key name to group)
+ * @param failedLoginsPerName    failed logins of one user or key within {@code failedLoginWindow} before it is refused a while
+ * @param failedLoginsPerAddress failed logins from one client address within the window before it is refused a while
+ * @param failedLoginWindow      the window failed logins are counted in ({@code chronon.http.failed-logins})
  */
 public record HttpSettings(String host, int port, List<String> accessKeys, long maxBodySize, long maxBodyBytesInFlight,
                            Duration maxReadTimeout,
                            List<String> corsOrigins, Duration corsMaxAge, Duration cacheMaxAge, Duration sseKeepAlive,
-                           java.util.Map<String, String> keyQueryGroups) {
+                           java.util.Map<String, String> keyQueryGroups,
+                           int failedLoginsPerName, int failedLoginsPerAddress, Duration failedLoginWindow) {
 
     /** Bodies up to this size are never counted against {@link #maxBodyBytesInFlight}. */
     public static final long SMALL_BODY = 64 * 1024;
@@ -37,13 +41,14 @@ public record HttpSettings(String host, int port, List<String> accessKeys, long 
         return new HttpSettings(c.getString("host"), c.getInt("port"), List.copyOf(c.getStringList("access-keys")),
                 c.getBytes("max-body-size"), bodyBytesInFlight(c.getBytes("max-body-bytes-in-flight")), c.getDuration("max-read-timeout"),
                 List.copyOf(c.getStringList("cors.allowed-origins")), c.getDuration("cors.max-age"),
-                c.getDuration("cache-max-age"), c.getDuration("sse-keep-alive"), keyQueryGroups(c));
+                c.getDuration("cache-max-age"), c.getDuration("sse-keep-alive"), keyQueryGroups(c),
+                c.getInt("failed-logins.per-name"), c.getInt("failed-logins.per-address"), c.getDuration("failed-logins.window"));
     }
 
     /** These settings with other access keys. */
     public HttpSettings withAccessKeys(List<String> keys) {
         return new HttpSettings(host, port, List.copyOf(keys), maxBodySize, maxBodyBytesInFlight, maxReadTimeout, corsOrigins, corsMaxAge,
-                cacheMaxAge, sseKeepAlive, keyQueryGroups);
+                cacheMaxAge, sseKeepAlive, keyQueryGroups, failedLoginsPerName, failedLoginsPerAddress, failedLoginWindow);
     }
 
     /** The budget of large bodies: as configured, or by default (0) the maximum heap / 64. */

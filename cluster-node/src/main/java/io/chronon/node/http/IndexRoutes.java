@@ -2,7 +2,6 @@ package io.chronon.node.http;
 
 import io.chronon.ChrononException;
 import io.chronon.edn.Keyword;
-import io.chronon.node.http.ChrononHttpServer.Call;
 import io.chronon.sharding.ChrononCluster;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 

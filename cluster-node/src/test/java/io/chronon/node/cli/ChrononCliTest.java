@@ -48,10 +48,15 @@ class ChrononCliTest {
     }
 
     static Run cli(String envUri, String... args) {
+        return cliWithPassword(envUri, null, args);
+    }
+
+    /** One command with {@code $CHRONON_URI} and {@code $CHRONON_PASSWORD} set to these (null: unset). */
+    static Run cliWithPassword(String envUri, String envPassword, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = new ChrononCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                envUri).run(args);
+                envUri, envPassword).run(args);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

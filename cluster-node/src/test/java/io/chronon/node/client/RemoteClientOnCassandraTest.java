@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
@@ -26,12 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class RemoteClientOnCassandraTest extends ClientScenarios {
     static final String KEY = "tester";
     static final String SECRET = "s3cret";
-    static final Path NO_DATA = Path.of("target", "cassandra-node-must-not-exist");
+    /** The node's data directory, where it may keep only the administrator's generated password. */
+    static final Path NO_DATA = Path.of("target", "cassandra-node-data");
 
     static ChrononNode node;
 
     @BeforeAll
     static void startNode() throws Exception {
+        // a directory left by an earlier run would hold its password
+        if (Files.exists(NO_DATA)) {
+            try (var files = Files.walk(NO_DATA)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         node = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString("""
                         chronon.http.host = "127.0.0.1"
                         chronon.http.port = 0
@@ -77,8 +85,20 @@ class RemoteClientOnCassandraTest extends ClientScenarios {
         return TestNode.serverUri(node, KEY, SECRET);
     }
 
+    /**
+     * Nothing but the built-in administrator's generated password, when this node created the
+     * administrator (the keyspace's first start; its users are in Cassandra).
+     */
     @Test
-    void nothingIsKeptOnLocalDisk() {
-        assertFalse(Files.exists(NO_DATA), "a node on Cassandra created " + NO_DATA.toAbsolutePath());
+    void nothingIsKeptOnLocalDiskButTheAdministratorsPassword() throws Exception {
+        var created = node.adminPassword().toCompletableFuture().get(2, TimeUnit.MINUTES);
+        if (created.isPresent()) {
+            try (var files = Files.list(NO_DATA)) {
+                assertEquals(List.of(NO_DATA.resolve("admin-password")), files.toList());
+            }
+            assertEquals(created.get(), Files.readString(NO_DATA.resolve("admin-password")).trim());
+        } else {
+            assertFalse(Files.exists(NO_DATA.resolve("admin-password")), "the administrator existed: no password written");
+        }
     }
 }

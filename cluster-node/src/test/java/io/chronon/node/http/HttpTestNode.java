@@ -29,11 +29,22 @@ final class HttpTestNode implements AutoCloseable {
 
     final ChrononNode node;
     final Path dataDir;
+    private final boolean ownsDataDir;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final String base;
 
     HttpTestNode(String extraConfig) throws Exception {
-        dataDir = Files.createTempDirectory("chronon-http");
+        this(Files.createTempDirectory("chronon-http"), extraConfig, true);
+    }
+
+    /** A node on {@code dataDir}, which the caller deletes (a restart test starts a second node on it). */
+    HttpTestNode(Path dataDir, String extraConfig) throws Exception {
+        this(dataDir, extraConfig, false);
+    }
+
+    private HttpTestNode(Path dataDir, String extraConfig, boolean ownsDataDir) throws Exception {
+        this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
         // extraConfig last: what a test gives wins over these defaults
         node = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString(""
                 + "chronon.storage.data-dir = \"" + dataDir.toString().replace("\\", "/") + "\"\n"
@@ -43,6 +54,8 @@ final class HttpTestNode implements AutoCloseable {
                 + "chronon.http.access-keys = [\"" + KEY + "\", \"" + ROTATED + "\"]\n"
                 + "chronon.http.cors.allowed-origins = [\"" + ORIGIN + "\"]\n"
                 + "chronon.http.max-body-size = 64k\n"
+                // tests send many wrong credentials from one address on purpose; AccessMatrixTest checks the limits
+                + "chronon.http.failed-logins { per-name = 1000000, per-address = 1000000 }\n"
                 + "pekko.loglevel = WARNING\n"
                 + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
                 + "pekko.coordinated-shutdown.exit-jvm = off\n" + extraConfig + "\n")));
@@ -100,6 +113,9 @@ final class HttpTestNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         node.close();
+        if (!ownsDataDir) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
