@@ -198,7 +198,7 @@ public final class ChrononHttpServer implements AutoCloseable {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.exceptionally(e -> error(format, HttpError.of(e)))
-                .thenApply(response -> cors.decorate(origin, response))
+                .thenApply(response -> SecurityHeaders.decorate(cors.decorate(origin, response)))
                 .whenComplete((response, e) -> bodies.release(intake));
     }
 
@@ -284,20 +284,21 @@ public final class ChrononHttpServer implements AutoCloseable {
     private static HttpResponse error(Format format, ChrononException e) {
         String code = e.code() == null ? "" : e.code().text();
         int status = code.equals("chronon.error/body-too-large") ? 413 : code.equals("chronon.error/body-timeout") ? 408
-                : HttpError.status(e.category());
+                : code.equals("chronon.error/unsupported-media-type") ? 415 : HttpError.status(e.category());
         // a fault (500) is logged with its error id by HttpError.body
         return response(status, format, HttpError.body(e));
     }
 
     /**
      * An answer that can be cached: with an ETag (a hash of the body) and a {@code 304} when
-     * {@code If-None-Match} names it; {@code pinned} answers never change, so caches may
-     * keep them ({@code max-age}), others must revalidate ({@code no-cache}).
+     * {@code If-None-Match} names it; {@code pinned} answers never change, so the client's
+     * cache may keep them ({@code max-age}), others must revalidate ({@code no-cache}). Always
+     * {@code private}: the answer was given to one access key, so no shared cache keeps it.
      */
     private HttpResponse cacheable(Call call, Object value, boolean pinned) {
         byte[] body = call.format().write(value).getBytes(StandardCharsets.UTF_8);
         String etag = "\"" + call.format().name().toLowerCase() + "-" + sha256(body) + "\"";
-        String cacheControl = pinned ? "public, max-age=" + settings.cacheMaxAge().toSeconds() + ", immutable" : "no-cache";
+        String cacheControl = pinned ? "private, max-age=" + settings.cacheMaxAge().toSeconds() + ", immutable" : "private, no-cache";
         List<HttpHeader> headers = List.of(RawHeader.create("ETag", etag), RawHeader.create("Cache-Control", cacheControl),
                 RawHeader.create("Vary", "Accept, Authorization"));
         String ifNoneMatch = call.header("If-None-Match");
@@ -576,7 +577,7 @@ public final class ChrononHttpServer implements AutoCloseable {
         // a start the stream starts at that basis (one catalog lookup: the read names what it found)
         return lookUp(call.db()).thenCompose(db -> chronon.read(db, QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
                 .thenApply(current -> HttpResponse.create().withStatus(200)
-                        .addHeader(RawHeader.create("Cache-Control", "no-cache"))
+                        .addHeader(RawHeader.create("Cache-Control", SecurityHeaders.NO_STORE))
                         .withEntity(HttpEntities.createChunked(TxReportEvents.CONTENT_TYPE,
                                 new TxReportEvents(chronon, system, db, format, settings.sseKeepAlive())
                                         .from(start != Long.MIN_VALUE ? start : current.basisT())))));
