@@ -8,6 +8,7 @@ import io.chronon.node.config.UsageErrors;
 import io.chronon.node.http.AccessKeyGenerator;
 import io.chronon.node.http.ChrononHttpServer;
 import io.chronon.node.http.HttpSettings;
+import io.chronon.node.tls.ServerTls;
 import io.chronon.sharding.ChrononCluster;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -70,6 +71,8 @@ public final class ChrononNode implements AutoCloseable {
         ClusterMembership.awaitOtherSeed(membership);
         boolean httpEnabled = config.getBoolean("chronon.http.enabled");
         HttpSettings httpSettings = HttpSettings.from(config);
+        // before the actor system: a certificate that does not load, or plain HTTP off loopback, refuses the start
+        Optional<ServerTls> httpTls = httpEnabled ? ServerTls.from(config) : Optional.empty();
         if (httpEnabled && httpSettings.accessKeys().isEmpty()) {
             generatedAccessKey = AccessKeyGenerator.newKey();
             httpSettings = httpSettings.withAccessKeys(List.of(generatedAccessKey));
@@ -94,7 +97,7 @@ public final class ChrononNode implements AutoCloseable {
                     if (!httpEnabled) {
                         ready.complete(chronon);
                     } else {
-                        ChrononHttpServer.start(ctx.getSystem(), chronon, finalHttpSettings).whenComplete((server, e) -> {
+                        ChrononHttpServer.start(ctx.getSystem(), chronon, finalHttpSettings, httpTls).whenComplete((server, e) -> {
                             if (e != null) {
                                 ready.completeExceptionally(e);
                             } else {
@@ -292,7 +295,8 @@ public final class ChrononNode implements AutoCloseable {
                 + " tx-functions " + chronon.settings().txFunctions().keySet()
                 + " tx-predicates " + new java.util.TreeSet<>(predicateNames(chronon.settings())));
         if (node.http != null) {
-            System.out.println("Chronon HTTP API: http://" + config.getString("chronon.http.host") + ":" + node.httpPort()
+            System.out.println("Chronon HTTP API: " + (node.http.secure() ? "https" : "http") + "://"
+                    + config.getString("chronon.http.host") + ":" + node.httpPort()
                     + "/ (access keys: " + String.join(", ", node.http.accessKeyNames()) + ")");
         }
         node.generatedAccessKey().ifPresent(k -> System.out.println(

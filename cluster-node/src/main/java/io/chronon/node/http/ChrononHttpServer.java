@@ -5,6 +5,7 @@ import io.chronon.ChrononException;
 import io.chronon.db.Datom;
 import io.chronon.db.Ids;
 import io.chronon.edn.Keyword;
+import io.chronon.node.tls.ServerTls;
 import io.chronon.sharding.ChrononCluster;
 import io.chronon.sharding.catalog.DatabaseInfo;
 import io.chronon.sharding.peer.QueryPeer;
@@ -37,6 +38,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +98,7 @@ public final class ChrononHttpServer implements AutoCloseable {
     /** Where large bodies are parsed: Pekko's dispatcher for blocking work, not the default one. */
     private final java.util.concurrent.Executor parsing;
     private volatile ServerBinding binding;
+    private volatile boolean secure;
 
     private ChrononHttpServer(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
         this.system = system;
@@ -137,18 +140,33 @@ public final class ChrononHttpServer implements AutoCloseable {
     }
 
     /**
-     * Starts the API of {@code chronon} on {@code settings.host():settings.port()}; completes
-     * once the port is bound. The server stops with the actor system, or with {@link #close}.
+     * Starts the API of {@code chronon} on {@code settings.host():settings.port()} over plain
+     * HTTP; completes once the port is bound. The server stops with the actor system, or with {@link #close}.
      */
     public static CompletionStage<ChrononHttpServer> start(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
+        return start(system, chronon, settings, Optional.empty());
+    }
+
+    /**
+     * Starts the API of {@code chronon} on {@code settings.host():settings.port()}, over HTTPS
+     * with {@code tls} (whose certificate files are then watched for changes) or plain HTTP
+     * without; completes once the port is bound.
+     */
+    public static CompletionStage<ChrononHttpServer> start(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings,
+                                                           Optional<ServerTls> tls) {
         ChrononHttpServer server = new ChrononHttpServer(system, chronon, settings);
         // the body limit is ours (an error body in the API's shape), so pekko's must not answer first;
         // pekko's warnings about malformed headers would print them, Authorization included: off
         ServerSettings serverSettings = ServerSettings.create(ConfigFactory.parseString(
                 "pekko.http.server.parsing { max-content-length = infinite, illegal-header-warnings = off,"
                         + " error-logging-verbosity = simple }").withFallback(system.settings().config()));
-        return Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
-                .bind(server::handle)
+        var serverAt = Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings);
+        if (tls.isPresent()) {
+            tls.get().watch(system);
+            serverAt = serverAt.enableHttps(tls.get().connectionContext());
+        }
+        server.secure = tls.isPresent();
+        return serverAt.bind(server::handle)
                 .thenApply(b -> {
                     server.binding = b;
                     b.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
@@ -159,6 +177,11 @@ public final class ChrononHttpServer implements AutoCloseable {
     /** The bound address. */
     public InetSocketAddress address() {
         return binding.localAddress();
+    }
+
+    /** True when the API is served over HTTPS. */
+    public boolean secure() {
+        return secure;
     }
 
     /** The bound port (the real one when the settings asked for port 0). */
