@@ -8,6 +8,7 @@ import io.chronon.node.config.UsageErrors;
 import io.chronon.node.http.AccessKeyGenerator;
 import io.chronon.node.http.ChrononHttpServer;
 import io.chronon.node.http.HttpSettings;
+import io.chronon.node.tls.ClusterTls;
 import io.chronon.node.tls.ServerTls;
 import io.chronon.sharding.ChrononCluster;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -73,6 +74,8 @@ public final class ChrononNode implements AutoCloseable {
         HttpSettings httpSettings = HttpSettings.from(config);
         // before the actor system: a certificate that does not load, or plain HTTP off loopback, refuses the start
         Optional<ServerTls> httpTls = httpEnabled ? ServerTls.from(config) : Optional.empty();
+        // remoting over mutual TLS, or refused off loopback; the stores' password only in the actor system's config
+        Config systemConfig = ClusterTls.systemConfig(ClusterMembership.systemConfig(config, membership));
         if (httpEnabled && httpSettings.accessKeys().isEmpty()) {
             generatedAccessKey = AccessKeyGenerator.newKey();
             httpSettings = httpSettings.withAccessKeys(List.of(generatedAccessKey));
@@ -114,7 +117,7 @@ public final class ChrononNode implements AutoCloseable {
             }
             storageWarning.ifPresent(w -> ctx.getLog().warn(w));
             return Behaviors.empty();
-        }), name, ClusterMembership.systemConfig(config, membership));
+        }), name, systemConfig);
         // a node downed or refused before it was up never becomes ready
         system.getWhenTerminated().whenComplete((done, e) -> ready.completeExceptionally(
                 new IllegalStateException("the node stopped before it was up in its cluster (see its log)")));

@@ -246,4 +246,28 @@ public final class NodeOptions {
     private void httpTrustedNetwork(boolean on) {
         set("chronon.http.trusted-network", on);
     }
+
+    @Option(names = "--cluster-key-store", order = 20, paramLabel = "FILE", description = "mutual TLS between the nodes: this"
+            + " node's key and certificate (PKCS12), signed by the cluster's authority")
+    private void clusterKeyStore(String v) {
+        set("chronon.node.tls.key-store", existingFile("--cluster-key-store", v));
+    }
+
+    @Option(names = "--cluster-trust-store", order = 21, paramLabel = "FILE", description = "mutual TLS between the nodes: the"
+            + " cluster's certificate authority (PKCS12); peers without a certificate of it cannot connect")
+    private void clusterTrustStore(String v) {
+        set("chronon.node.tls.trust-store", existingFile("--cluster-trust-store", v));
+    }
+
+    @Option(names = "--cluster-tls-password-file", order = 22, paramLabel = "FILE", description = "the file whose first line is"
+            + " the password of both stores (or chronon.node.tls.password-env names an environment variable)")
+    private void clusterTlsPasswordFile(String v) {
+        set("chronon.node.tls.password-file", existingFile("--cluster-tls-password-file", v));
+    }
+
+    @Option(names = "--cluster-trusted-network", order = 23, description = "allow remoting without TLS on an address other than"
+            + " loopback (--cluster-host): only on a network you trust")
+    private void clusterTrustedNetwork(boolean on) {
+        set("chronon.node.trusted-network", on);
+    }
 }
