@@ -65,7 +65,6 @@ public final class ChrononNode implements AutoCloseable {
     private ChrononNode(Config config) {
         String name = config.getString("chronon.node.system-name");
         Optional<String> storageWarning = checkSharedStorage(config);
-        secureDataDir(config);
         // refuses a node that would form a second cluster (docs/operations.md, "Seeds when a node restarts");
         // a former member that is the first seed waits here, before its actor system starts, for another seed
         ClusterMembership.Start membership = ClusterMembership.check(config);
@@ -145,23 +144,6 @@ public final class ChrononNode implements AutoCloseable {
      */
     public static ChrononNode start(Config config) {
         return new ChrononNode(config);
-    }
-
-    /**
-     * Creates the data directory readable by its owner only (700 where the file system has
-     * POSIX permissions), and makes an existing one so: it holds the data and the cluster's
-     * membership, and other accounts of the machine have no business reading either.
-     *
-     * @throws IllegalArgumentException when the directory cannot be created or restricted
-     */
-    static void secureDataDir(Config config) {
-        java.nio.file.Path dir = java.nio.file.Path.of(config.getString("chronon.storage.data-dir")).toAbsolutePath();
-        try {
-            io.chronon.storage.file.OwnerOnly.secureDirectory(dir);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("Cannot make the data directory " + dir + " readable by its owner only"
-                    + " (chronon.storage.data-dir, --data-dir): " + e, e);
-        }
     }
 
     /**

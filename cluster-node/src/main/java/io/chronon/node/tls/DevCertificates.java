@@ -44,7 +44,7 @@ import java.util.List;
  * production: the keys sit unencrypted (PEM) or under one password in {@code dir}, and the
  * authority's key is not kept.
  *
- * <p>{@code dir} (readable by its owner only) receives {@code ca.pem} (the authority's
+ * <p>{@code dir} (created readable by its owner only; every file in it is) receives {@code ca.pem} (the authority's
  * certificate, what clients trust), {@code truststore.p12} (the same as a PKCS12 trust store,
  * for Pekko remoting), {@code password} (the stores' password), and per name {@code NAME.p12}
  * (its key and chain, PKCS12), {@code NAME.crt.pem} (its chain) and {@code NAME.key.pem} (its
@@ -76,7 +76,7 @@ public final class DevCertificates {
     /** {@link #generate(Path, String, List)} with the stores' password given (several authorities' stores alike). */
     public static Path generate(Path dir, String caName, List<String> names, String password) throws IOException {
         try {
-            OwnerOnly.secureDirectory(dir);
+            OwnerOnly.createDirectories(dir);
             OwnerOnly.writeString(passwordFile(dir), password + "\n");
             KeyPair caKeys = keyPair();
             X500Name ca = new X500Name("CN=" + caName);

@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -35,9 +36,11 @@ final class KeyMaterial {
         if (chain.isEmpty()) {
             throw new GeneralSecurityException("no certificate in " + certificate);
         }
+        PrivateKey key = privateKey(privateKey);
+        requireMatch(key, chain.get(0), certificate, privateKey);
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("server", privateKey(privateKey), PEM_KEY_PASSWORD, chain.toArray(Certificate[]::new));
+        store.setKeyEntry("server", key, PEM_KEY_PASSWORD, chain.toArray(Certificate[]::new));
         return context(store, PEM_KEY_PASSWORD);
     }
 
@@ -55,6 +58,31 @@ final class KeyMaterial {
         try (InputStream in = Files.newInputStream(pem)) {
             Collection<? extends Certificate> all = CertificateFactory.getInstance("X.509").generateCertificates(in);
             return List.copyOf(all);
+        }
+    }
+
+    /**
+     * Checks that {@code key} is the private key of {@code certificate}'s public key (a
+     * signature made with one verifies with the other): files replaced one after the other
+     * are caught between the two, instead of serving a pair that fails every handshake.
+     */
+    private static void requireMatch(PrivateKey key, Certificate certificate, Path certFile, Path keyFile)
+            throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm();
+        };
+        byte[] probe = "chronon".getBytes(StandardCharsets.US_ASCII);
+        Signature sign = Signature.getInstance(algorithm);
+        sign.initSign(key);
+        sign.update(probe);
+        byte[] signature = sign.sign();
+        Signature verify = Signature.getInstance(algorithm);
+        verify.initVerify(certificate.getPublicKey());
+        verify.update(probe);
+        if (!verify.verify(signature)) {
+            throw new GeneralSecurityException("the private key in " + keyFile + " is not the key of the certificate in " + certFile);
         }
     }
 

@@ -9,20 +9,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client scenarios over HTTPS: a real node serving its API with a certificate (PEM files)
  * signed by a throwaway authority, the client on {@code chronons://} trusting that authority.
  */
 class RemoteClientOverHttpsTest extends ClientScenarios {
-    static final String KEY = "tester";
-    static final String SECRET = "s3cret/+:x";
-
     @TempDir
     static Path dir;
     static ChrononNode node;
@@ -33,25 +27,9 @@ class RemoteClientOverHttpsTest extends ClientScenarios {
         Path ca = DevCertificates.generate(certs, "Test CA", List.of("server"));
         DevCertificates.Issued server = DevCertificates.issued(certs, "server");
         System.setProperty(ChrononUri.CA_FILE_PROPERTY, ca.toString());
-        node = start(dir.resolve("data"), ConfigFactory.empty()
+        node = TestNode.start(dir.resolve("data"), RemoteClientTest.KEY, RemoteClientTest.SECRET, ConfigFactory.empty()
                 .withValue("chronon.http.tls.certificate", ConfigValueFactory.fromAnyRef(server.certificate().toString()))
                 .withValue("chronon.http.tls.private-key", ConfigValueFactory.fromAnyRef(server.privateKey().toString())));
-    }
-
-    /** A node with HTTPS as {@code tls} says, on 127.0.0.1 and a free port, the file store under {@code data}. */
-    static ChrononNode start(Path data, com.typesafe.config.Config tls) throws Exception {
-        ChrononNode n = ChrononNode.start(ChrononNode.config(tls.withFallback(ConfigFactory.parseString("""
-                        chronon.http.host = "127.0.0.1"
-                        chronon.http.port = 0
-                        chronon.node.port = 0
-                        pekko.loglevel = WARNING
-                        pekko.coordinated-shutdown.exit-jvm = off
-                        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                        """))
-                .withValue("chronon.http.access-keys", ConfigValueFactory.fromIterable(List.of(KEY + ":" + SECRET)))
-                .withValue("chronon.storage.data-dir", ConfigValueFactory.fromAnyRef(data.toString()))));
-        n.ready().toCompletableFuture().get(2, TimeUnit.MINUTES);
-        return n;
     }
 
     @AfterAll
@@ -62,8 +40,9 @@ class RemoteClientOverHttpsTest extends ClientScenarios {
         }
     }
 
+    /** The HTTPS server URI of {@code n} with the test key. */
     static String server(ChrononNode n) {
-        return "chronons://" + KEY + ":" + URLEncoder.encode(SECRET, StandardCharsets.UTF_8) + "@127.0.0.1:" + n.httpPort() + "/";
+        return TestNode.serverUri(n, RemoteClientTest.KEY, RemoteClientTest.SECRET).replaceFirst("^chronon://", "chronons://");
     }
 
     @Override

@@ -30,18 +30,12 @@ public final class OwnerOnly {
         return p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
-    /** Creates {@code dir} and its missing parents as 700 (a directory that exists is left as it is). */
+    /**
+     * Creates {@code dir} and its missing parents as 700; a directory that exists is left as it
+     * is (it may be shared, {@code /tmp} say, as an in-process {@code chronon:dir:} URI's).
+     */
     public static Path createDirectories(Path dir) throws IOException {
         return posix(dir) ? Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIRECTORY)) : Files.createDirectories(dir);
-    }
-
-    /** Creates {@code dir} (and missing parents) as 700, and makes it 700 if it exists already. */
-    public static Path secureDirectory(Path dir) throws IOException {
-        createDirectories(dir);
-        if (posix(dir)) {
-            Files.setPosixFilePermissions(dir, DIRECTORY);
-        }
-        return dir;
     }
 
     /** Opens {@code file} with {@code options}; a file it creates is 600. */
