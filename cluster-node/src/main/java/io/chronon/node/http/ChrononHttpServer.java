@@ -140,17 +140,9 @@ public final class ChrononHttpServer implements AutoCloseable {
     }
 
     /**
-     * Starts the API of {@code chronon} on {@code settings.host():settings.port()} over plain
-     * HTTP; completes once the port is bound. The server stops with the actor system, or with {@link #close}.
-     */
-    public static CompletionStage<ChrononHttpServer> start(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
-        return start(system, chronon, settings, Optional.empty());
-    }
-
-    /**
      * Starts the API of {@code chronon} on {@code settings.host():settings.port()}, over HTTPS
      * with {@code tls} (whose certificate files are then watched for changes) or plain HTTP
-     * without; completes once the port is bound.
+     * without; completes once the port is bound. The server stops with the actor system, or with {@link #close}.
      */
     public static CompletionStage<ChrononHttpServer> start(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings,
                                                            Optional<ServerTls> tls) {
