@@ -14,7 +14,11 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code chronon:mem://name}: a database in memory, in this process (gone when it ends);</li>
  *   <li>{@code chronon:dir:/path/name}: a database stored in directory {@code /path}, in this process;</li>
- *   <li>{@code chronon://key:secret@host:port/name}: a database on a Chronon server, over HTTP.</li>
+ *   <li>{@code chronon://key:secret@host:port/name}: a database on a Chronon server, over HTTP;</li>
+ *   <li>{@code chronons://key:secret@host:port/name}: the same over HTTPS, trusting the certificate
+ *       authorities of the PEM file named by the system property {@code chronon.tls.ca-file}
+ *       (the command line's {@code --ca-file}), else the JVM's trust store; the host must be
+ *       named by the server's certificate.</li>
  * </ul>
  * Without the name ({@code chronon:mem://}, {@code chronon:dir:/path/},
  * {@code chronon://key:secret@host:port/}) a URI names the place only, as
@@ -30,9 +34,10 @@ import java.util.regex.Pattern;
  * @param key      the access key ({@link Kind#REMOTE} only)
  * @param secret   the access key's secret ({@link Kind#REMOTE} only); never printed by {@link #toString()}
  * @param queryGroup the query group of reads ({@link Kind#REMOTE} only), or null for the server's choice
+ * @param tls      HTTPS ({@code chronons://}) rather than HTTP ({@link Kind#REMOTE} only)
  */
 public record ChrononUri(Kind kind, String database, Path dir, String host, int port, String key, String secret,
-                         String queryGroup) {
+                         String queryGroup, boolean tls) {
 
     /** The three places a database can be. */
     public enum Kind {
@@ -40,14 +45,20 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
         MEM,
         /** In a data directory, in this process. */
         DIR,
-        /** On a server, over HTTP. */
+        /** On a server, over HTTP or HTTPS. */
         REMOTE
     }
+
+    /**
+     * The system property naming a PEM file of the certificate authorities a {@code chronons://}
+     * connection trusts (else the JVM's trust store).
+     */
+    public static final String CA_FILE_PROPERTY = "chronon.tls.ca-file";
 
     /** The server port used when a remote URI gives none. */
     public static final int DEFAULT_PORT = 8998;
 
-    private static final Pattern REMOTE = Pattern.compile("chronon://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/@]+|\\[[^\\]]+\\])(?::(\\d+))?(?:/(.*))?");
+    private static final Pattern REMOTE = Pattern.compile("chronons?://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/@]+|\\[[^\\]]+\\])(?::(\\d+))?(?:/(.*))?");
 
     public ChrononUri {
         Objects.requireNonNull(kind, "kind");
@@ -68,7 +79,7 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
             if (name.contains("/")) {
                 throw bad(uri, "a mem URI is chronon:mem://name");
             }
-            return new ChrononUri(Kind.MEM, name, null, null, 0, null, null, null);
+            return new ChrononUri(Kind.MEM, name, null, null, 0, null, null, null, false);
         }
         if (uri.startsWith("chronon:dir:")) {
             String rest = uri.substring("chronon:dir:".length());
@@ -77,10 +88,11 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
             }
             int slash = rest.lastIndexOf('/');
             Path dir = Path.of(slash < 0 ? "." : slash == 0 ? "/" : rest.substring(0, slash));
-            return new ChrononUri(Kind.DIR, rest.substring(slash + 1), dir.toAbsolutePath().normalize(), null, 0, null, null, null);
+            return new ChrononUri(Kind.DIR, rest.substring(slash + 1), dir.toAbsolutePath().normalize(), null, 0, null, null, null, false);
         }
         String group = null;
-        int question = uri.startsWith("chronon://") ? uri.indexOf('?') : -1;
+        boolean tls = uri.startsWith("chronons://");
+        int question = uri.startsWith("chronon://") || tls ? uri.indexOf('?') : -1;
         String address = question < 0 ? uri : uri.substring(0, question);
         if (question >= 0) {
             String params = uri.substring(question + 1);
@@ -100,7 +112,7 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
             }
             return new ChrononUri(Kind.REMOTE, decode(name), null, m.group(3),
                     m.group(4) == null ? DEFAULT_PORT : Integer.parseInt(m.group(4)),
-                    m.group(1) == null ? null : decode(m.group(1)), m.group(2) == null ? null : decode(m.group(2)), group);
+                    m.group(1) == null ? null : decode(m.group(1)), m.group(2) == null ? null : decode(m.group(2)), group, tls);
         }
         throw bad(uri, "not a Chronon URI");
     }
@@ -112,7 +124,7 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
 
     /** This URI naming another database in the same place. */
     public ChrononUri withDatabase(String name) {
-        return new ChrononUri(kind, name, dir, host, port, key, secret, queryGroup);
+        return new ChrononUri(kind, name, dir, host, port, key, secret, queryGroup, tls);
     }
 
     /** The database name, or an incorrect error when the URI names none. */
@@ -129,7 +141,7 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
         return switch (kind) {
             case MEM -> "chronon:mem://" + database;
             case DIR -> "chronon:dir:" + dir.resolve(database.isEmpty() ? "." : database).normalize() + (database.isEmpty() ? "/" : "");
-            case REMOTE -> "chronon://" + (key == null ? "" : key + ":***@") + host + ":" + port + "/" + database
+            case REMOTE -> (tls ? "chronons://" : "chronon://") + (key == null ? "" : key + ":***@") + host + ":" + port + "/" + database
                     + (queryGroup == null ? "" : "?query-group=" + queryGroup);
         };
     }
@@ -140,10 +152,11 @@ public record ChrononUri(Kind kind, String database, Path dir, String host, int 
 
     private static ChrononException bad(String uri, String why) {
         return ChrononException.incorrect("chronon.error/invalid-uri", "Invalid Chronon URI " + maskSecret(uri) + ": " + why
-                + " (chronon:mem://name, chronon:dir:/path/name or chronon://key:secret@host:port/name)", maskSecret(uri));
+                + " (chronon:mem://name, chronon:dir:/path/name, chronon://key:secret@host:port/name or"
+                + " chronons://key:secret@host:port/name for HTTPS)", maskSecret(uri));
     }
 
     private static String maskSecret(String uri) {
-        return uri == null ? null : uri.replaceFirst("(chronon://[^:@/]*:)[^@/]*@", "$1***@");
+        return uri == null ? null : uri.replaceFirst("(chronons?://[^:@/]*:)[^@/]*@", "$1***@");
     }
 }

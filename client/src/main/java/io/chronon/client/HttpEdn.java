@@ -44,9 +44,13 @@ final class HttpEdn {
     HttpEdn(ChrononUri uri) {
         this.uri = uri;
         // HTTP/1.1: the server speaks it on plain HTTP; without this the JDK client tries an h2c upgrade first
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+        if (uri.tls()) {
+            builder.sslContext(ClientTls.context());
+        }
+        this.http = builder.build();
         String host = uri.host().contains(":") && !uri.host().startsWith("[") ? "[" + uri.host() + "]" : uri.host();
-        this.base = "http://" + host + ":" + uri.port();
+        this.base = (uri.tls() ? "https://" : "http://") + host + ":" + uri.port();
         this.authorization = uri.key() == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((uri.key() + ":" + (uri.secret() == null ? "" : uri.secret()))
                 .getBytes(StandardCharsets.UTF_8));
@@ -175,6 +179,11 @@ final class HttpEdn {
     }
 
     private ChrononException unavailable(Throwable e) {
+        String tls = ClientTls.handshakeHint(e);
+        if (tls != null) {
+            return new ChrononException(ErrorCategory.UNAVAILABLE, Keyword.of("chronon.error/tls-handshake"),
+                    "Cannot connect to the Chronon server at " + base + ": " + tls, null, e);
+        }
         return new ChrononException(ErrorCategory.UNAVAILABLE, Keyword.of("chronon.error/unreachable"),
                 "Cannot reach the Chronon server at " + base + ": " + e, null, e);
     }

@@ -33,6 +33,16 @@ class ChrononUriTest {
         assertEquals("people", remote.database());
         assertFalse(remote.isLocal());
         assertFalse(remote.toString().contains("cr"), "toString masks the secret: " + remote);
+        assertFalse(remote.tls());
+
+        ChrononUri https = ChrononUri.parse("chronons://key:s%40cr%2Ft@db.example.com:9000/people?query-group=web");
+        assertTrue(https.tls(), "chronons:// is HTTPS");
+        assertEquals(ChrononUri.Kind.REMOTE, https.kind());
+        assertEquals("db.example.com", https.host());
+        assertEquals("s@cr/t", https.secret());
+        assertEquals("web", https.queryGroup());
+        assertEquals("chronons://key:***@db.example.com:9000/people?query-group=web", https.toString());
+        assertTrue(https.withDatabase("other").tls());
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.chronon.node.config.NodeOptions;
 import io.chronon.node.config.UsageErrors;
 import io.chronon.node.http.ChrononHttpServer;
 import io.chronon.node.http.HttpSettings;
+import io.chronon.node.tls.ClusterTls;
+import io.chronon.node.tls.ServerTls;
 import io.chronon.sharding.ChrononCluster;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -74,6 +76,10 @@ public final class ChrononNode implements AutoCloseable {
         ClusterMembership.awaitOtherSeed(membership);
         boolean httpEnabled = config.getBoolean("chronon.http.enabled");
         HttpSettings finalHttpSettings = HttpSettings.from(config);
+        // before the actor system: a certificate that does not load, or plain HTTP off loopback, refuses the start
+        Optional<ServerTls> httpTls = httpEnabled ? ServerTls.from(config) : Optional.empty();
+        // remoting over mutual TLS, or refused off loopback; the stores' password only in the actor system's config
+        Config systemConfig = ClusterTls.systemConfig(ClusterMembership.systemConfig(config, membership));
         checkedAt = sinceJvmStart();
         this.system = ActorSystem.create(Behaviors.setup(ctx -> {
             Cluster cluster = Cluster.get(ctx.getSystem());
@@ -94,7 +100,7 @@ public final class ChrononNode implements AutoCloseable {
                         readyAt = sinceJvmStart();
                         ready.complete(chronon);
                     } else {
-                        ChrononHttpServer.start(ctx.getSystem(), chronon, finalHttpSettings).whenComplete((server, e) -> {
+                        ChrononHttpServer.start(ctx.getSystem(), chronon, finalHttpSettings, httpTls).whenComplete((server, e) -> {
                             if (e != null) {
                                 ready.completeExceptionally(e);
                             } else {
@@ -120,7 +126,7 @@ public final class ChrononNode implements AutoCloseable {
             }
             storageWarning.ifPresent(w -> ctx.getLog().warn(w));
             return Behaviors.empty();
-        }), name, ClusterMembership.systemConfig(config, membership));
+        }), name, systemConfig);
         systemAt = sinceJvmStart();
         // a node downed or refused before it was up never becomes ready
         system.getWhenTerminated().whenComplete((done, e) -> ready.completeExceptionally(
@@ -304,7 +310,8 @@ public final class ChrononNode implements AutoCloseable {
                 + " tx-functions " + chronon.settings().txFunctions().keySet()
                 + " tx-predicates " + new java.util.TreeSet<>(predicateNames(chronon.settings())));
         if (node.http != null) {
-            System.out.println("Chronon HTTP API: http://" + config.getString("chronon.http.host") + ":" + node.httpPort()
+            System.out.println("Chronon HTTP API: " + (node.http.secure() ? "https" : "http") + "://"
+                    + config.getString("chronon.http.host") + ":" + node.httpPort()
                     + "/ (access keys: " + String.join(", ", node.http.accessKeyNames()) + ")");
         }
         System.out.println("Chronon node " + node.startupSummary());

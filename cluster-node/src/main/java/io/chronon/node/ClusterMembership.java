@@ -154,9 +154,9 @@ final class ClusterMembership {
                 + ConfigFactory.parseMap(m).root().render(ConfigRenderOptions.defaults().setOriginComments(false)
                         .setComments(false).setJson(false));
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        io.chronon.storage.file.OwnerOnly.createDirectories(dir);
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        io.chronon.storage.file.OwnerOnly.writeString(tmp, text);
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

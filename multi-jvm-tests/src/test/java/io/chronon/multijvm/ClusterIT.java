@@ -3,6 +3,7 @@ package io.chronon.multijvm;
 import io.chronon.cassandra.dev.SharedCassandra;
 import io.chronon.client.Connection;
 import io.chronon.client.TxReport;
+import io.chronon.node.tls.DevCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,18 +12,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three node processes (roles transactor,query each) over one Cassandra: they form a cluster,
- * a write through one node is read through another after {@code sync(t)} and with basis-t,
- * and a node stopped and started again catches up with what was written meanwhile.
+ * Three node processes (roles transactor,query each) over one Cassandra, their remoting on
+ * mutual TLS with certificates of a throwaway authority: they form a cluster, a write through
+ * one node is read through another after {@code sync(t)} and with basis-t, and a node stopped
+ * and started again catches up with what was written meanwhile. A node whose certificate is
+ * of another authority is refused and never becomes a member; one with a certificate of the
+ * cluster's joins. (The other multi-JVM tests run their clusters on plain TCP.)
  */
 @ExtendWith(SharedCassandra.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -34,12 +41,28 @@ class ClusterIT {
     static final String COUNT = "[:find (count ?e) . :where [?e :person/id]]";
 
     static TestCluster cluster;
+    static Path certs;
+    static Path rogueCerts;
 
     @BeforeAll
-    static void startCluster() {
+    static void startCluster() throws IOException {
+        certs = Path.of("target", "multi-jvm", "cluster_it-certs").toAbsolutePath();
+        rogueCerts = Path.of("target", "multi-jvm", "cluster_it-rogue-certs").toAbsolutePath();
+        DevCertificates.generate(certs, "Cluster CA", List.of("member", "joiner"));
+        // the same password, so the rogue can open the cluster's (public) trust store with its own key store
+        DevCertificates.generate(rogueCerts, "Rogue CA", List.of("rogue"),
+                java.nio.file.Files.readString(DevCertificates.passwordFile(certs)).strip());
         String roles = "transactor,query";
-        cluster = TestCluster.start("cluster_it", SharedCassandra.server().contactPoint(), List.of(roles, roles, roles));
+        cluster = TestCluster.start("cluster_it", SharedCassandra.server().contactPoint(), List.of(roles, roles, roles),
+                tls(certs, "member"));
         TestCluster.createDatabase(cluster.node(0), DB, SCHEMA);
+    }
+
+    /** The command-line options of remoting over mutual TLS with {@code name}'s certificate of the authority in {@code dir}. */
+    static List<String> tls(Path dir, String name) {
+        return List.of("--cluster-key-store", DevCertificates.issued(dir, name).keystore().toString(),
+                "--cluster-trust-store", dir.resolve("truststore.p12").toString(),
+                "--cluster-tls-password-file", DevCertificates.passwordFile(dir).toString());
     }
 
     @AfterAll
@@ -124,5 +147,45 @@ class ClusterIT {
             Collection<?> ids = (Collection<?>) c.db().q("[:find ?id :where [?e :person/id ?id] [(>= ?id 200)]]");
             assertEquals(50, ids.size());
         }
+    }
+
+    @Test
+    @Order(5)
+    void aNodeWithACertificateOfAnotherAuthorityIsRefused() {
+        // it trusts the cluster's authority (whose certificate is no secret) but presents a certificate of its own
+        NodeProcess rogue = cluster.joiner("rogue", List.of("--cluster-key-store", DevCertificates.issued(rogueCerts, "rogue").keystore().toString(),
+                "--cluster-trust-store", certs.resolve("truststore.p12").toString(),
+                "--cluster-tls-password-file", DevCertificates.passwordFile(rogueCerts).toString()));
+        rogue.start();
+        try {
+            // the nodes ask for its certificate (mutual authentication) and refuse the handshake
+            Poll.until(rogue + " is refused at the TLS handshake", Duration.ofSeconds(90), () -> {
+                String out = rogue.outputSinceStart();
+                return out.contains("SSLHandshakeException") || out.contains("PKIX path") || out.contains("bad_certificate")
+                        || out.contains("certificate_unknown") ? java.util.Optional.of(true) : java.util.Optional.empty();
+            });
+            for (NodeProcess n : cluster.live()) {
+                if (n == rogue) {
+                    continue;
+                }
+                NodeHttp.ClusterView view = cluster.http().cluster(n.httpPort()).orElseThrow();
+                assertFalse(view.members().stream().anyMatch(m -> m.address().equals(rogue.address())),
+                        rogue + " is no member as " + n + " sees it: " + view.members());
+            }
+            assertFalse(rogue.outputSinceStart().contains("Chronon node up"), "the rogue never came up in a cluster");
+        } finally {
+            rogue.kill();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aNodeWithACertificateOfTheClustersAuthorityJoins() {
+        NodeProcess joiner = cluster.joiner("joiner", tls(certs, "joiner"));
+        joiner.start();
+        joiner.awaitHttp(TestCluster.START_TIMEOUT);
+        cluster.awaitUp(cluster.live(), TestCluster.START_TIMEOUT);
+        NodeHttp.ClusterView view = cluster.http().cluster(cluster.node(0).httpPort()).orElseThrow();
+        assertTrue(view.upAndReachable().contains(joiner.address()), view.upAndReachable().toString());
     }
 }

@@ -122,6 +122,8 @@ final class NetnsCluster implements AutoCloseable {
                         "--cluster-host", h.address(), "--cluster-port", String.valueOf(CLUSTER_PORT), "--seed", seeds,
                         "--roles", "transactor,query", "--storage", "cassandra", "--cassandra", contactPoint,
                         "--keyspace", "netns", "--access-key", ACCESS_KEY,
+                        // plain HTTP and remoting on the namespaces' own private network, made for the test
+                        "--http-trusted-network", "--cluster-trusted-network",
                         "--data-dir", dir.resolve(h.name() + "-data").toString());
                 List<String> cmd = new ArrayList<>(NetnsTopology.exec(h));
                 cmd.addAll(NodeProcess.command(jvm, args));

@@ -38,12 +38,17 @@ final class TestCluster implements AutoCloseable {
 
     private final String test;
     private final List<NodeProcess> nodes;
+    /** How the nodes were started, for {@link #joiner}. */
+    private final String seeds;
+    private final String contactPoint;
     private final NodeHttp http = new NodeHttp(ACCESS_KEY);
     private final Thread killer;
 
-    private TestCluster(String test, List<NodeProcess> nodes) {
+    private TestCluster(String test, List<NodeProcess> nodes, String seeds, String contactPoint) {
         this.test = test;
-        this.nodes = List.copyOf(nodes);
+        this.nodes = new java.util.concurrent.CopyOnWriteArrayList<>(nodes);
+        this.seeds = seeds;
+        this.contactPoint = contactPoint;
         this.killer = new Thread(() -> this.nodes.forEach(NodeProcess::destroy), "kill-nodes-" + test);
         Runtime.getRuntime().addShutdownHook(killer);
     }
@@ -56,7 +61,12 @@ final class TestCluster implements AutoCloseable {
      * @param contactPoint Cassandra's {@code host:port}
      */
     static TestCluster start(String test, String contactPoint, List<String> roles) {
-        TestCluster cluster = create(test, contactPoint, roles);
+        return start(test, contactPoint, roles, List.of());
+    }
+
+    /** {@link #start(String, String, List)} with {@code extraArgs} on every node's command line (e.g. its TLS options). */
+    static TestCluster start(String test, String contactPoint, List<String> roles, List<String> extraArgs) {
+        TestCluster cluster = create(test, contactPoint, roles, extraArgs);
         try {
             long started = System.nanoTime();
             cluster.nodes.forEach(NodeProcess::start);
@@ -88,26 +98,42 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    private static TestCluster create(String test, String contactPoint, List<String> roles) {
+    private static TestCluster create(String test, String contactPoint, List<String> roles, List<String> extraArgs) {
         int[] ports = new int[roles.size()];
         for (int i = 0; i < ports.length; i++) {
             ports[i] = freePort();
         }
         Arrays.sort(ports);
         String seeds = Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < ports.length; i++) {
+            nodes.add(node(test, "node" + (i + 1), ports[i], seeds, roles.get(i), contactPoint, extraArgs));
+        }
+        return new TestCluster(test, nodes, seeds, contactPoint);
+    }
+
+    private static NodeProcess node(String test, String name, int port, String seeds, String roles, String contactPoint,
+                                    List<String> extraArgs) {
         Path dir = Path.of("target", "multi-jvm").toAbsolutePath();
         List<String> jvm = new ArrayList<>(NODE_JVM);
         jvm.add("@" + nodeClasspath(dir));
-        List<NodeProcess> nodes = new ArrayList<>();
-        for (int i = 0; i < ports.length; i++) {
-            String name = "node" + (i + 1);
-            List<String> args = List.of("--cluster-port", String.valueOf(ports[i]), "--seed", seeds,
-                    "--roles", roles.get(i), "--storage", "cassandra", "--cassandra", contactPoint,
-                    "--keyspace", test, "--port", "0", "--access-key", ACCESS_KEY,
-                    "--data-dir", dir.resolve(test + "-" + name + "-data").toString());
-            nodes.add(new NodeProcess(name, ports[i], NodeProcess.command(jvm, args), dir.resolve(test + "-" + name + ".log")));
-        }
-        return new TestCluster(test, nodes);
+        List<String> args = new ArrayList<>(List.of("--cluster-port", String.valueOf(port), "--seed", seeds,
+                "--roles", roles, "--storage", "cassandra", "--cassandra", contactPoint,
+                "--keyspace", test, "--port", "0", "--access-key", ACCESS_KEY,
+                "--data-dir", dir.resolve(test + "-" + name + "-data").toString()));
+        args.addAll(extraArgs);
+        return new NodeProcess(name, port, NodeProcess.command(jvm, args), dir.resolve(test + "-" + name + ".log"));
+    }
+
+    /**
+     * A new node ({@code roles} query only, not started) that joins this cluster through its
+     * seeds, with {@code extraArgs} on its command line; killed with the cluster. It becomes one
+     * of {@link #nodes} once it is started.
+     */
+    NodeProcess joiner(String name, List<String> extraArgs) {
+        NodeProcess n = node(test, name, freePort(), seeds, "query", contactPoint, extraArgs);
+        nodes.add(n);
+        return n;
     }
 
     private static Path classpathArgs;

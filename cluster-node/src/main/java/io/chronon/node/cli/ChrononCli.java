@@ -48,7 +48,8 @@ import java.util.concurrent.Callable;
         footer = {"", "The client commands reach the server at --uri URI, else $CHRONON_URI, else"
                 + " chronon://127.0.0.1:8998/. Give the credentials in it: chronon://KEY:SECRET@HOST:PORT/ or"
                 + " chronon://USER:PASSWORD@HOST:PORT/ (serve prints the administrator's generated password at the cluster's"
-                + " first start); keep secrets in $CHRONON_URI rather than --uri. A DB argument is a database name on that server, or a whole URI"
+                + " first start); keep secrets in $CHRONON_URI rather than --uri; chronons://... for HTTPS, trusting --ca-file FILE"
+                + " (else $CHRONON_CA_FILE, else the JVM's trust store). A DB argument is a database name on that server, or a whole URI"
                 + " (chronon://KEY:SECRET@HOST:PORT/name, chronon:dir:/path/name). COMMAND --help tells more."})
 public final class ChrononCli {
     /** The server used when neither {@code --uri} nor {@code CHRONON_URI} names one. */
@@ -78,6 +79,10 @@ public final class ChrononCli {
 
     public static void main(String[] args) {
         ChrononCli cli = new ChrononCli(System.out, System.err, System.getenv("CHRONON_URI"), System.getenv("CHRONON_PASSWORD"));
+        String caFile = System.getenv("CHRONON_CA_FILE");
+        if (caFile != null && !caFile.isBlank() && System.getProperty(ChrononUri.CA_FILE_PROPERTY) == null) {
+            System.setProperty(ChrononUri.CA_FILE_PROPERTY, caFile);
+        }
         int status = cli.run(args);
         // a node that serve started runs on in its actor system's threads; a client command is done
         if (status != 0 || !cli.serving) {
@@ -155,8 +160,18 @@ public final class ChrononCli {
 
     /** The options every client command has. */
     static final class ClientOptions {
-        @Option(names = "--uri", paramLabel = "URI", description = "the server (else $CHRONON_URI, else " + DEFAULT_URI + ")")
+        @Option(names = "--uri", paramLabel = "URI", description = "the server (else $CHRONON_URI, else " + DEFAULT_URI + ");"
+                + " chronons://KEY:SECRET@HOST:PORT/ for HTTPS")
         String uri;
+
+        @Option(names = "--ca-file", paramLabel = "FILE", description = "HTTPS (chronons://): trust the certificate authorities of"
+                + " this PEM file (else $CHRONON_CA_FILE, else the JVM's trust store)")
+        void caFile(String file) {
+            if (!Files.isRegularFile(Path.of(file))) {
+                throw new IllegalArgumentException("--ca-file: no file " + file);
+            }
+            System.setProperty(ChrononUri.CA_FILE_PROPERTY, file);
+        }
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
         boolean help;
@@ -164,7 +179,7 @@ public final class ChrononCli {
 
     /** The URI of database {@code db}: a whole URI as is, else a name on the server. */
     private String dbUri(ClientOptions o, String db) {
-        if (db.startsWith("chronon:")) {
+        if (db.startsWith("chronon:") || db.startsWith("chronons:")) {
             return db;
         }
         return serverUri(o).withDatabase(db).toUriString();

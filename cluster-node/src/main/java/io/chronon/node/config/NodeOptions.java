@@ -34,7 +34,7 @@ public final class NodeOptions {
     private final List<String> accessKeys = new ArrayList<>();
     private final List<String> seeds = new ArrayList<>();
 
-    @Option(names = {"-h", "--help"}, order = 15, usageHelp = true, description = "this text")
+    @Option(names = {"-h", "--help"}, order = 30, usageHelp = true, description = "this text")
     private boolean help;
 
     /**
@@ -209,5 +209,65 @@ public final class NodeOptions {
     @Option(names = "--no-http", order = 14, description = "serve only the actor protocol")
     private void noHttp(boolean on) {
         set("chronon.http.enabled", !on);
+    }
+
+    private String existingFile(String option, String v) {
+        if (!new File(v).isFile()) {
+            throw bad(option + ": no file " + v);
+        }
+        return v;
+    }
+
+    @Option(names = "--tls-cert", order = 15, paramLabel = "FILE", description = "HTTPS: the server's certificate and its chain, PEM"
+            + " (with --tls-key). Read again when it changes.")
+    private void tlsCert(String v) {
+        set("chronon.http.tls.certificate", existingFile("--tls-cert", v));
+    }
+
+    @Option(names = "--tls-key", order = 16, paramLabel = "FILE", description = "HTTPS: the server's private key, PEM, unencrypted PKCS#8")
+    private void tlsKey(String v) {
+        set("chronon.http.tls.private-key", existingFile("--tls-key", v));
+    }
+
+    @Option(names = "--tls-keystore", order = 17, paramLabel = "FILE", description = "HTTPS: a PKCS12 key store with the key and chain,"
+            + " instead of --tls-cert and --tls-key")
+    private void tlsKeystore(String v) {
+        set("chronon.http.tls.keystore", existingFile("--tls-keystore", v));
+    }
+
+    @Option(names = "--tls-keystore-password-file", order = 18, paramLabel = "FILE", description = "the file whose first line is"
+            + " the --tls-keystore password (or chronon.http.tls.keystore-password-env names an environment variable)")
+    private void tlsKeystorePasswordFile(String v) {
+        set("chronon.http.tls.keystore-password-file", existingFile("--tls-keystore-password-file", v));
+    }
+
+    @Option(names = "--http-trusted-network", order = 19, description = "allow plain HTTP on an address other than loopback"
+            + " (--host): only on a network you trust")
+    private void httpTrustedNetwork(boolean on) {
+        set("chronon.http.trusted-network", on);
+    }
+
+    @Option(names = "--cluster-key-store", order = 20, paramLabel = "FILE", description = "mutual TLS between the nodes: this"
+            + " node's key and certificate (PKCS12), signed by the cluster's authority")
+    private void clusterKeyStore(String v) {
+        set("chronon.node.tls.key-store", existingFile("--cluster-key-store", v));
+    }
+
+    @Option(names = "--cluster-trust-store", order = 21, paramLabel = "FILE", description = "mutual TLS between the nodes: the"
+            + " cluster's certificate authority (PKCS12); peers without a certificate of it cannot connect")
+    private void clusterTrustStore(String v) {
+        set("chronon.node.tls.trust-store", existingFile("--cluster-trust-store", v));
+    }
+
+    @Option(names = "--cluster-tls-password-file", order = 22, paramLabel = "FILE", description = "the file whose first line is"
+            + " the password of both stores (or chronon.node.tls.password-env names an environment variable)")
+    private void clusterTlsPasswordFile(String v) {
+        set("chronon.node.tls.password-file", existingFile("--cluster-tls-password-file", v));
+    }
+
+    @Option(names = "--cluster-trusted-network", order = 23, description = "allow remoting without TLS on an address other than"
+            + " loopback (--cluster-host): only on a network you trust")
+    private void clusterTrustedNetwork(boolean on) {
+        set("chronon.node.trusted-network", on);
     }
 }

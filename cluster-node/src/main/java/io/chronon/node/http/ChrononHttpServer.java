@@ -6,6 +6,7 @@ import io.chronon.db.Datom;
 import io.chronon.db.Ids;
 import io.chronon.edn.Keyword;
 import io.chronon.node.http.Route.Access;
+import io.chronon.node.tls.ServerTls;
 import io.chronon.sharding.ChrononCluster;
 import io.chronon.sharding.access.AccessObject;
 import io.chronon.sharding.access.Action;
@@ -42,6 +43,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,7 @@ public final class ChrononHttpServer implements AutoCloseable {
     /** Where large bodies are parsed: Pekko's dispatcher for blocking work, not the default one. */
     private final java.util.concurrent.Executor parsing;
     private volatile ServerBinding binding;
+    private volatile boolean secure;
 
     private ChrononHttpServer(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
         this.system = system;
@@ -127,10 +130,12 @@ public final class ChrononHttpServer implements AutoCloseable {
     }
 
     /**
-     * Starts the API of {@code chronon} on {@code settings.host():settings.port()}; completes
-     * once the port is bound. The server stops with the actor system, or with {@link #close}.
+     * Starts the API of {@code chronon} on {@code settings.host():settings.port()}, over HTTPS
+     * with {@code tls} (whose certificate files are then watched for changes) or plain HTTP
+     * without; completes once the port is bound. The server stops with the actor system, or with {@link #close}.
      */
-    public static CompletionStage<ChrononHttpServer> start(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings) {
+    public static CompletionStage<ChrononHttpServer> start(ActorSystem<?> system, ChrononCluster chronon, HttpSettings settings,
+                                                           Optional<ServerTls> tls) {
         ChrononHttpServer server = new ChrononHttpServer(system, chronon, settings);
         // the body limit is ours (an error body in the API's shape), so pekko's must not answer first;
         // pekko's warnings about malformed headers would print them, Authorization included: off
@@ -139,8 +144,13 @@ public final class ChrononHttpServer implements AutoCloseable {
                         + " error-logging-verbosity = simple }\n"
                         // failed logins are counted per client address
                         + "pekko.http.server.remote-address-attribute = on").withFallback(system.settings().config()));
-        return Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
-                .bind(server::handle)
+        var serverAt = Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings);
+        if (tls.isPresent()) {
+            tls.get().watch(system);
+            serverAt = serverAt.enableHttps(tls.get().connectionContext());
+        }
+        server.secure = tls.isPresent();
+        return serverAt.bind(server::handle)
                 .thenApply(b -> {
                     server.binding = b;
                     b.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
@@ -159,6 +169,11 @@ public final class ChrononHttpServer implements AutoCloseable {
     /** The bound address. */
     public InetSocketAddress address() {
         return binding.localAddress();
+    }
+
+    /** True when the API is served over HTTPS. */
+    public boolean secure() {
+        return secure;
     }
 
     /** The bound port (the real one when the settings asked for port 0). */
@@ -198,7 +213,7 @@ public final class ChrononHttpServer implements AutoCloseable {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.exceptionally(e -> error(format, HttpError.of(e)))
-                .thenApply(response -> cors.decorate(origin, response))
+                .thenApply(response -> SecurityHeaders.decorate(cors.decorate(origin, response)))
                 .whenComplete((response, e) -> bodies.release(intake));
     }
 
@@ -281,7 +296,8 @@ public final class ChrononHttpServer implements AutoCloseable {
     static HttpResponse error(Format format, ChrononException e) {
         String code = e.code() == null ? "" : e.code().text();
         int status = code.equals("chronon.error/body-too-large") ? 413 : code.equals("chronon.error/body-timeout") ? 408
-                : RequestGuard.UNAUTHORIZED.equals(e.code()) ? 401 : HttpError.status(e.category());
+                : RequestGuard.UNAUTHORIZED.equals(e.code()) ? 401
+                : code.equals("chronon.error/unsupported-media-type") ? 415 : HttpError.status(e.category());
         // a fault (500) is logged with its error id by HttpError.body
         HttpResponse response = response(status, format, HttpError.body(e));
         if (status == 401) {
@@ -294,13 +310,14 @@ public final class ChrononHttpServer implements AutoCloseable {
 
     /**
      * An answer that can be cached: with an ETag (a hash of the body) and a {@code 304} when
-     * {@code If-None-Match} names it; {@code pinned} answers never change, so caches may
-     * keep them ({@code max-age}), others must revalidate ({@code no-cache}).
+     * {@code If-None-Match} names it; {@code pinned} answers never change, so the client's
+     * cache may keep them ({@code max-age}), others must revalidate ({@code no-cache}). Always
+     * {@code private}: the answer was given to one access key, so no shared cache keeps it.
      */
     private HttpResponse cacheable(Call call, Object value, boolean pinned) {
         byte[] body = call.format().write(value).getBytes(StandardCharsets.UTF_8);
         String etag = "\"" + call.format().name().toLowerCase() + "-" + sha256(body) + "\"";
-        String cacheControl = pinned ? "public, max-age=" + settings.cacheMaxAge().toSeconds() + ", immutable" : "no-cache";
+        String cacheControl = pinned ? "private, max-age=" + settings.cacheMaxAge().toSeconds() + ", immutable" : "private, no-cache";
         List<HttpHeader> headers = List.of(RawHeader.create("ETag", etag), RawHeader.create("Cache-Control", cacheControl),
                 RawHeader.create("Vary", "Accept, Authorization"));
         String ifNoneMatch = call.header("If-None-Match");
@@ -580,7 +597,7 @@ public final class ChrononHttpServer implements AutoCloseable {
         // a start the stream starts at that basis (one catalog lookup: the read names what it found)
         return lookUp(call.db()).thenCompose(db -> chronon.read(db, QueryPeer.Basis.LATEST, new QueryPeer.InfoOp())
                 .thenApply(current -> HttpResponse.create().withStatus(200)
-                        .addHeader(RawHeader.create("Cache-Control", "no-cache"))
+                        .addHeader(RawHeader.create("Cache-Control", SecurityHeaders.NO_STORE))
                         .withEntity(HttpEntities.createChunked(TxReportEvents.CONTENT_TYPE,
                                 new TxReportEvents(chronon, system, db, format, settings.sseKeepAlive())
                                         .from(start != Long.MIN_VALUE ? start : current.basisT())))));

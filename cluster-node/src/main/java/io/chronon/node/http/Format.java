@@ -44,20 +44,27 @@ enum Format {
 
     /**
      * The format of a request body by its media type: EDN for {@code application/edn} and for
-     * none ({@code application/octet-stream} is what a request without a Content-Type gets,
-     * {@code application/x-www-form-urlencoded} what {@code curl -d} sends); JSON for
-     * {@code application/json}; {@code incorrect} for any other.
+     * none ({@code application/octet-stream} is what a request without a Content-Type gets);
+     * JSON for {@code application/json}; {@code incorrect} ({@code unsupported-media-type},
+     * answered 415) for any other. Form bodies ({@code application/x-www-form-urlencoded},
+     * {@code multipart/form-data}) and {@code text/plain} are refused by name: a browser sends
+     * them from any page without asking the server first (no CORS preflight), so reading them
+     * as EDN would let any web site transact with the credentials the browser holds.
      */
     static Format ofContentType(String mediaType) {
         if (mediaType == null || mediaType.isEmpty() || mediaType.equals("application/edn")
-                || mediaType.equals("application/octet-stream") || mediaType.equals("application/x-www-form-urlencoded")) {
+                || mediaType.equals("application/octet-stream")) {
             return EDN;
         }
         if (mediaType.equals("application/json")) {
             return JSON;
         }
+        String why = mediaType.equals("application/x-www-form-urlencoded") || mediaType.startsWith("multipart/")
+                ? " (form bodies are refused: a browser posts them from any web site; curl -d sends one, so give curl"
+                + " -H 'Content-Type: application/edn')"
+                : "";
         throw ChrononException.incorrect("chronon.error/unsupported-media-type",
-                "Bodies are application/edn or application/json, not " + mediaType, mediaType);
+                "Bodies are application/edn or application/json, not " + mediaType + why, mediaType);
     }
 
     /** The response format an {@code Accept} header asks for: JSON if it names JSON before EDN, else EDN. */

@@ -19,7 +19,9 @@ class ChrononCliUsageTest {
     /** The options of serve, as docs/cli.md and docs/operations.md list them. */
     private static final List<String> SERVE_OPTIONS = List.of("--port N", "--host ADDR", "--cluster-port N",
             "--cluster-host ADDR", "--seed HOST:PORT", "--new-cluster", "--roles LIST", "--data-dir DIR", "--config FILE",
-            "--access-key KEY:SECRET", "--storage KIND", "--cassandra HOST:PORT", "--keyspace NAME", "--no-http", "--help");
+            "--access-key KEY:SECRET", "--storage KIND", "--cassandra HOST:PORT", "--keyspace NAME", "--no-http", "--tls-cert FILE", "--tls-key FILE", "--tls-keystore FILE",
+            "--tls-keystore-password-file FILE", "--http-trusted-network", "--cluster-key-store FILE", "--cluster-trust-store FILE",
+            "--cluster-tls-password-file FILE", "--cluster-trusted-network", "--help");
 
     private static ChrononCliTest.Run cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

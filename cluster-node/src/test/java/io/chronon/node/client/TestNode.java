@@ -1,5 +1,6 @@
 package io.chronon.node.client;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.chronon.node.ChrononNode;
@@ -22,14 +23,19 @@ public final class TestNode {
 
     /** Starts a node with HTTP on {@code httpPort} (0: any free one) and waits until the port is bound. */
     public static ChrononNode start(Path dir, String key, String secret, int httpPort) throws Exception {
-        ChrononNode n = ChrononNode.start(ChrononNode.config(ConfigFactory.parseString("""
+        return start(dir, key, secret, ConfigFactory.empty().withValue("chronon.http.port", ConfigValueFactory.fromAnyRef(httpPort)));
+    }
+
+    /** Starts a node with HTTP on any free port and {@code extra} settings over the others (e.g. its TLS), and waits until the port is bound. */
+    public static ChrononNode start(Path dir, String key, String secret, Config extra) throws Exception {
+        ChrononNode n = ChrononNode.start(ChrononNode.config(extra.withFallback(ConfigFactory.parseString("""
                         chronon.http.host = "127.0.0.1"
+                        chronon.http.port = 0
                         chronon.node.port = 0
                         pekko.loglevel = WARNING
                         pekko.coordinated-shutdown.exit-jvm = off
                         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                        """)
-                .withValue("chronon.http.port", ConfigValueFactory.fromAnyRef(httpPort))
+                        """))
                 .withValue("chronon.http.access-keys", ConfigValueFactory.fromIterable(List.of(key + ":" + secret)))
                 .withValue("chronon.storage.data-dir", ConfigValueFactory.fromAnyRef(dir.toString()))));
         n.ready().toCompletableFuture().get(2, TimeUnit.MINUTES);

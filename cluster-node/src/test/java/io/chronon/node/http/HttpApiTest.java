@@ -203,7 +203,7 @@ class HttpApiTest {
         HttpResponse<String> json = node.send(node.request(path, JSON).header("If-None-Match", etag).GET().build());
         assertEquals(200, json.statusCode(), "another format is another representation");
         HttpResponse<String> latest = node.get("/dbs/cache/q?query=" + enc("[:find ?a :where [_ :person/age ?a]]"), EDN);
-        assertEquals("no-cache", latest.headers().firstValue("Cache-Control").orElseThrow());
+        assertEquals("private, no-cache", latest.headers().firstValue("Cache-Control").orElseThrow());
         assertEquals(Set.of(List.of(3L), List.of(4L)), get(value(latest), "result"));
         assertEquals(Set.of(List.of(3L)), get(value(first), "result"));
     }

@@ -123,8 +123,8 @@ public final class FileLogStore implements LogStore {
         this.segmentBytes = segmentBytes;
         this.fsync = fsync;
         this.truncateCorrupt = truncateCorrupt;
-        Files.createDirectories(this.root);
-        lockChannel = FileChannel.open(this.root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        OwnerOnly.createDirectories(this.root);
+        lockChannel = OwnerOnly.open(this.root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
         try {
             l = lockChannel.tryLock();
@@ -667,11 +667,11 @@ public final class FileLogStore implements LogStore {
         private void newSegment(long firstSeq) throws IOException {
             boolean newDir = !Files.isDirectory(dir);
             if (newDir) {
-                Files.createDirectories(dir);
+                OwnerOnly.createDirectories(dir);
                 store.syncDir(dir.getParent());
             }
             Path path = dir.resolve(String.format("%020d.log", firstSeq));
-            FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            FileChannel ch = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.READ, StandardOpenOption.WRITE);
             writeHeader(ch);
             if (store.fsync) {
@@ -733,9 +733,9 @@ public final class FileLogStore implements LogStore {
                     return;
                 }
             }
-            Files.createDirectories(dir);
+            OwnerOnly.createDirectories(dir);
             Path tmp = dir.resolve(DELETED_TO + ".tmp");
-            Files.writeString(tmp, Long.toString(to), StandardCharsets.UTF_8);
+            OwnerOnly.writeString(tmp, Long.toString(to));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }

@@ -57,7 +57,7 @@ public final class FileSegmentStore implements SegmentStore {
     public FileSegmentStore(Path root, boolean fsync) throws IOException {
         this.root = root.toAbsolutePath();
         this.fsync = fsync;
-        Files.createDirectories(this.root);
+        OwnerOnly.createDirectories(this.root);
     }
 
     private Path dir(String database) {
@@ -82,7 +82,7 @@ public final class FileSegmentStore implements SegmentStore {
         boolean kept = false;
         try {
             ByteBuffer buf = ByteBuffer.wrap(SegmentCodec.encode(bytes));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = OwnerOnly.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
@@ -245,7 +245,7 @@ public final class FileSegmentStore implements SegmentStore {
             ensureDir(parent);
         }
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+            OwnerOnly.createDirectories(dir);
             syncDir(parent);
         }
         knownDirs.add(dir);

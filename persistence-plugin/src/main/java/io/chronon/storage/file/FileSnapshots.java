@@ -47,7 +47,7 @@ public final class FileSnapshots implements SnapshotStorage {
         this.root = root.toAbsolutePath();
         this.keep = Math.max(1, keep);
         this.fsync = fsync;
-        Files.createDirectories(this.root);
+        OwnerOnly.createDirectories(this.root);
     }
 
     private Path dir(String persistenceId) {
@@ -100,7 +100,7 @@ public final class FileSnapshots implements SnapshotStorage {
     public void save(Stored s) throws IOException {
         Path dir = dir(s.persistenceId());
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+            OwnerOnly.createDirectories(dir);
             syncDir(root);
         }
         ByteWriter body = new ByteWriter(s.payload().length + 32);
@@ -114,7 +114,7 @@ public final class FileSnapshots implements SnapshotStorage {
         buf.putInt(MAGIC).putInt((int) c.getValue()).put(b).flip();
         Entry entry = new Entry(s.seqNr(), s.timestamp());
         Path tmp = dir.resolve(fileName(entry) + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        try (FileChannel ch = OwnerOnly.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             while (buf.hasRemaining()) {
                 ch.write(buf);
