@@ -311,8 +311,9 @@ public final class ChrononNode implements AutoCloseable {
                 + " tx-predicates " + new java.util.TreeSet<>(predicateNames(chronon.settings())));
         if (node.http != null) {
             System.out.println("Chronon HTTP API: " + (node.http.secure() ? "https" : "http") + "://"
-                    + config.getString("chronon.http.host") + ":" + node.httpPort()
-                    + "/ (access keys: " + String.join(", ", node.http.accessKeyNames()) + ")");
+                    + config.getString("chronon.http.host") + ":" + node.httpPort() + "/"
+                    + (node.http.accessKeyNames().isEmpty() ? ""
+                            : " (development access keys: " + String.join(", ", node.http.accessKeyNames()) + ")"));
         }
         System.out.println("Chronon node " + node.startupSummary());
         // the administrator is created once per cluster, by the first node to ask; its password is shown here once
