@@ -110,8 +110,9 @@ public final class DurableIndexes implements Extension {
         // every segment the roots name is durable before the record that names them
         storage.segmentStore().sync(persistenceId);
         SnapshotStorage snapshots = PluginStores.get(system).snapshotStorage(storage.snapshotPluginId());
+        // never pruned by later saves: only gcStorage removes roots records, by its cut-off
         snapshots.save(new SnapshotStorage.Stored(persistenceId, seqNr, System.currentTimeMillis(), StorageSerializer.ID,
-                StorageSerializer.INDEX_ROOTS, roots.encode()));
+                StorageSerializer.INDEX_ROOTS, roots.encode()), false);
     }
 
     /** What {@link #gcStorage} did: the roots records kept and deleted, the segments reachable and deleted. */

@@ -134,7 +134,8 @@ class DurableIndexesTest {
 
     @Test
     void garbageCollectionKeepsTheRootsSupersededAfterTheCutOffAndDeletesTheRest() throws Exception {
-        // about 8 jobs (fewer than the 20 roots records the store keeps), trees of small nodes (several levels)
+        // 30 jobs and more, more than the 20 roots records the snapshot store used to keep (pruning the rest at each
+        // save, whatever the cut-off), trees of small nodes (several levels)
         String extra = "chronon.indexing.memory-index-threshold = 400\nchronon.indexing.node { leaf-datoms = 32, children = 8 }";
         ActorTestKit kit = TestCluster.start(TestCluster.config("file", dir, extra));
         try {
@@ -145,6 +146,10 @@ class DurableIndexesTest {
             long lastT = 0;
             for (long i = 0; i < 300; i++) {
                 lastT = await(chronon.transact("gc", people(i))).t();
+                if (i % 10 == 9) {
+                    await(chronon.requestIndex("gc"));
+                    await(chronon.syncIndex("gc", lastT));
+                }
                 if (i == 100) {
                     // a value on early roots: indexed up to here, then one more transaction
                     await(chronon.requestIndex("gc"));
@@ -165,6 +170,7 @@ class DurableIndexesTest {
             // a cut-off an hour ago: every roots record still kept (superseded within the hour) stays readable
             Transactor.GcDone kept = await(chronon.gcStorage("gc", java.time.Instant.now().minusSeconds(3600)));
             assertEquals(0, kept.recordsDeleted());
+            assertTrue(kept.recordsKept() > 20, "every roots record of the hour is kept, not only the newest 20: " + kept);
             assertEquals(kept.segmentsReachable(), segments.list(info.persistenceId()).size());
             assertEquals(before - kept.segmentsDeleted(), kept.segmentsReachable(), "deleted = what no kept record reaches");
             indexes.cache().clear();

@@ -111,7 +111,7 @@ public final class CassandraSnapshots implements SnapshotStorage {
     }
 
     @Override
-    public void save(Stored snapshot) throws IOException {
+    public void save(Stored snapshot, boolean prune) throws IOException {
         Session s = connection.awaitSession();
         Statements st = s.statements();
         String pid = snapshot.persistenceId();
@@ -134,7 +134,9 @@ public final class CassandraSnapshots implements SnapshotStorage {
         // the complete header last: from now on the snapshot is offered
         s.cql().execute(st.finishSnapshot().bind(pid, snapshot.seqNr(), snapshot.timestamp(), snapshot.serializerId(),
                 snapshot.manifest(), (long) payload.length, chunks, crc(payload)).setExecutionProfileName(WRITE_PROFILE));
-        prune(s, pid);
+        if (prune) {
+            prune(s, pid);
+        }
     }
 
     private static void await(CompletionStage<AsyncResultSet> write) throws IOException {

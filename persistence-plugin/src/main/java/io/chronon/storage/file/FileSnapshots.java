@@ -97,7 +97,7 @@ public final class FileSnapshots implements SnapshotStorage {
     }
 
     @Override
-    public void save(Stored s) throws IOException {
+    public void save(Stored s, boolean prune) throws IOException {
         Path dir = dir(s.persistenceId());
         if (!Files.isDirectory(dir)) {
             OwnerOnly.createDirectories(dir);
@@ -125,6 +125,9 @@ public final class FileSnapshots implements SnapshotStorage {
         }
         Files.move(tmp, dir.resolve(fileName(entry)), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDir(dir);
+        if (!prune) {
+            return;
+        }
         List<Entry> all = list(s.persistenceId());
         for (int i = keep; i < all.size(); i++) {
             Files.deleteIfExists(dir.resolve(fileName(all.get(i))));

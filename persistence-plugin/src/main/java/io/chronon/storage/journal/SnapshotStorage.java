@@ -20,7 +20,17 @@ public interface SnapshotStorage extends AutoCloseable {
     Stored read(String persistenceId, Entry entry) throws IOException;
 
     /** Stores a snapshot durably, then keeps only the newest {@code keep}. */
-    void save(Stored snapshot) throws IOException;
+    default void save(Stored snapshot) throws IOException {
+        save(snapshot, true);
+    }
+
+    /**
+     * Stores a snapshot durably; then, if {@code prune}, keeps only the newest {@code keep}.
+     * Index roots records are saved without pruning: only garbage collection removes them, by
+     * its cut-off ({@code DurableIndexes.gcStorage}), since a db value still in use may read
+     * the trees of old roots.
+     */
+    void save(Stored snapshot, boolean prune) throws IOException;
 
     void delete(String persistenceId, Entry entry) throws IOException;
 

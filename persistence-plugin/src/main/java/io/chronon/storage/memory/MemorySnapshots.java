@@ -55,11 +55,11 @@ public final class MemorySnapshots implements SnapshotStorage {
     }
 
     @Override
-    public void save(Stored s) {
+    public void save(Stored s, boolean prune) {
         TreeMap<Entry, Stored> m = byId.computeIfAbsent(s.persistenceId(), k -> newMap());
         synchronized (m) {
             m.put(new Entry(s.seqNr(), s.timestamp()), s);
-            while (m.size() > keep) {
+            while (prune && m.size() > keep) {
                 m.pollLastEntry();
             }
         }
